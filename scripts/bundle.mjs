@@ -1,0 +1,23 @@
+// Bundles src/main.ts and its dependencies into dist/ with esbuild: one fast, dependency-free step
+// that understands the ESM-only @actions packages and produces the files the runner executes.
+import { build } from 'esbuild'
+import { rmSync, writeFileSync } from 'node:fs'
+
+rmSync('dist', { recursive: true, force: true })
+await build({
+  entryPoints: { index: 'src/main.ts' },
+  outdir: 'dist',
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'esm',
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
+  minify: true,
+  legalComments: 'linked',
+  logLevel: 'warning',
+  // Some bundled CommonJS code calls require() for Node built-ins; give the ESM bundle a require.
+  banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" }
+})
+// dist/ is ESM: tell Node so without touching the root package.json.
+writeFileSync('dist/package.json', JSON.stringify({ type: 'module' }) + '\n')

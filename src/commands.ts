@@ -1,0 +1,77 @@
+import { csvQuote } from './lists'
+
+/** argv (after `docker`) of every command the action runs. Values are single arguments: no shell is involved. */
+
+export function removeBuilderArgs(builder: string): string[] {
+  return ['buildx', 'rm', builder]
+}
+
+export function inspectBuilderArgs(builder: string): string[] {
+  return ['buildx', 'inspect', builder]
+}
+
+export interface CreateOptions {
+  builder: string
+  configPath: string
+  driverOpts: string[]
+  buildkitdFlags: string
+}
+
+export function createBuilderArgs(options: CreateOptions): string[] {
+  const args = ['buildx', 'create', '--name', options.builder, '--driver', 'docker-container']
+  args.push('--buildkitd-config', options.configPath)
+  for (const opt of options.driverOpts) args.push('--driver-opt', opt)
+  if (options.buildkitdFlags !== '') args.push('--buildkitd-flags', options.buildkitdFlags)
+  args.push('--bootstrap')
+  return args
+}
+
+/** A driver-opt `key=value`, CSV-quoted when the value holds a comma (buildx reads each driver-opt as CSV). */
+export function driverOpt(key: string, value: string): string {
+  return csvQuote(`${key}=${value}`)
+}
+
+export function driverOptKey(opt: string): string {
+  return opt.replace(/^"/, '').split('=')[0].trim()
+}
+
+export interface BuildOptions {
+  builder: string
+  context: string
+  file: string
+  tags: string[]
+  platforms: string[]
+  push: boolean
+  load: boolean
+  buildArgs: string[]
+  /** Build args passed by name only, so their values come from the buildx process environment, not argv. */
+  envBuildArgs: string[]
+  labels: string[]
+  target: string
+  cacheFrom: string[]
+  cacheTo: string[]
+  noCache: boolean
+  pull: boolean
+  metadataPath: string
+}
+
+export function buildArgs(options: BuildOptions): string[] {
+  const args = ['buildx', 'build', '--builder', options.builder]
+  const repeat = (flag: string, values: string[]): void => values.forEach(value => args.push(flag, value))
+  if (options.platforms.length > 0) args.push('--platform', options.platforms.join(','))
+  if (options.file !== '') args.push('--file', options.file)
+  repeat('--tag', options.tags)
+  repeat('--build-arg', options.buildArgs)
+  repeat('--build-arg', options.envBuildArgs)
+  repeat('--label', options.labels)
+  if (options.target !== '') args.push('--target', options.target)
+  repeat('--cache-from', options.cacheFrom)
+  repeat('--cache-to', options.cacheTo)
+  if (options.noCache) args.push('--no-cache')
+  if (options.pull) args.push('--pull')
+  if (options.push) args.push('--push')
+  if (options.load) args.push('--load')
+  args.push('--metadata-file', options.metadataPath)
+  args.push(options.context)
+  return args
+}

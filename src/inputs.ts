@@ -1,0 +1,175 @@
+import { InputError } from './errors'
+import { parseList } from './lists'
+import { ProxySettings, parseNoProxy, parseProxyUrl } from './proxy'
+import { isImageReference, isPlatform, suggestPlatform } from './references'
+import { MirrorEntry, parseInsecureRegistry, parseMirrorEntry } from './registries'
+
+/** Every workflow input, validated, in one typed object. Nothing else reads inputs. */
+export interface Inputs {
+  context: string
+  file: string
+  tags: string[]
+  platforms: string[]
+  push: boolean
+  load: boolean
+  buildArgs: string[]
+  labels: string[]
+  target: string
+  cacheFrom: string[]
+  cacheTo: string[]
+  noCache: boolean
+  pull: boolean
+  mirrors: MirrorEntry[]
+  insecureRegistries: string[]
+  proxy: ProxySettings
+  builderName: string
+  buildkitImage: string
+  driverOpts: string[]
+  buildkitdFlags: string
+  configSources: { input: string; text: string }[]
+  cleanup: boolean
+}
+
+/** Where inputs come from: the runner's INPUT_* values, the step environment, and files in the workspace. */
+export interface InputSource {
+  get(name: string): string
+  env: Record<string, string | undefined>
+  readFile(path: string): string
+  defaultBuilderName: string
+}
+
+export function parseInputs(source: InputSource): Inputs {
+  const get = (name: string): string => source.get(name).trim()
+  const bool = (name: string, fallback: boolean): boolean => parseBoolean(name, get(name), fallback)
+  const list = (name: string, commas: boolean): string[] => parseList(source.get(name), { commas })
+
+  const platforms = list('platforms', true).map(parsePlatform)
+  const tags = list('tags', true).map(tag => {
+    if (!isImageReference(tag)) {
+      throw new InputError('tags', tag, 'not a valid image reference', 'Use [registry/]repository[:tag], lower case, e.g. "ghcr.io/owner/app:1.0".')
+    }
+    return tag
+  })
+  const push = bool('push', true)
+  const load = bool('load', false)
+  if (load && platforms.length > 1) {
+    throw new InputError(
+      'load',
+      'true',
+      `cannot load ${platforms.length} platforms (${platforms.join(',')}) into the Docker image store`,
+      'Set "load: false" and push the multi-platform image, or build a single platform when loading.'
+    )
+  }
+  if (push && tags.length === 0) {
+    throw new InputError('tags', '', 'is empty while "push" is true', 'Add at least one tag such as "registry.example.com/owner/app:latest", or set "push: false".')
+  }
+
+  const buildkitImage = get('buildkit-image') || 'moby/buildkit:buildx-stable-1'
+  if (!isImageReference(buildkitImage)) {
+    throw new InputError('buildkit-image', buildkitImage, 'not a valid image reference', 'Use e.g. "moby/buildkit:buildx-stable-1" or a copy in your own registry.')
+  }
+  const builderName = get('builder-name') || source.defaultBuilderName
+  if (!/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}$/.test(builderName)) {
+    throw new InputError('builder-name', builderName, 'not a valid builder name', 'Use letters, digits, ".", "_" and "-" (at most 63 characters), starting with a letter or digit.')
+  }
+
+  return {
+    context: get('context') || '.',
+    file: get('file'),
+    tags,
+    platforms,
+    push,
+    load,
+    buildArgs: list('build-args', false).map(entry => requireKeyValue('build-args', entry)),
+    labels: list('labels', false).map(entry => requireKeyValue('labels', entry)),
+    target: get('target'),
+    cacheFrom: list('cache-from', false),
+    cacheTo: list('cache-to', false),
+    noCache: bool('no-cache', false),
+    pull: bool('pull', false),
+    mirrors: list('registry-mirrors', true).map(parseMirrorEntry),
+    insecureRegistries: list('insecure-registries', true).map(parseInsecureRegistry),
+    proxy: readProxy(source),
+    builderName,
+    buildkitImage,
+    driverOpts: list('driver-opts', false),
+    buildkitdFlags: get('buildkitd-flags'),
+    configSources: readConfigSources(source),
+    cleanup: bool('cleanup', true)
+  }
+}
+
+/** The names of proxy inputs and the step variables they default to, upper case first as Go reads them. */
+export const PROXY_INPUTS = [
+  { input: 'http-proxy', env: ['HTTP_PROXY', 'http_proxy'] },
+  { input: 'https-proxy', env: ['HTTPS_PROXY', 'https_proxy'] },
+  { input: 'no-proxy', env: ['NO_PROXY', 'no_proxy'] }
+] as const
+
+export function rawProxyValue(source: Pick<InputSource, 'get' | 'env'>, index: number): string {
+  const { input, env } = PROXY_INPUTS[index]
+  const explicit = source.get(input).trim()
+  if (explicit !== '') return explicit
+  return (env.map(name => source.env[name]).find(value => value !== undefined && value.trim() !== '') ?? '').trim()
+}
+
+function readProxy(source: InputSource): ProxySettings {
+  const http = rawProxyValue(source, 0)
+  const https = rawProxyValue(source, 1)
+  return {
+    http: http ? parseProxyUrl('http-proxy', http) : undefined,
+    https: https ? parseProxyUrl('https-proxy', https) : undefined,
+    noProxy: parseNoProxy(rawProxyValue(source, 2))
+  }
+}
+
+function readConfigSources(source: InputSource): { input: string; text: string }[] {
+  const sources: { input: string; text: string }[] = []
+  const path = source.get('buildkitd-config').trim()
+  if (path !== '') {
+    let text: string
+    try {
+      text = source.readFile(path)
+    } catch (error) {
+      throw new InputError('buildkitd-config', path, `cannot read the file (${(error as NodeJS.ErrnoException).code ?? error})`, 'Give the path of a buildkitd.toml relative to the workspace, or use buildkitd-config-inline.')
+    }
+    sources.push({ input: 'buildkitd-config', text })
+  }
+  const inline = source.get('buildkitd-config-inline')
+  if (inline.trim() !== '') sources.push({ input: 'buildkitd-config-inline', text: inline })
+  return sources
+}
+
+function parsePlatform(value: string): string {
+  if (isPlatform(value)) return value
+  const suggestion = suggestPlatform(value)
+  throw new InputError(
+    'platforms',
+    value,
+    'not a platform of the form os/arch[/variant]',
+    suggestion ? `Did you mean "${suggestion}"?` : 'Use e.g. "linux/amd64,linux/arm64" or "linux/arm/v7".'
+  )
+}
+
+function requireKeyValue(input: string, entry: string): string {
+  if (/^[^=\s]+=/.test(entry)) return entry
+  throw new InputError(input, entry, 'not of the form KEY=VALUE', `Write one KEY=VALUE per line in "${input}".`)
+}
+
+const TRUE = ['true', 'True', 'TRUE']
+const FALSE = ['false', 'False', 'FALSE']
+
+export function parseBoolean(input: string, value: string, fallback: boolean): boolean {
+  if (value === '') return fallback
+  if (TRUE.includes(value)) return true
+  if (FALSE.includes(value)) return false
+  throw new InputError(input, value, 'not a boolean', 'Use true or false.')
+}
+
+/** Builder names are unique per run, attempt, job and step, plus randomness for matrix legs on one host. */
+export function defaultBuilderName(env: Record<string, string | undefined>, randomHex: string): string {
+  const part = (value: string | undefined): string =>
+    (value ?? '').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 20)
+  const pieces = ['builder', part(env.GITHUB_JOB), part(env.GITHUB_RUN_ID), part(env.GITHUB_RUN_ATTEMPT), randomHex]
+  return pieces.filter(piece => piece !== '').join('-').slice(0, 63)
+}

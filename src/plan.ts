@@ -1,0 +1,112 @@
+import { configWarnings, mergeTomlSources, parseToml, registryModelToToml, stringifyToml, TomlSource } from './buildkitd-config'
+import { BuildOptions, buildArgs, createBuilderArgs, driverOpt, driverOptKey, inspectBuilderArgs, removeBuilderArgs } from './commands'
+import { isLoopbackHost } from './hosts'
+import { Inputs } from './inputs'
+import { proxyEnvironment } from './proxy'
+import { buildRegistryModel, registryHosts } from './registries'
+
+/** Everything main will do, derived from the inputs without any I/O. */
+export interface Plan {
+  builder: string
+  configPath: string
+  metadataPath: string
+  configToml: string
+  /** Why the builder shares the host network; empty when it does not need to. */
+  hostNetworkReasons: string[]
+  /** Proxy variables for the builder container, the buildx client and RUN steps. */
+  proxyEnv: Record<string, string>
+  commands: { remove: string[]; create: string[]; inspect: string[]; build: string[] }
+  warnings: string[]
+}
+
+export interface PlanContext {
+  /** Directory for this run's files (config, metadata), private to the runner user. */
+  workDir: string
+  /** Host names in the inputs that resolve to a loopback address on the runner (e.g. via /etc/hosts). */
+  loopbackNames: Set<string>
+}
+
+export function makePlan(inputs: Inputs, context: PlanContext): Plan {
+  const warnings: string[] = []
+  const model = buildRegistryModel(inputs.mirrors, inputs.insecureRegistries)
+  const sources: TomlSource[] = inputs.configSources.map(({ input, text }) => ({ input, table: parseToml(input, text) }))
+  sources.push({ input: 'registry-mirrors/insecure-registries', table: registryModelToToml(model) })
+  const merged = mergeTomlSources(sources)
+  warnings.push(...merged.warnings, ...configWarnings(merged.table))
+
+  const proxyEnv = proxyEnvironment(inputs.proxy)
+  const isLoopback = (host: string): boolean => isLoopbackHost(host) || context.loopbackNames.has(host)
+  const hostNetworkReasons: string[] = []
+  for (const proxy of [inputs.proxy.http, inputs.proxy.https]) {
+    if (proxy && isLoopback(proxy.hostname)) hostNetworkReasons.push(`proxy ${proxy.display} is on loopback`)
+  }
+  for (const hostPort of registryHosts(model)) {
+    const host = hostPort.replace(/:\d+$/, '')
+    if (isLoopback(host)) hostNetworkReasons.push(`registry ${hostPort} is on loopback`)
+  }
+
+  const driverOpts = builderDriverOpts(inputs, proxyEnv, hostNetworkReasons, warnings)
+  const configPath = `${context.workDir}/buildkitd.toml`
+  const metadataPath = `${context.workDir}/metadata.json`
+  const userBuildArgNames = new Set(inputs.buildArgs.map(arg => arg.split('=')[0]))
+  const build: BuildOptions = {
+    ...inputs,
+    builder: inputs.builderName,
+    envBuildArgs: Object.keys(proxyEnv).filter(name => !userBuildArgNames.has(name)),
+    metadataPath
+  }
+  return {
+    builder: inputs.builderName,
+    configPath,
+    metadataPath,
+    configToml: stringifyToml(merged.table),
+    hostNetworkReasons,
+    proxyEnv,
+    commands: {
+      remove: removeBuilderArgs(inputs.builderName),
+      create: createBuilderArgs({
+        builder: inputs.builderName,
+        configPath,
+        driverOpts,
+        buildkitdFlags: inputs.buildkitdFlags
+      }),
+      inspect: inspectBuilderArgs(inputs.builderName),
+      build: buildArgs(build)
+    },
+    warnings
+  }
+}
+
+/** The user's driver-opts first; ours only fill keys the user did not set, so an explicit value always wins. */
+function builderDriverOpts(
+  inputs: Inputs,
+  proxyEnv: Record<string, string>,
+  hostNetworkReasons: string[],
+  warnings: string[]
+): string[] {
+  const opts = [...inputs.driverOpts]
+  const userKeys = new Set(opts.map(driverOptKey))
+  const add = (key: string, value: string): void => {
+    if (!userKeys.has(key)) opts.push(driverOpt(key, value))
+  }
+  if (userKeys.has('image') && inputs.buildkitImage !== 'moby/buildkit:buildx-stable-1') {
+    warnings.push('driver-opts sets image=, so the buildkit-image input is not used.')
+  }
+  add('image', inputs.buildkitImage)
+  if (hostNetworkReasons.length > 0) {
+    const network = opts.find(opt => driverOptKey(opt) === 'network')
+    if (network && !/network=host"?$/.test(network)) {
+      warnings.push(`driver-opts sets ${network}, but ${hostNetworkReasons.join('; ')}: the builder may not reach it.`)
+    }
+    add('network', 'host')
+  }
+  for (const [name, value] of Object.entries(proxyEnv)) add(`env.${name}`, value)
+  return opts
+}
+
+/** Host names the builder will connect to directly: proxies, registries with options, and mirrors. */
+export function networkHostNames(inputs: Inputs): string[] {
+  const model = buildRegistryModel(inputs.mirrors, inputs.insecureRegistries)
+  const proxies = [inputs.proxy.http, inputs.proxy.https].flatMap(proxy => (proxy ? [proxy.hostname] : []))
+  return [...proxies, ...registryHosts(model).map(hostPort => hostPort.replace(/:\d+$/, ''))]
+}

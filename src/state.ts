@@ -1,0 +1,29 @@
+import * as core from '@actions/core'
+
+/** What post needs from main, saved before main creates anything so post can undo a failed or cancelled main. */
+export interface SavedState {
+  builder: string
+  workDir: string
+  cleanup: boolean
+}
+
+const IS_POST = 'isPost'
+const SAVED = 'saved'
+
+export function isPost(): boolean {
+  return core.getState(IS_POST) === 'true'
+}
+
+/** Marks that the next run of the bundle is post; saved first thing in main, as actions/checkout does. */
+export function markMainStarted(): void {
+  core.saveState(IS_POST, 'true')
+}
+
+export function saveState(state: SavedState): void {
+  core.saveState(SAVED, JSON.stringify(state))
+}
+
+export function loadState(): SavedState | undefined {
+  const text = core.getState(SAVED)
+  return text === '' ? undefined : (JSON.parse(text) as SavedState)
+}
