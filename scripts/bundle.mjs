@@ -17,7 +17,9 @@ await build({
   legalComments: 'linked',
   logLevel: 'warning',
   // Some bundled CommonJS code calls require() for Node built-ins; give the ESM bundle a require.
-  banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" }
+  banner: {
+    js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);"
+  }
 })
 // dist/ is ESM: tell Node so without touching the root package.json.
 writeFileSync('dist/package.json', JSON.stringify({ type: 'module' }) + '\n')

@@ -14,7 +14,12 @@ export function explainFailure(output: string, maxLines = 40): string[] {
       picked.push(trimmed)
       continue
     }
-    if (inFrame || /^(ERROR|error):/.test(trimmed) || /^Dockerfile:\d+/.test(trimmed) || /^\s*>>>/.test(line)) {
+    if (
+      inFrame ||
+      /^(ERROR|error):/.test(trimmed) ||
+      /^Dockerfile:\d+/.test(trimmed) ||
+      /^\s*>>>/.test(line)
+    ) {
       picked.push(line)
     }
   }

@@ -37,7 +37,12 @@ function checkRegistryKeys(input: string, table: TomlTable): void {
   const registries = table.registry
   if (registries === undefined) return
   if (!isTable(registries)) {
-    throw new InputError(input, String(registries), '"registry" must be a table', 'Write [registry."host"] sections.')
+    throw new InputError(
+      input,
+      String(registries),
+      '"registry" must be a table',
+      'Write [registry."host"] sections.'
+    )
   }
   for (const [host, options] of Object.entries(registries)) {
     if (!isTable(options)) continue
@@ -96,6 +101,11 @@ export function mergeTomlSources(sources: TomlSource[]): MergeResult {
   const warnings: string[] = []
   const table: TomlTable = {}
   const origin = new Map<string, string>()
+  const recordOrigin = (value: TomlValue, path: string[], input: string): void => {
+    origin.set(formatKeyPath(path), input)
+    if (isTable(value))
+      for (const [key, nested] of Object.entries(value)) recordOrigin(nested, [...path, key], input)
+  }
   const mergeInto = (target: TomlTable, from: TomlTable, path: string[], input: string): void => {
     for (const [key, value] of Object.entries(from)) {
       const keyPath = [...path, key]
@@ -103,7 +113,7 @@ export function mergeTomlSources(sources: TomlSource[]): MergeResult {
       const existing = target[key]
       if (existing === undefined) {
         target[key] = cloneValue(value)
-        origin.set(name, input)
+        recordOrigin(value, keyPath, input)
       } else if (isTable(existing) && isTable(value)) {
         mergeInto(existing, value, keyPath, input)
       } else if (isTable(existing) || isTable(value)) {
@@ -134,7 +144,9 @@ export function mergeTomlSources(sources: TomlSource[]): MergeResult {
 export function configWarnings(table: TomlTable): string[] {
   const grpc = table.grpc
   if (isTable(grpc) && grpc.address !== undefined) {
-    return ['buildkitd config sets [grpc] address; buildx reaches buildkitd on its default socket, so remove it.']
+    return [
+      'buildkitd config sets [grpc] address; buildx reaches buildkitd on its default socket, so remove it.'
+    ]
   }
   return []
 }
@@ -155,7 +167,8 @@ function sameValue(a: TomlValue, b: TomlValue): boolean {
 function cloneValue<T extends TomlValue>(value: T): T {
   if (value instanceof Date) return new Date(value.getTime()) as T
   if (Array.isArray(value)) return value.map(cloneValue) as T
-  if (isTable(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, cloneValue(v)])) as T
+  if (isTable(value))
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, cloneValue(v)])) as T
   return value
 }
 

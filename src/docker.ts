@@ -10,8 +10,10 @@ export interface DockerResult {
 export interface DockerOptions {
   /** Extra variables on top of the step environment. */
   env?: Record<string, string>
-  /** When false (default), output is streamed to the job log as it comes. */
+  /** When false (default), the command line and its output go to the job log as they come. */
   silent?: boolean
+  /** Replaces secrets in the echoed command line ([secret, shown instead]); the runner's masking is a second line of defence. */
+  redactions?: [string, string][]
 }
 
 const KEEP_STDERR = 256 * 1024
@@ -20,20 +22,28 @@ const KEEP_STDERR = 256 * 1024
 export async function docker(args: string[], options: DockerOptions = {}): Promise<DockerResult> {
   let stdout = ''
   let stderr = ''
-  const env = { ...(process.env as Record<string, string>), ...options.env }
+  const show = !options.silent
+  if (show) process.stdout.write(`[command]docker ${redact(args, options.redactions ?? []).join(' ')}\n`)
   const exitCode = await exec.exec('docker', args, {
-    env,
-    silent: options.silent ?? false,
+    env: { ...(process.env as Record<string, string>), ...options.env },
+    // exec's own echo would print the unredacted argv, so output is relayed here instead.
+    silent: true,
     ignoreReturnCode: true,
     listeners: {
       stdout: (data: Buffer) => {
         stdout += data.toString()
+        if (show) process.stdout.write(data)
       },
       stderr: (data: Buffer) => {
         stderr += data.toString()
         if (stderr.length > 2 * KEEP_STDERR) stderr = stderr.slice(-KEEP_STDERR)
+        if (show) process.stderr.write(data)
       }
     }
   })
   return { exitCode, stdout, stderr: stderr.slice(-KEEP_STDERR) }
+}
+
+function redact(args: string[], redactions: [string, string][]): string[] {
+  return args.map(arg => redactions.reduce((text, [secret, shown]) => text.split(secret).join(shown), arg))
 }

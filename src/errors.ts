@@ -13,5 +13,8 @@ export class InputError extends Error {
 
 /** Masks the password (and a username that could be a token) of a URL-like string for messages. */
 export function maskUserInfo(value: string): string {
-  return value.replace(/^([a-z][a-z0-9+.-]*:\/\/)?[^@/\s]*@/i, (_m, scheme: string | undefined) => `${scheme ?? ''}***@`)
+  return value.replace(
+    /^([a-z][a-z0-9+.-]*:\/\/)?[^@/\s]*@/i,
+    (_m, scheme: string | undefined) => `${scheme ?? ''}***@`
+  )
 }

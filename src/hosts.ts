@@ -40,5 +40,7 @@ export function formatHostPort({ host, port }: HostPort): string {
 /** Loopback as Go sees it: never proxied, and only reachable from a builder on the host network. */
 export function isLoopbackHost(host: string): boolean {
   const bare = host.replace(/^\[|\]$/g, '').toLowerCase()
-  return bare === 'localhost' || bare.endsWith('.localhost') || bare === '::1' || /^127\.\d+\.\d+\.\d+$/.test(bare)
+  return (
+    bare === 'localhost' || bare.endsWith('.localhost') || bare === '::1' || /^127\.\d+\.\d+\.\d+$/.test(bare)
+  )
 }

@@ -46,7 +46,12 @@ export function parseInputs(source: InputSource): Inputs {
   const platforms = list('platforms', true).map(parsePlatform)
   const tags = list('tags', true).map(tag => {
     if (!isImageReference(tag)) {
-      throw new InputError('tags', tag, 'not a valid image reference', 'Use [registry/]repository[:tag], lower case, e.g. "ghcr.io/owner/app:1.0".')
+      throw new InputError(
+        'tags',
+        tag,
+        'not a valid image reference',
+        'Use [registry/]repository[:tag], lower case, e.g. "ghcr.io/owner/app:1.0".'
+      )
     }
     return tag
   })
@@ -61,16 +66,31 @@ export function parseInputs(source: InputSource): Inputs {
     )
   }
   if (push && tags.length === 0) {
-    throw new InputError('tags', '', 'is empty while "push" is true', 'Add at least one tag such as "registry.example.com/owner/app:latest", or set "push: false".')
+    throw new InputError(
+      'tags',
+      '',
+      'is empty while "push" is true',
+      'Add at least one tag such as "registry.example.com/owner/app:latest", or set "push: false".'
+    )
   }
 
   const buildkitImage = get('buildkit-image') || 'moby/buildkit:buildx-stable-1'
   if (!isImageReference(buildkitImage)) {
-    throw new InputError('buildkit-image', buildkitImage, 'not a valid image reference', 'Use e.g. "moby/buildkit:buildx-stable-1" or a copy in your own registry.')
+    throw new InputError(
+      'buildkit-image',
+      buildkitImage,
+      'not a valid image reference',
+      'Use e.g. "moby/buildkit:buildx-stable-1" or a copy in your own registry.'
+    )
   }
   const builderName = get('builder-name') || source.defaultBuilderName
   if (!/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}$/.test(builderName)) {
-    throw new InputError('builder-name', builderName, 'not a valid builder name', 'Use letters, digits, ".", "_" and "-" (at most 63 characters), starting with a letter or digit.')
+    throw new InputError(
+      'builder-name',
+      builderName,
+      'not a valid builder name',
+      'Use letters, digits, ".", "_" and "-" (at most 63 characters), starting with a letter or digit.'
+    )
   }
 
   return {
@@ -110,7 +130,9 @@ export function rawProxyValue(source: Pick<InputSource, 'get' | 'env'>, index: n
   const { input, env } = PROXY_INPUTS[index]
   const explicit = source.get(input).trim()
   if (explicit !== '') return explicit
-  return (env.map(name => source.env[name]).find(value => value !== undefined && value.trim() !== '') ?? '').trim()
+  return (
+    env.map(name => source.env[name]).find(value => value !== undefined && value.trim() !== '') ?? ''
+  ).trim()
 }
 
 function readProxy(source: InputSource): ProxySettings {
@@ -131,7 +153,12 @@ function readConfigSources(source: InputSource): { input: string; text: string }
     try {
       text = source.readFile(path)
     } catch (error) {
-      throw new InputError('buildkitd-config', path, `cannot read the file (${(error as NodeJS.ErrnoException).code ?? error})`, 'Give the path of a buildkitd.toml relative to the workspace, or use buildkitd-config-inline.')
+      throw new InputError(
+        'buildkitd-config',
+        path,
+        `cannot read the file (${(error as NodeJS.ErrnoException).code ?? error})`,
+        'Give the path of a buildkitd.toml relative to the workspace, or use buildkitd-config-inline.'
+      )
     }
     sources.push({ input: 'buildkitd-config', text })
   }
@@ -153,7 +180,12 @@ function parsePlatform(value: string): string {
 
 function requireKeyValue(input: string, entry: string): string {
   if (/^[^=\s]+=/.test(entry)) return entry
-  throw new InputError(input, entry, 'not of the form KEY=VALUE', `Write one KEY=VALUE per line in "${input}".`)
+  throw new InputError(
+    input,
+    entry,
+    'not of the form KEY=VALUE',
+    `Write one KEY=VALUE per line in "${input}".`
+  )
 }
 
 const TRUE = ['true', 'True', 'TRUE']
@@ -169,7 +201,20 @@ export function parseBoolean(input: string, value: string, fallback: boolean): b
 /** Builder names are unique per run, attempt, job and step, plus randomness for matrix legs on one host. */
 export function defaultBuilderName(env: Record<string, string | undefined>, randomHex: string): string {
   const part = (value: string | undefined): string =>
-    (value ?? '').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 20)
-  const pieces = ['builder', part(env.GITHUB_JOB), part(env.GITHUB_RUN_ID), part(env.GITHUB_RUN_ATTEMPT), randomHex]
-  return pieces.filter(piece => piece !== '').join('-').slice(0, 63)
+    (value ?? '')
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 20)
+  const pieces = [
+    'builder',
+    part(env.GITHUB_JOB),
+    part(env.GITHUB_RUN_ID),
+    part(env.GITHUB_RUN_ATTEMPT),
+    randomHex
+  ]
+  return pieces
+    .filter(piece => piece !== '')
+    .join('-')
+    .slice(0, 63)
 }

@@ -8,9 +8,13 @@ const LOOKUP_TIMEOUT_MS = 2000
  * a registry or proxy name to 127.0.0.1 in /etc/hosts). A builder must share the host network to reach them.
  */
 export async function resolveLoopbackNames(hosts: string[]): Promise<Set<string>> {
-  const names = [...new Set(hosts)].filter(host => isHost(host) && !/^[\d.]+$/.test(host) && !host.startsWith('['))
+  const names = [...new Set(hosts)].filter(
+    host => isHost(host) && !/^[\d.]+$/.test(host) && !host.startsWith('[')
+  )
   const results = await Promise.all(
-    names.filter(name => !isLoopbackHost(name)).map(async name => ((await resolvesToLoopback(name)) ? name : undefined))
+    names
+      .filter(name => !isLoopbackHost(name))
+      .map(async name => ((await resolvesToLoopback(name)) ? name : undefined))
   )
   return new Set(results.filter((name): name is string => name !== undefined))
 }

@@ -16,7 +16,10 @@ export async function runMain(): Promise<void> {
   markMainStarted()
   const inputs = readInputs()
   const workDir = join(process.env.RUNNER_TEMP || tmpdir(), `multi-platform-build-${inputs.builderName}`)
-  const plan = makePlan(inputs, { workDir, loopbackNames: await resolveLoopbackNames(networkHostNames(inputs)) })
+  const plan = makePlan(inputs, {
+    workDir,
+    loopbackNames: await resolveLoopbackNames(networkHostNames(inputs))
+  })
   plan.warnings.forEach(warning => core.warning(warning))
 
   // Saved before anything is created, so post cleans up after a failure or cancellation from here on.
@@ -27,7 +30,8 @@ export async function runMain(): Promise<void> {
   core.setOutput('builder', plan.builder)
   core.startGroup('buildkitd.toml')
   core.info(plan.configToml.trim() === '' ? '(empty: BuildKit defaults)' : plan.configToml)
-  if (plan.hostNetworkReasons.length > 0) core.info(`\nBuilder uses the host network: ${plan.hostNetworkReasons.join('; ')}`)
+  if (plan.hostNetworkReasons.length > 0)
+    core.info(`\nBuilder uses the host network: ${plan.hostNetworkReasons.join('; ')}`)
   core.endGroup()
 
   const platforms = await core.group(`Create builder ${plan.builder}`, () => createBuilder(inputs, plan))
@@ -45,7 +49,7 @@ async function createBuilder(inputs: Inputs, plan: Plan): Promise<string[]> {
   // A builder left by an earlier run with this name would keep its old config: replace it.
   const stale = await docker(plan.commands.remove, { silent: true })
   if (stale.exitCode === 0) core.info(`Removed an existing builder named ${plan.builder}.`)
-  const created = await docker(plan.commands.create)
+  const created = await docker(plan.commands.create, { redactions: plan.redactions })
   if (created.exitCode !== 0) {
     throw new Error(`Creating the builder failed:\n${explainFailure(created.stderr).join('\n')}`)
   }
@@ -63,9 +67,11 @@ async function createBuilder(inputs: Inputs, plan: Plan): Promise<string[]> {
 
 async function build(plan: Plan): Promise<void> {
   // The buildx client fetches registry tokens itself, so it needs the proxy too (moby/buildkit#5839).
-  const result = await docker(plan.commands.build, { env: plan.proxyEnv })
+  const result = await docker(plan.commands.build, { env: plan.proxyEnv, redactions: plan.redactions })
   if (result.exitCode !== 0) {
-    throw new Error(`docker buildx build failed (exit code ${result.exitCode}):\n${explainFailure(result.stderr).join('\n')}`)
+    throw new Error(
+      `docker buildx build failed (exit code ${result.exitCode}):\n${explainFailure(result.stderr).join('\n')}`
+    )
   }
 }
 

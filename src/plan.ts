@@ -1,5 +1,20 @@
-import { configWarnings, mergeTomlSources, parseToml, registryModelToToml, stringifyToml, TomlSource } from './buildkitd-config'
-import { BuildOptions, buildArgs, createBuilderArgs, driverOpt, driverOptKey, inspectBuilderArgs, removeBuilderArgs } from './commands'
+import {
+  configWarnings,
+  mergeTomlSources,
+  parseToml,
+  registryModelToToml,
+  stringifyToml,
+  TomlSource
+} from './buildkitd-config'
+import {
+  BuildOptions,
+  buildArgs,
+  createBuilderArgs,
+  driverOpt,
+  driverOptKey,
+  inspectBuilderArgs,
+  removeBuilderArgs
+} from './commands'
 import { isLoopbackHost } from './hosts'
 import { Inputs } from './inputs'
 import { proxyEnvironment } from './proxy'
@@ -16,6 +31,8 @@ export interface Plan {
   /** Proxy variables for the builder container, the buildx client and RUN steps. */
   proxyEnv: Record<string, string>
   commands: { remove: string[]; create: string[]; inspect: string[]; build: string[] }
+  /** Proxy URLs with credentials and their masked form, for echoing command lines. */
+  redactions: [string, string][]
   warnings: string[]
 }
 
@@ -29,12 +46,20 @@ export interface PlanContext {
 export function makePlan(inputs: Inputs, context: PlanContext): Plan {
   const warnings: string[] = []
   const model = buildRegistryModel(inputs.mirrors, inputs.insecureRegistries)
-  const sources: TomlSource[] = inputs.configSources.map(({ input, text }) => ({ input, table: parseToml(input, text) }))
+  const sources: TomlSource[] = inputs.configSources.map(({ input, text }) => ({
+    input,
+    table: parseToml(input, text)
+  }))
   sources.push({ input: 'registry-mirrors/insecure-registries', table: registryModelToToml(model) })
   const merged = mergeTomlSources(sources)
   warnings.push(...merged.warnings, ...configWarnings(merged.table))
 
   const proxyEnv = proxyEnvironment(inputs.proxy)
+  if (inputs.proxy.http && !inputs.proxy.https) {
+    warnings.push(
+      'http-proxy is set but https-proxy is not: registries are reached over HTTPS, which then bypasses the proxy.'
+    )
+  }
   const isLoopback = (host: string): boolean => isLoopbackHost(host) || context.loopbackNames.has(host)
   const hostNetworkReasons: string[] = []
   for (const proxy of [inputs.proxy.http, inputs.proxy.https]) {
@@ -73,6 +98,9 @@ export function makePlan(inputs: Inputs, context: PlanContext): Plan {
       inspect: inspectBuilderArgs(inputs.builderName),
       build: buildArgs(build)
     },
+    redactions: [inputs.proxy.http, inputs.proxy.https].flatMap(proxy =>
+      proxy && proxy.url !== proxy.display ? [[proxy.url, proxy.display] as [string, string]] : []
+    ),
     warnings
   }
 }
@@ -96,7 +124,9 @@ function builderDriverOpts(
   if (hostNetworkReasons.length > 0) {
     const network = opts.find(opt => driverOptKey(opt) === 'network')
     if (network && !/network=host"?$/.test(network)) {
-      warnings.push(`driver-opts sets ${network}, but ${hostNetworkReasons.join('; ')}: the builder may not reach it.`)
+      warnings.push(
+        `driver-opts sets ${network}, but ${hostNetworkReasons.join('; ')}: the builder may not reach it.`
+      )
     }
     add('network', 'host')
   }

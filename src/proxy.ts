@@ -39,7 +39,8 @@ function safeDecode(text: string): string {
 }
 
 export function parseProxyUrl(input: string, value: string): ProxyUrl {
-  const hint = 'Write a proxy as http://[user:password@]host:port (https://, socks5:// and socks5h:// also work).'
+  const hint =
+    'Write a proxy as http://[user:password@]host:port (https://, socks5:// and socks5h:// also work).'
   const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `http://${value}`
   let url: URL
   try {

@@ -70,7 +70,8 @@ export function parseMirrorEntry(entry: string): MirrorEntry {
 
 /** An insecure registry is `host[:port]`, with the meaning daemon.json gives it: plain HTTP or unverified TLS. */
 export function parseInsecureRegistry(entry: string): string {
-  const hint = 'Write one registry per line as host[:port], e.g. "registry.local:5000", without scheme or path.'
+  const hint =
+    'Write one registry per line as host[:port], e.g. "registry.local:5000", without scheme or path.'
   return normalizeRegistry(entry.replace(/^https?:\/\//i, ''), 'insecure-registries', entry, hint)
 }
 

@@ -12,7 +12,11 @@ export function readMetadata(text: string): BuildResult {
   if (text.trim() === '') return { digest: '', imageId: '', metadata: '' }
   const json = JSON.parse(text) as Record<string, unknown>
   const field = (key: string): string => (typeof json[key] === 'string' ? (json[key] as string) : '')
-  return { digest: field('containerimage.digest'), imageId: field('containerimage.config.digest'), metadata: JSON.stringify(json) }
+  return {
+    digest: field('containerimage.digest'),
+    imageId: field('containerimage.config.digest'),
+    metadata: JSON.stringify(json)
+  }
 }
 
 export interface SummaryRow {
@@ -21,19 +25,33 @@ export interface SummaryRow {
 }
 
 /** Rows of the job summary table; every value here is safe to show (proxies appear masked). */
-export function summaryRows(inputs: Inputs, plan: Plan, result: BuildResult, platforms: string[]): SummaryRow[] {
+export function summaryRows(
+  inputs: Inputs,
+  plan: Plan,
+  result: BuildResult,
+  platforms: string[]
+): SummaryRow[] {
   const mirrors = inputs.mirrors.map(m => `${m.registry} → ${m.plainHttp ? 'http://' : ''}${m.location}`)
   const proxies = [inputs.proxy.http?.display, inputs.proxy.https?.display].filter((p): p is string => !!p)
   const rows: SummaryRow[] = [
     { label: 'Tags', value: inputs.tags.join(', ') || '(none)' },
     { label: 'Pushed', value: inputs.push ? 'yes' : 'no' },
-    { label: 'Platforms', value: (inputs.platforms.length > 0 ? inputs.platforms : ['builder default']).join(', ') },
+    {
+      label: 'Platforms',
+      value: (inputs.platforms.length > 0 ? inputs.platforms : ['builder default']).join(', ')
+    },
     { label: 'Digest', value: result.digest || '(none)' },
     { label: 'Builder', value: `${plan.builder} (docker-container, ${inputs.buildkitImage})` },
     { label: 'Builder platforms', value: platforms.join(', ') },
     { label: 'Registry mirrors', value: mirrors.join(', ') || '(none)' },
     { label: 'Insecure registries', value: inputs.insecureRegistries.join(', ') || '(none)' },
-    { label: 'Proxy', value: proxies.length > 0 ? `${[...new Set(proxies)].join(', ')} (builder, buildx client, RUN steps)` : '(none)' },
+    {
+      label: 'Proxy',
+      value:
+        proxies.length > 0
+          ? `${[...new Set(proxies)].join(', ')} (builder, buildx client, RUN steps)`
+          : '(none)'
+    },
     { label: 'Host network', value: plan.hostNetworkReasons.join('; ') || 'no' }
   ]
   return rows

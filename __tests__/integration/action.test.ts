@@ -1,0 +1,251 @@
+import TOML from '@iarna/toml'
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  symlinkSync,
+  writeFileSync
+} from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { ActionRun, node24, ROOT, runAction } from '../support/run-action'
+
+interface Call {
+  argv: string[]
+  env: Record<string, string>
+  config?: string
+}
+
+/** A fresh fake docker: its own PATH entry, call log and builder store. */
+function fakeDocker() {
+  const dir = mkdtempSync(join(tmpdir(), 'fake-docker-'))
+  mkdirSync(join(dir, 'bin'))
+  mkdirSync(join(dir, 'builders'))
+  symlinkSync(join(ROOT, '__tests__/fixtures/fake-docker.cjs'), join(dir, 'bin/docker'))
+  const log = join(dir, 'calls.jsonl')
+  writeFileSync(log, '')
+  return {
+    dir,
+    env: (extra: Record<string, string> = {}) => ({
+      PATH: `${join(dir, 'bin')}:${process.env.PATH}`,
+      FAKE_DOCKER_LOG: log,
+      FAKE_DOCKER_STATE: join(dir, 'builders'),
+      ...extra
+    }),
+    calls: (): Call[] =>
+      readFileSync(log, 'utf8')
+        .split('\n')
+        .filter(line => line !== '')
+        .map(line => JSON.parse(line) as Call),
+    builders: () => readdirSync(join(dir, 'builders'))
+  }
+}
+
+const PASSWORD = 'pr0xy-S3cret'
+const README_EXAMPLE = {
+  tags: 'registry.example.com/owner/app:1.0,registry.example.com/owner/app:latest',
+  platforms: 'linux/amd64,linux/arm64',
+  'registry-mirrors': 'https://mirror.example.cn\nghcr.io=ghcr.example.cn',
+  'http-proxy': `http://ci:${PASSWORD}@proxy.corp.example:3128`,
+  'https-proxy': `http://ci:${PASSWORD}@proxy.corp.example:3128`,
+  'no-proxy': 'localhost,.corp.example',
+  'builder-name': 'ci-builder'
+}
+
+/** Every stream a user or a later step can read: the secret may only appear in the runner's ::add-mask:: commands. */
+function leaks(run: ActionRun, secret: string): string[] {
+  const streams = {
+    'main stdout': run.main.stdout,
+    'main stderr': run.main.stderr,
+    'post stdout': run.post.stdout,
+    'post stderr': run.post.stderr,
+    outputs: JSON.stringify(run.outputs),
+    state: JSON.stringify(run.state),
+    summary: run.summary
+  }
+  return Object.entries(streams)
+    .filter(([, text]) =>
+      text.split('\n').some(line => line.includes(secret) && !line.startsWith('::add-mask::'))
+    )
+    .map(([name]) => name)
+}
+
+describe.each([
+  ['node 20', () => process.execPath],
+  ['node 24', node24]
+])('the bundle under %s', (_name, nodeBinary) => {
+  let node: string
+  beforeAll(() => {
+    node = nodeBinary()
+  }, 300_000)
+
+  it('runs rm, create, inspect, one build, then rm in post, with the config, env and outputs expected', async () => {
+    const docker = fakeDocker()
+    const run = await runAction({ inputs: README_EXAMPLE, env: docker.env(), node })
+    expect(run.main.code).toBe(0)
+    expect(run.post.code).toBe(0)
+
+    const calls = docker.calls()
+    expect(calls.map(call => call.argv.slice(0, 2).join(' '))).toEqual([
+      'buildx rm',
+      'buildx create',
+      'buildx inspect',
+      'buildx build',
+      'buildx rm'
+    ])
+    const create = calls[1].argv
+    const configPath = create[create.indexOf('--buildkitd-config') + 1]
+    expect(configPath.startsWith(run.runnerTemp)).toBe(true)
+    expect(create).toEqual(
+      expect.arrayContaining(['--name', 'ci-builder', '--driver', 'docker-container', '--bootstrap'])
+    )
+    expect(create).toContain('"env.NO_PROXY=localhost,.corp.example"')
+    expect(create).toContain(`env.HTTPS_PROXY=http://ci:${PASSWORD}@proxy.corp.example:3128`)
+    expect(create).not.toContain('network=host')
+
+    const build = calls[3]
+    expect(build.argv.filter(arg => arg === '--platform')).toHaveLength(1)
+    expect(build.argv).toEqual(expect.arrayContaining(['--platform', 'linux/amd64,linux/arm64', '--push']))
+    expect(build.argv.join(' ')).not.toContain(PASSWORD)
+    expect(build.env).toMatchObject({
+      HTTPS_PROXY: `http://ci:${PASSWORD}@proxy.corp.example:3128`,
+      https_proxy: `http://ci:${PASSWORD}@proxy.corp.example:3128`,
+      NO_PROXY: 'localhost,.corp.example'
+    })
+
+    const expectedToml = {
+      registry: {
+        'docker.io': { mirrors: ['mirror.example.cn'] },
+        'ghcr.io': { mirrors: ['ghcr.example.cn'] }
+      }
+    }
+    expect(TOML.parse(calls[1].config ?? '')).toEqual(expectedToml)
+    expect(docker.builders()).toEqual([])
+
+    expect(run.outputs.builder).toBe('ci-builder')
+    expect(run.outputs.platforms).toBe('linux/amd64,linux/amd64/v2,linux/arm64,linux/386')
+    expect(run.outputs.digest).toBe('sha256:' + 'a'.repeat(64))
+    expect(run.outputs.imageid).toBe('sha256:' + 'b'.repeat(64))
+    expect(JSON.parse(run.outputs.metadata)['containerimage.digest']).toBe(run.outputs.digest)
+    expect(TOML.parse(run.outputs['buildkitd-config'])).toEqual(expectedToml)
+    expect(run.summary).toContain(run.outputs.digest)
+    expect(run.summary).toContain('http://***@proxy.corp.example:3128')
+    expect(run.main.stdout).toContain('::group::buildkitd.toml')
+
+    expect(leaks(run, PASSWORD)).toEqual([])
+    expect(run.main.stdout).toContain(`::add-mask::${PASSWORD}`)
+    expect(readdirSync(run.runnerTemp)).toEqual([])
+  })
+
+  it('fails on a bad input before running docker, naming the input, without a stack trace', async () => {
+    const docker = fakeDocker()
+    const run = await runAction({
+      inputs: { ...README_EXAMPLE, platforms: 'linux/amd64,arm64' },
+      env: docker.env(),
+      node
+    })
+    expect(run.main.code).toBe(1)
+    expect(run.main.stdout).toContain(
+      '::error::Input "platforms": not a platform of the form os/arch[/variant] (got "arm64"). Did you mean "linux/arm64"?'
+    )
+    expect(run.main.stdout + run.main.stderr).not.toMatch(/\n\s+at /)
+    expect(docker.calls()).toEqual([])
+    expect(run.post.code).toBe(0)
+    expect(run.post.stdout).toContain('nothing to clean up')
+  })
+})
+
+describe('failures and re-runs (node 20)', () => {
+  it('surfaces the failing step and still removes the builder in post', async () => {
+    const docker = fakeDocker()
+    const run = await runAction({ inputs: README_EXAMPLE, env: docker.env({ FAKE_DOCKER_FAIL: 'build' }) })
+    expect(run.main.code).toBe(1)
+    const error = run.main.stdout.split('\n').find(line => line.startsWith('::error::')) ?? ''
+    expect(error).toContain('docker buildx build failed (exit code 1)')
+    expect(error).toContain('> [2/2] RUN false:')
+    expect(error).toContain('Dockerfile:2')
+    expect(error).toContain('ERROR: failed to build')
+    expect(run.post.code).toBe(0)
+    expect(docker.calls().at(-1)?.argv).toEqual(['buildx', 'rm', 'ci-builder'])
+    expect(docker.builders()).toEqual([])
+    expect(readdirSync(run.runnerTemp)).toEqual([])
+  })
+
+  it('reports a failed create and lets post clean up', async () => {
+    const docker = fakeDocker()
+    const run = await runAction({ inputs: README_EXAMPLE, env: docker.env({ FAKE_DOCKER_FAIL: 'create' }) })
+    expect(run.main.code).toBe(1)
+    expect(run.main.stdout).toContain(
+      '::error::Creating the builder failed:%0AERROR: fake failure of buildx create'
+    )
+    expect(docker.calls().map(call => call.argv[1])).toEqual(['rm', 'create', 'rm'])
+    expect(run.post.stdout).toContain('was never created')
+  })
+
+  it('replaces a builder left by an earlier run with the same name', async () => {
+    const docker = fakeDocker()
+    writeFileSync(join(docker.dir, 'builders/builder-ci-builder'), 'stale = true\n')
+    const run = await runAction({ inputs: README_EXAMPLE, env: docker.env() })
+    expect(run.main.code).toBe(0)
+    expect(run.main.stdout).toContain('Removed an existing builder named ci-builder.')
+    expect(docker.calls().map(call => call.argv[1])).toEqual(['rm', 'create', 'inspect', 'build', 'rm'])
+  })
+
+  it('keeps the builder with cleanup: false but removes its files', async () => {
+    const docker = fakeDocker()
+    const run = await runAction({ inputs: { ...README_EXAMPLE, cleanup: 'false' }, env: docker.env() })
+    expect(run.post.code).toBe(0)
+    expect(docker.calls().map(call => call.argv[1])).toEqual(['rm', 'create', 'inspect', 'build'])
+    expect(docker.builders()).toEqual(['builder-ci-builder'])
+    expect(readdirSync(run.runnerTemp)).toEqual([])
+  })
+
+  it('takes the proxy from the step environment, masks it, and uses host networking for a loopback proxy', async () => {
+    const docker = fakeDocker()
+    const proxy = `http://u:${PASSWORD}@127.0.0.1:3128`
+    const run = await runAction({
+      inputs: { tags: 'registry.example.com/app:1', platforms: 'linux/arm64' },
+      env: docker.env({ HTTPS_PROXY: proxy, HTTP_PROXY: proxy, NO_PROXY: 'a,b' })
+    })
+    expect(run.main.code).toBe(0)
+    const create = docker.calls()[1].argv
+    expect(create).toContain('network=host')
+    expect(run.main.stdout).toContain(
+      'Builder uses the host network: proxy http://***@127.0.0.1:3128 is on loopback'
+    )
+    expect(leaks(run, PASSWORD)).toEqual([])
+  })
+
+  it('merges a config file and inline TOML with the inputs and warns on a conflict', async () => {
+    const docker = fakeDocker()
+    const configDir = mkdtempSync(join(tmpdir(), 'cfg-'))
+    writeFileSync(
+      join(configDir, 'buildkitd.toml'),
+      '[registry."docker.io"]\nmirrors = ["base.example"]\n[registry."r.local:5000"]\nhttp = false\n'
+    )
+    const run = await runAction({
+      inputs: {
+        tags: 'r.local:5000/app:1',
+        'buildkitd-config': join(configDir, 'buildkitd.toml'),
+        'buildkitd-config-inline': '[worker.oci]\nmax-parallelism = 2',
+        'registry-mirrors': 'extra.example',
+        'insecure-registries': 'r.local:5000'
+      },
+      env: docker.env()
+    })
+    expect(run.main.code).toBe(0)
+    expect(TOML.parse(run.outputs['buildkitd-config'])).toEqual({
+      registry: {
+        'docker.io': { mirrors: ['base.example', 'extra.example'] },
+        'r.local:5000': { http: true, insecure: true }
+      },
+      worker: { oci: { 'max-parallelism': 2 } }
+    })
+    expect(run.main.stdout).toMatch(
+      /::warning::buildkitd config: registry."r.local:5000".http = false from buildkitd-config is replaced by true/
+    )
+    expect(existsSync(join(configDir, 'buildkitd.toml'))).toBe(true)
+  })
+})
