@@ -3,10 +3,12 @@
 import { build } from 'esbuild'
 import { rmSync, writeFileSync } from 'node:fs'
 
-rmSync('dist', { recursive: true, force: true })
+// An optional argument builds elsewhere, so a test can compare a fresh bundle with the committed dist/.
+const outdir = process.argv[2] ?? 'dist'
+rmSync(outdir, { recursive: true, force: true })
 await build({
   entryPoints: { index: 'src/main.ts' },
-  outdir: 'dist',
+  outdir,
   bundle: true,
   platform: 'node',
   target: 'node20',
@@ -22,4 +24,4 @@ await build({
   }
 })
 // dist/ is ESM: tell Node so without touching the root package.json.
-writeFileSync('dist/package.json', JSON.stringify({ type: 'module' }) + '\n')
+writeFileSync(`${outdir}/package.json`, JSON.stringify({ type: 'module' }) + '\n')
