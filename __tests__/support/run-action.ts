@@ -20,6 +20,8 @@ export interface ActionRun {
   summary: string
   runnerTemp: string
   dir: string
+  /** Runs (again) the post step of this run, e.g. after `skipPost`. */
+  runPost(): Promise<StepResult>
 }
 
 export interface RunOptions {
@@ -60,10 +62,10 @@ export async function runAction(options: RunOptions): Promise<ActionRun> {
   const main = await runStep(node, baseEnv, options.timeoutMs)
   const state = parseFileCommand(readFileSync(files.state, 'utf8'))
   const stateEnv = Object.fromEntries(Object.entries(state).map(([name, value]) => [`STATE_${name}`, value]))
-  const post = options.skipPost
-    ? { code: null, stdout: '', stderr: '' }
-    : await runStep(node, { ...baseEnv, ...stateEnv }, options.timeoutMs)
+  const runPost = () => runStep(node, { ...baseEnv, ...stateEnv }, options.timeoutMs)
+  const post = options.skipPost ? { code: null, stdout: '', stderr: '' } : await runPost()
   return {
+    runPost,
     main,
     post,
     outputs: parseFileCommand(readFileSync(files.output, 'utf8')),

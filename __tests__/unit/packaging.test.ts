@@ -39,7 +39,9 @@ function readmeTable(heading: string): Record<string, string> {
 describe('action.yml and README.md', () => {
   const metadata = actionMetadata()
   it('runs the bundle with node24, post always', () => {
-    expect(metadata.runs).toMatch(/using: node24\n {2}main: dist\/index.js\n {2}post: dist\/index.js\n {2}post-if: always\(\)/)
+    expect(metadata.runs).toMatch(
+      /using: node24\n {2}main: dist\/index.js\n {2}post: dist\/index.js\n {2}post-if: always\(\)/
+    )
   })
   it('documents every input with its default in the README table, and nothing else', () => {
     const table = readmeTable('## Inputs')

@@ -1,0 +1,226 @@
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { ActionRun, ROOT, runAction } from '../support/run-action'
+import { dockerText, leftovers, loadStack, Registry } from '../support/stack'
+
+// Everything here runs the committed dist/ against the real stack from stack/up: dockerd, buildx, a BuildKit
+// image built from source, registries on 127.0.0.1, a Docker Hub mirror, tinyproxy and QEMU. Docker Hub itself
+// is unreachable on this machine, so an image that builds FROM busybox proves the mirror served it.
+
+jest.setTimeout(600_000)
+
+const stack = loadStack()
+const run = Date.now().toString(36)
+const fixture = (name: string) => join(ROOT, '__tests__/e2e/fixtures', name)
+const mirrorInputs = { 'registry-mirrors': `http://${stack.STACK_MIRROR}` }
+
+function failure(result: ActionRun): string {
+  return result.main.stdout
+    .split('\n')
+    .filter(line => line.startsWith('::error::'))
+    .join('\n')
+    .replace(/%0A/g, '\n')
+}
+
+function expectClean(builder: string): void {
+  expect(leftovers(builder)).toEqual({ containers: [], volumes: [], builders: [] })
+}
+
+describe('multi-platform push through the Docker Hub mirror', () => {
+  let result: ActionRun
+  const repository = `e2e/mirror-${run}`
+  const builder = `e2e-mirror-${run}`
+  const mirrorLogBefore = readFileSync(stack.STACK_MIRROR_LOG, 'utf8').length
+
+  beforeAll(async () => {
+    result = await runAction({
+      inputs: {
+        context: fixture('arch'),
+        tags: `${stack.STACK_PUSH_REGISTRY}/${repository}:1`,
+        platforms: 'linux/amd64,linux/arm64',
+        'builder-name': builder,
+        ...mirrorInputs
+      },
+      timeoutMs: 480_000
+    })
+  })
+
+  it('succeeds and removes its builder', () => {
+    expect(failure(result)).toBe('')
+    expect(result.main.code).toBe(0)
+    expect(result.post.code).toBe(0)
+    expectClean(builder)
+  })
+
+  it('pushes ONE index with exactly linux/amd64 and linux/arm64, each built on its own architecture', async () => {
+    const registry = new Registry(stack.STACK_PUSH_REGISTRY)
+    const { digest, platforms } = await registry.platformManifests(repository, '1')
+    expect(Object.keys(platforms).sort()).toEqual(['linux/amd64', 'linux/arm64'])
+    expect(digest).toBe(result.outputs.digest)
+    expect(await registry.readFile(repository, platforms['linux/amd64'].digest, 'arch')).toBe('x86_64\n')
+    expect(await registry.readFile(repository, platforms['linux/arm64'].digest, 'arch')).toBe('aarch64\n')
+  })
+
+  it('pulled busybox through the mirror', () => {
+    const log = readFileSync(stack.STACK_MIRROR_LOG, 'utf8').slice(mirrorLogBefore)
+    expect(log).toMatch(/\/v2\/library\/busybox\/manifests\//)
+    expect(log).toMatch(/\/v2\/library\/busybox\/blobs\/sha256:/)
+  })
+
+  it('reports outputs a later step can use', () => {
+    expect(result.outputs.builder).toBe(builder)
+    expect(result.outputs.platforms.split(',')).toEqual(
+      expect.arrayContaining(['linux/amd64', 'linux/arm64'])
+    )
+    expect(JSON.parse(result.outputs.metadata)['containerimage.digest']).toBe(result.outputs.digest)
+    expect(result.outputs.imageid).toMatch(/^sha256:[0-9a-f]{64}$/)
+    expect(result.outputs['buildkitd-config']).toContain(`[registry."${stack.STACK_MIRROR}"]`)
+    expect(result.summary).toContain(result.outputs.digest)
+  })
+})
+
+describe('HTTP proxy', () => {
+  it('carries the push to a registry addressed by name', async () => {
+    const before = readFileSync(stack.STACK_PROXY_LOG, 'utf8').length
+    const [host] = stack.STACK_PROXIED_REGISTRY.split(':')
+    const builder = `e2e-proxy-${run}`
+    const result = await runAction({
+      inputs: {
+        context: fixture('arch'),
+        tags: `${stack.STACK_PROXIED_REGISTRY}/e2e/proxy-${run}:1`,
+        platforms: 'linux/amd64',
+        'builder-name': builder,
+        'insecure-registries': stack.STACK_PROXIED_REGISTRY,
+        'http-proxy': stack.STACK_PROXY,
+        'https-proxy': stack.STACK_PROXY,
+        'no-proxy': 'localhost',
+        ...mirrorInputs
+      },
+      timeoutMs: 480_000
+    })
+    expect(failure(result)).toBe('')
+    expect(result.main.code).toBe(0)
+    const log = readFileSync(stack.STACK_PROXY_LOG, 'utf8').slice(before)
+    expect(log).toContain(host)
+    expect(await new Registry(stack.STACK_PUSH_REGISTRY).hasTag(`e2e/proxy-${run}`, '1')).toBe(true)
+    expectClean(builder)
+  })
+
+  it('fails with a clear message when the proxy is dead', async () => {
+    const builder = `e2e-deadproxy-${run}`
+    const result = await runAction({
+      inputs: {
+        context: fixture('arch'),
+        tags: `${stack.STACK_PROXIED_REGISTRY}/e2e/deadproxy-${run}:1`,
+        platforms: 'linux/amd64',
+        'builder-name': builder,
+        'insecure-registries': stack.STACK_PROXIED_REGISTRY,
+        'http-proxy': stack.STACK_DEAD_PROXY,
+        'https-proxy': stack.STACK_DEAD_PROXY,
+        ...mirrorInputs
+      },
+      timeoutMs: 480_000
+    })
+    expect(result.main.code).toBe(1)
+    expect(failure(result)).toMatch(/docker buildx build failed[\s\S]*(proxyconnect|connection refused)/)
+    expectClean(builder)
+  })
+})
+
+describe('insecure registry by name', () => {
+  const tag = (name: string) => `${stack.STACK_INSECURE_REGISTRY}/e2e/${name}-${run}:1`
+  it('cannot be pushed to without insecure-registries', async () => {
+    const builder = `e2e-secure-${run}`
+    const result = await runAction({
+      inputs: {
+        context: fixture('arch'),
+        tags: tag('refused'),
+        platforms: 'linux/amd64',
+        'builder-name': builder,
+        ...mirrorInputs
+      },
+      timeoutMs: 480_000
+    })
+    expect(result.main.code).toBe(1)
+    expect(failure(result)).toMatch(/server gave HTTP response to HTTPS client/)
+    expectClean(builder)
+  })
+  it('is pushed to with insecure-registries', async () => {
+    const builder = `e2e-insecure-${run}`
+    const result = await runAction({
+      inputs: {
+        context: fixture('arch'),
+        tags: tag('accepted'),
+        platforms: 'linux/amd64',
+        'builder-name': builder,
+        'insecure-registries': stack.STACK_INSECURE_REGISTRY,
+        ...mirrorInputs
+      },
+      timeoutMs: 480_000
+    })
+    expect(failure(result)).toBe('')
+    expect(result.main.code).toBe(0)
+    const local = stack.STACK_INSECURE_REGISTRY.replace(/^[^:]+/, '127.0.0.1')
+    expect(await new Registry(local).hasTag(`e2e/accepted-${run}`, '1')).toBe(true)
+    expectClean(builder)
+  })
+})
+
+describe('cleanup', () => {
+  it('removes the builder after a failing build and shows the failing step', async () => {
+    const builder = `e2e-fail-${run}`
+    const result = await runAction({
+      inputs: {
+        context: fixture('failing'),
+        tags: `${stack.STACK_PUSH_REGISTRY}/e2e/failing-${run}:1`,
+        platforms: 'linux/amd64,linux/arm64',
+        'builder-name': builder,
+        ...mirrorInputs
+      },
+      timeoutMs: 480_000
+    })
+    expect(result.main.code).toBe(1)
+    expect(failure(result)).toMatch(/RUN echo about to fail && false/)
+    expect(failure(result)).toMatch(/did not complete successfully: exit code: 1/)
+    expect(result.post.code).toBe(0)
+    expectClean(builder)
+    expect(
+      await new Registry(stack.STACK_PUSH_REGISTRY).hasTag(`e2e/failing-${run}`, '1').catch(() => false)
+    ).toBe(false)
+  })
+
+  it('replaces a stale builder of the same name, so the new config is in effect', async () => {
+    const builder = `e2e-rerun-${run}`
+    const first = await runAction({
+      inputs: {
+        push: 'false',
+        context: fixture('arch'),
+        'builder-name': builder,
+        cleanup: 'false',
+        'buildkitd-config-inline': 'debug = false',
+        ...mirrorInputs
+      },
+      timeoutMs: 480_000
+    })
+    expect(failure(first)).toBe('')
+    expect(leftovers(builder).containers).toEqual([`buildx_buildkit_${builder}0`])
+    const second = await runAction({
+      inputs: {
+        push: 'false',
+        context: fixture('arch'),
+        'builder-name': builder,
+        'buildkitd-config-inline': '[log]\nformat = "json"',
+        ...mirrorInputs
+      },
+      timeoutMs: 480_000,
+      skipPost: true
+    })
+    expect(failure(second)).toBe('')
+    expect(second.main.stdout).toContain(`Removed an existing builder named ${builder}.`)
+    const config = dockerText(['exec', `buildx_buildkit_${builder}0`, 'cat', '/etc/buildkit/buildkitd.toml'])
+    expect(config).toMatch(/format = "json"/)
+    expect(config).not.toMatch(/debug = false/)
+    expect((await second.runPost()).code).toBe(0)
+    expectClean(builder)
+  })
+})

@@ -1,0 +1,153 @@
+import { execFileSync } from 'node:child_process'
+import { existsSync, readFileSync } from 'node:fs'
+import { gunzipSync } from 'node:zlib'
+
+/** The endpoints stack/up wrote to $STACK_STATE/env. */
+export function loadStack(): Record<string, string> {
+  const file = `${process.env.STACK_STATE ?? '/var/tmp/mpb-stack'}/env`
+  if (!existsSync(file))
+    throw new Error(`${file} is missing: run "bash stack/up" first (scripts/test.sh does).`)
+  const env: Record<string, string> = {}
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    const match = /^([A-Z0-9_]+)=(.*)$/.exec(line.trim())
+    if (match) env[match[1]] = match[2].replace(/^(["'])(.*)\1$/, '$2')
+  }
+  return env
+}
+
+const ACCEPT = [
+  'application/vnd.oci.image.index.v1+json',
+  'application/vnd.docker.distribution.manifest.list.v2+json',
+  'application/vnd.oci.image.manifest.v1+json',
+  'application/vnd.docker.distribution.manifest.v2+json'
+].join(', ')
+
+export interface Descriptor {
+  mediaType: string
+  digest: string
+  size: number
+  platform?: { os: string; architecture: string; variant?: string }
+  annotations?: Record<string, string>
+}
+
+export interface Manifest {
+  mediaType?: string
+  manifests?: Descriptor[]
+  config?: Descriptor
+  layers?: Descriptor[]
+}
+
+/** Reads from a plain-HTTP registry with the distribution API, as a client outside the action would. */
+export class Registry {
+  constructor(
+    readonly host: string,
+    private readonly auth?: { user: string; password: string }
+  ) {}
+
+  private async get(path: string, accept?: string): Promise<Response> {
+    const headers: Record<string, string> = {}
+    if (accept) headers.Accept = accept
+    if (this.auth)
+      headers.Authorization = `Basic ${Buffer.from(`${this.auth.user}:${this.auth.password}`).toString('base64')}`
+    const response = await fetch(`http://${this.host}/v2/${path}`, {
+      headers,
+      signal: AbortSignal.timeout(10_000)
+    })
+    if (!response.ok) throw new Error(`GET ${this.host}/v2/${path}: ${response.status}`)
+    return response
+  }
+
+  async manifest(repository: string, reference: string): Promise<{ manifest: Manifest; digest: string }> {
+    const response = await this.get(`${repository}/manifests/${reference}`, ACCEPT)
+    return {
+      manifest: (await response.json()) as Manifest,
+      digest: response.headers.get('docker-content-digest') ?? ''
+    }
+  }
+
+  async blob(repository: string, digest: string): Promise<Buffer> {
+    return Buffer.from(await (await this.get(`${repository}/blobs/${digest}`)).arrayBuffer())
+  }
+
+  /** Whether a tag exists (404 means absent; anything else unexpected throws). */
+  async hasTag(repository: string, tag: string): Promise<boolean> {
+    const response = await fetch(`http://${this.host}/v2/${repository}/manifests/${tag}`, {
+      method: 'HEAD',
+      headers: { Accept: ACCEPT },
+      signal: AbortSignal.timeout(10_000)
+    })
+    if (response.status === 404) return false
+    if (response.ok) return true
+    throw new Error(`HEAD ${repository}:${tag}: ${response.status}`)
+  }
+
+  /** Image manifests of an index by platform, leaving out attestation manifests (platform unknown/unknown). */
+  async platformManifests(
+    repository: string,
+    reference: string
+  ): Promise<{ index: Manifest; digest: string; platforms: Record<string, Descriptor> }> {
+    const { manifest, digest } = await this.manifest(repository, reference)
+    const platforms: Record<string, Descriptor> = {}
+    for (const descriptor of manifest.manifests ?? []) {
+      if (descriptor.annotations?.['vnd.docker.reference.type'] === 'attestation-manifest') continue
+      const p = descriptor.platform
+      if (p) platforms[[p.os, p.architecture, p.variant].filter(Boolean).join('/')] = descriptor
+    }
+    return { index: manifest, digest, platforms }
+  }
+
+  /** A file's content from the image's layers (the topmost layer holding it wins). */
+  async readFile(repository: string, manifestDigest: string, path: string): Promise<string | undefined> {
+    const { manifest } = await this.manifest(repository, manifestDigest)
+    let found: string | undefined
+    for (const layer of manifest.layers ?? []) {
+      const content = tarEntry(await this.layerTar(repository, layer), path)
+      if (content !== undefined) found = content
+    }
+    return found
+  }
+
+  private async layerTar(repository: string, layer: Descriptor): Promise<Buffer> {
+    const blob = await this.blob(repository, layer.digest)
+    return layer.mediaType.endsWith('gzip') || blob[0] === 0x1f ? gunzipSync(blob) : blob
+  }
+}
+
+/** The content of one regular file in an uncompressed tar archive. */
+export function tarEntry(tar: Buffer, path: string): string | undefined {
+  const wanted = path.replace(/^\//, '')
+  for (let offset = 0; offset + 512 <= tar.length;) {
+    const header = tar.subarray(offset, offset + 512)
+    if (header.every(byte => byte === 0)) break
+    const field = (start: number, length: number) =>
+      header
+        .subarray(start, start + length)
+        .toString('utf8')
+        .replace(/\0.*$/s, '')
+    const name = (field(345, 155) ? `${field(345, 155)}/` : '') + field(0, 100)
+    const size = parseInt(field(124, 12).trim() || '0', 8)
+    const body = tar.subarray(offset + 512, offset + 512 + size)
+    if (name.replace(/^\.\//, '') === wanted && (field(156, 1) === '0' || field(156, 1) === ''))
+      return body.toString('utf8')
+    offset += 512 + Math.ceil(size / 512) * 512
+  }
+  return undefined
+}
+
+export function dockerText(args: string[]): string {
+  return execFileSync('docker', args, { encoding: 'utf8', timeout: 60_000 })
+}
+
+/** What the action may leave behind: buildx_buildkit_* containers and volumes, and builders in buildx's store. */
+export function leftovers(builder: string): { containers: string[]; volumes: string[]; builders: string[] } {
+  const lines = (text: string) => text.split('\n').filter(line => line.trim() !== '')
+  return {
+    containers: lines(
+      dockerText(['ps', '-a', '--filter', `name=buildx_buildkit_${builder}`, '--format', '{{.Names}}'])
+    ),
+    volumes: lines(
+      dockerText(['volume', 'ls', '--filter', `name=buildx_buildkit_${builder}`, '--format', '{{.Name}}'])
+    ),
+    builders: lines(dockerText(['buildx', 'ls', '--format', '{{.Name}}'])).filter(name => name === builder)
+  }
+}
