@@ -1,3 +1,4 @@
+import type { Inputs } from './inputs'
 import { csvQuote } from './lists'
 
 /** argv (after `docker`) of every command the action runs. Values are single arguments: no shell is involved. */
@@ -35,23 +36,26 @@ export function driverOptKey(opt: string): string {
   return opt.replace(/^"/, '').split('=')[0].trim()
 }
 
-export interface BuildOptions {
+/** The build inputs as validated, plus what the plan adds. */
+export type BuildOptions = Pick<
+  Inputs,
+  | 'context'
+  | 'file'
+  | 'tags'
+  | 'platforms'
+  | 'push'
+  | 'load'
+  | 'buildArgs'
+  | 'labels'
+  | 'target'
+  | 'cacheFrom'
+  | 'cacheTo'
+  | 'noCache'
+  | 'pull'
+> & {
   builder: string
-  context: string
-  file: string
-  tags: string[]
-  platforms: string[]
-  push: boolean
-  load: boolean
-  buildArgs: string[]
   /** Build args passed by name only, so their values come from the buildx process environment, not argv. */
   envBuildArgs: string[]
-  labels: string[]
-  target: string
-  cacheFrom: string[]
-  cacheTo: string[]
-  noCache: boolean
-  pull: boolean
   metadataPath: string
 }
 

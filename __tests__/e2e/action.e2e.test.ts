@@ -22,27 +22,32 @@ function failure(result: ActionRun): string {
     .replace(/%0A/g, '\n')
 }
 
+/** Runs the action with a builder named after the scenario, the arch fixture and the stack's mirror by default. */
+async function buildWith(name: string, inputs: Record<string, string>, skipPost = false) {
+  const builder = `e2e-${name}-${run}`
+  const result = await runAction({
+    inputs: { context: fixture('arch'), 'builder-name': builder, ...mirrorInputs, ...inputs },
+    timeoutMs: 480_000,
+    skipPost
+  })
+  return { builder, result }
+}
+
 function expectClean(builder: string): void {
   expect(leftovers(builder)).toEqual({ containers: [], volumes: [], builders: [] })
 }
 
 describe('multi-platform push through the Docker Hub mirror', () => {
   let result: ActionRun
+  let builder: string
   const repository = `e2e/mirror-${run}`
-  const builder = `e2e-mirror-${run}`
   const mirrorLogBefore = readFileSync(stack.STACK_MIRROR_LOG, 'utf8').length
 
   beforeAll(async () => {
-    result = await runAction({
-      inputs: {
-        context: fixture('arch'),
-        tags: `${stack.STACK_PUSH_REGISTRY}/${repository}:1`,
-        platforms: 'linux/amd64,linux/arm64',
-        'builder-name': builder,
-        ...mirrorInputs
-      },
-      timeoutMs: 480_000
-    })
+    ;({ builder, result } = await buildWith('mirror', {
+      tags: `${stack.STACK_PUSH_REGISTRY}/${repository}:1`,
+      platforms: 'linux/amd64,linux/arm64'
+    }))
   })
 
   it('succeeds and removes its builder', () => {
@@ -80,47 +85,28 @@ describe('multi-platform push through the Docker Hub mirror', () => {
 })
 
 describe('HTTP proxy', () => {
+  const proxied = (name: string, proxy: string) =>
+    buildWith(name, {
+      tags: `${stack.STACK_PROXIED_REGISTRY}/e2e/${name}-${run}:1`,
+      platforms: 'linux/amd64',
+      'insecure-registries': stack.STACK_PROXIED_REGISTRY,
+      'http-proxy': proxy,
+      'https-proxy': proxy
+    })
+
   it('carries the push to a registry addressed by name', async () => {
     const before = readFileSync(stack.STACK_PROXY_LOG, 'utf8').length
-    const [host] = stack.STACK_PROXIED_REGISTRY.split(':')
-    const builder = `e2e-proxy-${run}`
-    const result = await runAction({
-      inputs: {
-        context: fixture('arch'),
-        tags: `${stack.STACK_PROXIED_REGISTRY}/e2e/proxy-${run}:1`,
-        platforms: 'linux/amd64',
-        'builder-name': builder,
-        'insecure-registries': stack.STACK_PROXIED_REGISTRY,
-        'http-proxy': stack.STACK_PROXY,
-        'https-proxy': stack.STACK_PROXY,
-        'no-proxy': 'localhost',
-        ...mirrorInputs
-      },
-      timeoutMs: 480_000
-    })
+    const { builder, result } = await proxied('proxy', stack.STACK_PROXY)
     expect(failure(result)).toBe('')
     expect(result.main.code).toBe(0)
     const log = readFileSync(stack.STACK_PROXY_LOG, 'utf8').slice(before)
-    expect(log).toContain(host)
+    expect(log).toContain(stack.STACK_PROXIED_REGISTRY.split(':')[0])
     expect(await new Registry(stack.STACK_PUSH_REGISTRY).hasTag(`e2e/proxy-${run}`, '1')).toBe(true)
     expectClean(builder)
   })
 
   it('fails with a clear message when the proxy is dead', async () => {
-    const builder = `e2e-deadproxy-${run}`
-    const result = await runAction({
-      inputs: {
-        context: fixture('arch'),
-        tags: `${stack.STACK_PROXIED_REGISTRY}/e2e/deadproxy-${run}:1`,
-        platforms: 'linux/amd64',
-        'builder-name': builder,
-        'insecure-registries': stack.STACK_PROXIED_REGISTRY,
-        'http-proxy': stack.STACK_DEAD_PROXY,
-        'https-proxy': stack.STACK_DEAD_PROXY,
-        ...mirrorInputs
-      },
-      timeoutMs: 480_000
-    })
+    const { builder, result } = await proxied('deadproxy', stack.STACK_DEAD_PROXY)
     expect(result.main.code).toBe(1)
     expect(failure(result)).toMatch(/docker buildx build failed[\s\S]*(proxyconnect|connection refused)/)
     expectClean(builder)
@@ -128,35 +114,23 @@ describe('HTTP proxy', () => {
 })
 
 describe('insecure registry by name', () => {
-  const tag = (name: string) => `${stack.STACK_INSECURE_REGISTRY}/e2e/${name}-${run}:1`
-  it('cannot be pushed to without insecure-registries', async () => {
-    const builder = `e2e-secure-${run}`
-    const result = await runAction({
-      inputs: {
-        context: fixture('arch'),
-        tags: tag('refused'),
-        platforms: 'linux/amd64',
-        'builder-name': builder,
-        ...mirrorInputs
-      },
-      timeoutMs: 480_000
+  const pushTo = (name: string, extra: Record<string, string> = {}) =>
+    buildWith(name, {
+      tags: `${stack.STACK_INSECURE_REGISTRY}/e2e/${name}-${run}:1`,
+      platforms: 'linux/amd64',
+      ...extra
     })
+
+  it('cannot be pushed to without insecure-registries', async () => {
+    const { builder, result } = await pushTo('refused')
     expect(result.main.code).toBe(1)
     expect(failure(result)).toMatch(/server gave HTTP response to HTTPS client/)
     expectClean(builder)
   })
+
   it('is pushed to with insecure-registries', async () => {
-    const builder = `e2e-insecure-${run}`
-    const result = await runAction({
-      inputs: {
-        context: fixture('arch'),
-        tags: tag('accepted'),
-        platforms: 'linux/amd64',
-        'builder-name': builder,
-        'insecure-registries': stack.STACK_INSECURE_REGISTRY,
-        ...mirrorInputs
-      },
-      timeoutMs: 480_000
+    const { builder, result } = await pushTo('accepted', {
+      'insecure-registries': stack.STACK_INSECURE_REGISTRY
     })
     expect(failure(result)).toBe('')
     expect(result.main.code).toBe(0)
@@ -168,59 +142,40 @@ describe('insecure registry by name', () => {
 
 describe('cleanup', () => {
   it('removes the builder after a failing build and shows the failing step', async () => {
-    const builder = `e2e-fail-${run}`
-    const result = await runAction({
-      inputs: {
-        context: fixture('failing'),
-        tags: `${stack.STACK_PUSH_REGISTRY}/e2e/failing-${run}:1`,
-        platforms: 'linux/amd64,linux/arm64',
-        'builder-name': builder,
-        ...mirrorInputs
-      },
-      timeoutMs: 480_000
+    const { builder, result } = await buildWith('fail', {
+      context: fixture('failing'),
+      tags: `${stack.STACK_PUSH_REGISTRY}/e2e/failing-${run}:1`,
+      platforms: 'linux/amd64,linux/arm64'
     })
     expect(result.main.code).toBe(1)
     expect(failure(result)).toMatch(/RUN echo about to fail && false/)
     expect(failure(result)).toMatch(/did not complete successfully: exit code: 1/)
     expect(result.post.code).toBe(0)
     expectClean(builder)
-    expect(
-      await new Registry(stack.STACK_PUSH_REGISTRY).hasTag(`e2e/failing-${run}`, '1').catch(() => false)
-    ).toBe(false)
+    expect(await new Registry(stack.STACK_PUSH_REGISTRY).hasTag(`e2e/failing-${run}`, '1')).toBe(false)
   })
 
   it('replaces a stale builder of the same name, so the new config is in effect', async () => {
-    const builder = `e2e-rerun-${run}`
-    const first = await runAction({
-      inputs: {
-        push: 'false',
-        context: fixture('arch'),
-        'builder-name': builder,
-        cleanup: 'false',
-        'buildkitd-config-inline': 'debug = false',
-        ...mirrorInputs
-      },
-      timeoutMs: 480_000
+    const first = await buildWith('rerun', {
+      push: 'false',
+      cleanup: 'false',
+      'buildkitd-config-inline': 'debug = false'
     })
-    expect(failure(first)).toBe('')
+    expect(failure(first.result)).toBe('')
+    const builder = first.builder
     expect(leftovers(builder).containers).toEqual([`buildx_buildkit_${builder}0`])
-    const second = await runAction({
-      inputs: {
-        push: 'false',
-        context: fixture('arch'),
-        'builder-name': builder,
-        'buildkitd-config-inline': '[log]\nformat = "json"',
-        ...mirrorInputs
-      },
-      timeoutMs: 480_000,
-      skipPost: true
-    })
-    expect(failure(second)).toBe('')
-    expect(second.main.stdout).toContain(`Removed an existing builder named ${builder}.`)
+
+    const second = await buildWith(
+      'rerun',
+      { push: 'false', 'buildkitd-config-inline': '[log]\nformat = "json"' },
+      true
+    )
+    expect(failure(second.result)).toBe('')
+    expect(second.result.main.stdout).toContain(`Removed an existing builder named ${builder}.`)
     const config = dockerText(['exec', `buildx_buildkit_${builder}0`, 'cat', '/etc/buildkit/buildkitd.toml'])
     expect(config).toMatch(/format = "json"/)
     expect(config).not.toMatch(/debug = false/)
-    expect((await second.runPost()).code).toBe(0)
+    expect((await second.result.runPost()).code).toBe(0)
     expectClean(builder)
   })
 })

@@ -1,21 +1,6 @@
 import { InputError } from '../../src/errors'
-import { defaultBuilderName, InputSource, parseBoolean, parseInputs } from '../../src/inputs'
-
-export function source(
-  values: Record<string, string>,
-  env: Record<string, string> = {},
-  files: Record<string, string> = {}
-): InputSource {
-  return {
-    get: name => values[name] ?? '',
-    env,
-    readFile: path => {
-      if (!(path in files)) throw Object.assign(new Error('missing'), { code: 'ENOENT' })
-      return files[path]
-    },
-    defaultBuilderName: 'builder-test'
-  }
-}
+import { defaultBuilderName, parseBoolean, parseInputs } from '../../src/inputs'
+import { inputSource as source } from '../support/inputs'
 
 const pushable = { tags: 'registry.example.com/app:1' }
 

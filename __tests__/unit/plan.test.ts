@@ -1,17 +1,10 @@
 import TOML from '@iarna/toml'
-import { InputSource, parseInputs } from '../../src/inputs'
+import { parseInputs } from '../../src/inputs'
 import { makePlan, networkHostNames } from '../../src/plan'
+import { inputSource } from '../support/inputs'
 
-function inputsOf(values: Record<string, string>, env: Record<string, string> = {}) {
-  const source: InputSource = {
-    get: name => values[name] ?? '',
-    env,
-    readFile: () => {
-      throw new Error('no files')
-    },
-    defaultBuilderName: 'b1'
-  }
-  return parseInputs(source)
+function inputsOf(values: Record<string, string>) {
+  return parseInputs({ ...inputSource(values), defaultBuilderName: 'b1' })
 }
 
 const context = { workDir: '/tmp/run', loopbackNames: new Set<string>() }
