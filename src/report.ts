@@ -7,16 +7,16 @@ export interface BuildResult {
   metadata: string
 }
 
-/** The outputs buildx writes into --metadata-file: the index (or image) digest and the config digest. */
+/**
+ * Outputs from the file buildx writes with --metadata-file. The image ID is the config digest of a
+ * single-platform image; an index has no single config, so it is the index digest then, as --iidfile has it.
+ */
 export function readMetadata(text: string): BuildResult {
   if (text.trim() === '') return { digest: '', imageId: '', metadata: '' }
   const json = JSON.parse(text) as Record<string, unknown>
   const field = (key: string): string => (typeof json[key] === 'string' ? (json[key] as string) : '')
-  return {
-    digest: field('containerimage.digest'),
-    imageId: field('containerimage.config.digest'),
-    metadata: JSON.stringify(json)
-  }
+  const digest = field('containerimage.digest')
+  return { digest, imageId: field('containerimage.config.digest') || digest, metadata: JSON.stringify(json) }
 }
 
 export interface SummaryRow {

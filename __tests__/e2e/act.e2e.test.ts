@@ -24,7 +24,9 @@ it('builds and pushes the multi-arch image through the mirror under act, and cle
       '--env',
       `E2E_MIRROR=http://${stack.STACK_MIRROR}`,
       '--env',
-      `E2E_BUILDER=${builder}`
+      `E2E_BUILDER=${builder}`,
+      '--env',
+      `E2E_REPO=${ROOT}`
     ],
     {
       cwd: ROOT,

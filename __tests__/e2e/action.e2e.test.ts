@@ -78,7 +78,7 @@ describe('multi-platform push through the Docker Hub mirror', () => {
       expect.arrayContaining(['linux/amd64', 'linux/arm64'])
     )
     expect(JSON.parse(result.outputs.metadata)['containerimage.digest']).toBe(result.outputs.digest)
-    expect(result.outputs.imageid).toMatch(/^sha256:[0-9a-f]{64}$/)
+    expect(result.outputs.imageid).toBe(result.outputs.digest)
     expect(result.outputs['buildkitd-config']).toContain(`[registry."${stack.STACK_MIRROR}"]`)
     expect(result.summary).toContain(result.outputs.digest)
   })
@@ -173,7 +173,8 @@ describe('cleanup', () => {
     expect(failure(second.result)).toBe('')
     expect(second.result.main.stdout).toContain(`Removed an existing builder named ${builder}.`)
     const config = dockerText(['exec', `buildx_buildkit_${builder}0`, 'cat', '/etc/buildkit/buildkitd.toml'])
-    expect(config).toMatch(/format = "json"/)
+    // buildx re-marshals the file at create, so quoting style changes.
+    expect(config).toMatch(/format = ["']json["']/)
     expect(config).not.toMatch(/debug = false/)
     expect((await second.result.runPost()).code).toBe(0)
     expectClean(builder)
