@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { explainFailure } from './build-errors'
 import { parseInspectPlatforms, unsupportedPlatforms } from './builder-info'
+import { diagnose } from './diagnose'
 import { docker } from './docker'
 import { Inputs } from './inputs'
 import { resolveLoopbackNames } from './loopback-names'
@@ -50,9 +51,7 @@ async function createBuilder(inputs: Inputs, plan: Plan): Promise<string[]> {
   const stale = await docker(plan.commands.remove, { silent: true })
   if (stale.exitCode === 0) core.info(`Removed an existing builder named ${plan.builder}.`)
   const created = await docker(plan.commands.create, { redactions: plan.redactions })
-  if (created.exitCode !== 0) {
-    throw new Error(`Creating the builder failed:\n${explainFailure(created.stderr).join('\n')}`)
-  }
+  if (created.exitCode !== 0) throw failure('Creating the builder failed', created.stderr)
   const inspected = await docker(plan.commands.inspect)
   const platforms = parseInspectPlatforms(inspected.stdout)
   const missing = unsupportedPlatforms(inputs.platforms, platforms)
@@ -68,11 +67,14 @@ async function createBuilder(inputs: Inputs, plan: Plan): Promise<string[]> {
 async function build(plan: Plan): Promise<void> {
   // The buildx client fetches registry tokens itself, so it needs the proxy too (moby/buildkit#5839).
   const result = await docker(plan.commands.build, { env: plan.proxyEnv, redactions: plan.redactions })
-  if (result.exitCode !== 0) {
-    throw new Error(
-      `docker buildx build failed (exit code ${result.exitCode}):\n${explainFailure(result.stderr).join('\n')}`
-    )
-  }
+  if (result.exitCode !== 0)
+    throw failure(`docker buildx build failed (exit code ${result.exitCode})`, result.stderr)
+}
+
+/** Annotates each known cause with the input to change, and returns the error with the lines that matter. */
+function failure(what: string, output: string): Error {
+  for (const { title, cause, fix } of diagnose(output)) core.error(`${cause} ${fix}`, { title })
+  return new Error(`${what}:\n${explainFailure(output).join('\n')}`)
 }
 
 function readFileIfPresent(path: string): string {
