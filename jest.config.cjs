@@ -1,7 +1,10 @@
 // Three projects so each layer can run alone: unit (pure modules), integration (dist/ against a fake docker),
 // e2e (dist/ against the real stack brought up by stack/up).
 const transform = {
-  '^.+\\.ts$': ['ts-jest', { tsconfig: { module: 'commonjs', moduleResolution: 'node', isolatedModules: true } }]
+  '^.+\\.ts$': [
+    'ts-jest',
+    { tsconfig: { module: 'commonjs', moduleResolution: 'node', isolatedModules: true } }
+  ]
 }
 const project = (name, extra = {}) => ({
   displayName: name,
