@@ -5,4 +5,16 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup-node.sh
 bash stack/up
-npm test
+mkdir -p .tmp
+rm -f .tmp/jest-results.json
+status=0
+npm test -- --json --outputFile=.tmp/jest-results.json || status=$?
+# One plain closing line with the totals, whatever jest printed above.
+node -e '
+  const fs = require("node:fs")
+  const file = ".tmp/jest-results.json"
+  if (!fs.existsSync(file)) { console.log("tests: 0 passed, 1 failed (jest did not run)"); process.exit(0) }
+  const r = JSON.parse(fs.readFileSync(file, "utf8"))
+  console.log(`tests: ${r.numPassedTests} passed, ${r.numFailedTests + r.numRuntimeErrorTestSuites} failed, ${r.numPendingTests} skipped`)
+'
+exit "$status"
