@@ -7,8 +7,9 @@ export function removeBuilderArgs(builder: string): string[] {
   return ['buildx', 'rm', builder]
 }
 
-export function inspectBuilderArgs(builder: string): string[] {
-  return ['buildx', 'inspect', builder]
+/** Boots the builder and prints its platforms in one call. */
+export function bootstrapBuilderArgs(builder: string): string[] {
+  return ['buildx', 'inspect', '--bootstrap', builder]
 }
 
 export interface CreateOptions {
@@ -23,7 +24,6 @@ export function createBuilderArgs(options: CreateOptions): string[] {
   args.push('--buildkitd-config', options.configPath)
   for (const opt of options.driverOpts) args.push('--driver-opt', opt)
   if (options.buildkitdFlags !== '') args.push('--buildkitd-flags', options.buildkitdFlags)
-  args.push('--bootstrap')
   return args
 }
 

@@ -13,6 +13,8 @@ import { readInputs } from './read-inputs'
 import { readMetadata, SummaryRow, summaryRows } from './report'
 import { markMainStarted, saveState } from './state'
 
+const BUILDER_EXISTS = /existing instance for ".*" but no append mode|already exists/
+
 export async function runMain(): Promise<void> {
   markMainStarted()
   const inputs = readInputs()
@@ -47,13 +49,18 @@ export async function runMain(): Promise<void> {
 }
 
 async function createBuilder(inputs: Inputs, plan: Plan): Promise<string[]> {
-  // A builder left by an earlier run with this name would keep its old config: replace it.
-  const stale = await docker(plan.commands.remove, { silent: true })
-  if (stale.exitCode === 0) core.info(`Removed an existing builder named ${plan.builder}.`)
-  const created = await docker(plan.commands.create, { redactions: plan.redactions })
+  let created = await docker(plan.commands.create, { redactions: plan.redactions })
+  if (created.exitCode !== 0 && BUILDER_EXISTS.test(created.stderr)) {
+    // A builder left by an earlier run with this name would keep its old config: replace it.
+    await docker(plan.commands.remove, { silent: true })
+    core.info(`Removed an existing builder named ${plan.builder}.`)
+    created = await docker(plan.commands.create, { redactions: plan.redactions })
+  }
   if (created.exitCode !== 0) throw failure('Creating the builder failed', created.stderr)
-  const inspected = await docker(plan.commands.inspect)
-  const platforms = parseInspectPlatforms(inspected.stdout)
+  const booted = await docker(plan.commands.bootstrap)
+  if (booted.exitCode !== 0)
+    throw failure('Starting the builder failed', `${booted.stdout}\n${booted.stderr}`)
+  const platforms = parseInspectPlatforms(booted.stdout)
   const missing = unsupportedPlatforms(inputs.platforms, platforms)
   if (missing.length > 0 && platforms.length > 0) {
     core.warning(

@@ -12,7 +12,7 @@ import {
   createBuilderArgs,
   driverOpt,
   driverOptKey,
-  inspectBuilderArgs,
+  bootstrapBuilderArgs,
   removeBuilderArgs
 } from './commands'
 import { isLoopbackHost } from './hosts'
@@ -30,7 +30,7 @@ export interface Plan {
   hostNetworkReasons: string[]
   /** Proxy variables for the builder container, the buildx client and RUN steps. */
   proxyEnv: Record<string, string>
-  commands: { remove: string[]; create: string[]; inspect: string[]; build: string[] }
+  commands: { remove: string[]; create: string[]; bootstrap: string[]; build: string[] }
   /** Proxy URLs with credentials and their masked form, for echoing command lines. */
   redactions: [string, string][]
   warnings: string[]
@@ -95,7 +95,7 @@ export function makePlan(inputs: Inputs, context: PlanContext): Plan {
         driverOpts,
         buildkitdFlags: inputs.buildkitdFlags
       }),
-      inspect: inspectBuilderArgs(inputs.builderName),
+      bootstrap: bootstrapBuilderArgs(inputs.builderName),
       build: buildArgs(build)
     },
     redactions: [inputs.proxy.http, inputs.proxy.https].flatMap(proxy =>

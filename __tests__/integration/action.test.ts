@@ -81,31 +81,28 @@ describe.each([
     node = nodeBinary()
   }, 300_000)
 
-  it('runs rm, create, inspect, one build, then rm in post, with the config, env and outputs expected', async () => {
+  it('runs create, inspect --bootstrap, one build, then rm in post, with the config, env and outputs expected', async () => {
     const docker = fakeDocker()
     const run = await runAction({ inputs: README_EXAMPLE, env: docker.env(), node })
     expect(run.main.code).toBe(0)
     expect(run.post.code).toBe(0)
 
     const calls = docker.calls()
-    expect(calls.map(call => call.argv.slice(0, 2).join(' '))).toEqual([
-      'buildx rm',
-      'buildx create',
-      'buildx inspect',
-      'buildx build',
-      'buildx rm'
+    expect(calls.map(call => call.argv.slice(0, 3).join(' '))).toEqual([
+      'buildx create --name',
+      'buildx inspect --bootstrap',
+      'buildx build --builder',
+      'buildx rm ci-builder'
     ])
-    const create = calls[1].argv
+    const create = calls[0].argv
     const configPath = create[create.indexOf('--buildkitd-config') + 1]
     expect(configPath.startsWith(run.runnerTemp)).toBe(true)
-    expect(create).toEqual(
-      expect.arrayContaining(['--name', 'ci-builder', '--driver', 'docker-container', '--bootstrap'])
-    )
+    expect(create).toEqual(expect.arrayContaining(['--name', 'ci-builder', '--driver', 'docker-container']))
     expect(create).toContain('"env.NO_PROXY=localhost,.corp.example"')
     expect(create).toContain(`env.HTTPS_PROXY=http://ci:${PASSWORD}@proxy.corp.example:3128`)
     expect(create).not.toContain('network=host')
 
-    const build = calls[3]
+    const build = calls[2]
     expect(build.argv.filter(arg => arg === '--platform')).toHaveLength(1)
     expect(build.argv).toEqual(expect.arrayContaining(['--platform', 'linux/amd64,linux/arm64', '--push']))
     expect(build.argv.join(' ')).not.toContain(PASSWORD)
@@ -121,7 +118,7 @@ describe.each([
         'ghcr.io': { mirrors: ['ghcr.example.cn'] }
       }
     }
-    expect(TOML.parse(calls[1].config ?? '')).toEqual(expectedToml)
+    expect(TOML.parse(calls[0].config ?? '')).toEqual(expectedToml)
     expect(docker.builders()).toEqual([])
 
     expect(run.outputs.builder).toBe('ci-builder')
@@ -180,7 +177,7 @@ describe('failures and re-runs (node 20)', () => {
     expect(run.main.stdout).toContain(
       '::error::Creating the builder failed:%0AERROR: fake failure of buildx create'
     )
-    expect(docker.calls().map(call => call.argv[1])).toEqual(['rm', 'create', 'rm'])
+    expect(docker.calls().map(call => call.argv[1])).toEqual(['create', 'rm'])
     expect(run.post.stdout).toContain('was never created')
   })
 
@@ -190,14 +187,21 @@ describe('failures and re-runs (node 20)', () => {
     const run = await runAction({ inputs: README_EXAMPLE, env: docker.env() })
     expect(run.main.code).toBe(0)
     expect(run.main.stdout).toContain('Removed an existing builder named ci-builder.')
-    expect(docker.calls().map(call => call.argv[1])).toEqual(['rm', 'create', 'inspect', 'build', 'rm'])
+    expect(docker.calls().map(call => call.argv[1])).toEqual([
+      'create',
+      'rm',
+      'create',
+      'inspect',
+      'build',
+      'rm'
+    ])
   })
 
   it('keeps the builder with cleanup: false but removes its files', async () => {
     const docker = fakeDocker()
     const run = await runAction({ inputs: { ...README_EXAMPLE, cleanup: 'false' }, env: docker.env() })
     expect(run.post.code).toBe(0)
-    expect(docker.calls().map(call => call.argv[1])).toEqual(['rm', 'create', 'inspect', 'build'])
+    expect(docker.calls().map(call => call.argv[1])).toEqual(['create', 'inspect', 'build'])
     expect(docker.builders()).toEqual(['builder-ci-builder'])
     expect(readdirSync(run.runnerTemp)).toEqual([])
   })
@@ -210,7 +214,7 @@ describe('failures and re-runs (node 20)', () => {
       env: docker.env({ HTTPS_PROXY: proxy, HTTP_PROXY: proxy, NO_PROXY: 'a,b' })
     })
     expect(run.main.code).toBe(0)
-    const create = docker.calls()[1].argv
+    const create = docker.calls()[0].argv
     expect(create).toContain('network=host')
     expect(run.main.stdout).toContain(
       'Builder uses the host network: proxy http://***@127.0.0.1:3128 is on loopback'

@@ -44,8 +44,7 @@ describe('makePlan for the README example', () => {
       '--driver-opt',
       '"env.NO_PROXY=localhost,.corp"',
       '--driver-opt',
-      '"env.no_proxy=localhost,.corp"',
-      '--bootstrap'
+      '"env.no_proxy=localhost,.corp"'
     ])
   })
   it('runs one build for all platforms with proxy build args by name only', () => {
@@ -89,9 +88,9 @@ describe('makePlan for the README example', () => {
     expect(plan.hostNetworkReasons).toEqual([])
     expect(plan.commands.create).not.toContain('network=host')
   })
-  it('removes and inspects the same builder', () => {
+  it('boots and removes the same builder', () => {
     expect(plan.commands.remove).toEqual(['buildx', 'rm', 'b1'])
-    expect(plan.commands.inspect).toEqual(['buildx', 'inspect', 'b1'])
+    expect(plan.commands.bootstrap).toEqual(['buildx', 'inspect', '--bootstrap', 'b1'])
   })
 })
 
