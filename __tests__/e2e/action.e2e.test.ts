@@ -109,6 +109,40 @@ describe('HTTP proxy', () => {
     const { builder, result } = await proxied('deadproxy', stack.STACK_DEAD_PROXY)
     expect(result.main.code).toBe(1)
     expect(failure(result)).toMatch(/docker buildx build failed[\s\S]*(proxyconnect|connection refused)/)
+    expect(result.main.stdout).toMatch(/::error title=Proxy unreachable::.*"http-proxy"/)
+    expectClean(builder)
+  })
+})
+
+describe('tinyproxy and an HTTPS registry (CONNECT)', () => {
+  const pushTo = (name: string, extra: Record<string, string>) =>
+    buildWith(name, {
+      tags: `${stack.STACK_TLS_REGISTRY}/e2e/${name}-${run}:1`,
+      platforms: 'linux/amd64,linux/arm64',
+      'http-proxy': stack.STACK_TINYPROXY,
+      'https-proxy': stack.STACK_TINYPROXY,
+      ...extra
+    })
+
+  it('pushes through the proxy with the registry CA from buildkitd-config-inline', async () => {
+    const before = readFileSync(stack.STACK_TINYPROXY_LOG, 'utf8').length
+    const { builder, result } = await pushTo('tls', {
+      'buildkitd-config-inline': `[registry."${stack.STACK_TLS_REGISTRY}"]\nca = ["${stack.STACK_TLS_CA}"]`
+    })
+    expect(failure(result)).toBe('')
+    expect(result.main.code).toBe(0)
+    const log = readFileSync(stack.STACK_TINYPROXY_LOG, 'utf8').slice(before)
+    expect(log).toContain(`CONNECT ${stack.STACK_TLS_REGISTRY}`)
+    expect(readFileSync(stack.STACK_TLS_LOG, 'utf8')).toContain(`PUT /v2/e2e/tls-${run}/manifests/1`)
+    expectClean(builder)
+  })
+
+  it('explains an untrusted certificate and names the inputs to change', async () => {
+    const { builder, result } = await pushTo('untrusted', {})
+    expect(result.main.code).toBe(1)
+    expect(result.main.stdout).toMatch(
+      /::error title=Registry certificate not trusted::.*"insecure-registries"/
+    )
     expectClean(builder)
   })
 })
@@ -125,6 +159,7 @@ describe('insecure registry by name', () => {
     const { builder, result } = await pushTo('refused')
     expect(result.main.code).toBe(1)
     expect(failure(result)).toMatch(/server gave HTTP response to HTTPS client/)
+    expect(result.main.stdout).toMatch(/::error title=Registry speaks plain HTTP::.*"insecure-registries"/)
     expectClean(builder)
   })
 
@@ -177,6 +212,34 @@ describe('cleanup', () => {
     expect(config).toMatch(/format = ["']json["']/)
     expect(config).not.toMatch(/debug = false/)
     expect((await second.result.runPost()).code).toBe(0)
+    expectClean(builder)
+  })
+})
+
+describe('explained failures, triggered for real', () => {
+  it.each([
+    [
+      'push without login',
+      { tags: `${stack.STACK_AUTH_REGISTRY}/e2e/denied:1` },
+      'Registry refused the credentials'
+    ],
+    [
+      'BuildKit image nobody has',
+      { push: 'false', 'buildkit-image': `${stack.STACK_PUSH_REGISTRY}/nobody/buildkit:missing` },
+      'BuildKit image could not be pulled'
+    ],
+    [
+      'unquoted comma in a driver option',
+      { push: 'false', 'driver-opts': 'env.NO_PROXY=a,b' },
+      'Unquoted comma in a driver option'
+    ]
+  ])('%s', async (name, inputs, title) => {
+    const { builder, result } = await buildWith(name.replace(/\W+/g, '-'), {
+      platforms: 'linux/amd64',
+      ...inputs
+    })
+    expect(result.main.code).toBe(1)
+    expect(result.main.stdout).toContain(`::error title=${title}::`)
     expectClean(builder)
   })
 })
