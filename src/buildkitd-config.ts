@@ -87,6 +87,37 @@ export function registryModelToToml(model: RegistryModel): TomlTable {
   return model.size > 0 ? { registry } : {}
 }
 
+/** The registry sections of a (merged) config as a model, so mirrors from the user's TOML count too. */
+export function registryModelFromToml(table: TomlTable): RegistryModel {
+  const model: RegistryModel = new Map()
+  const registries = isTable(table.registry) ? table.registry : {}
+  for (const [host, options] of Object.entries(registries)) {
+    if (!isTable(options)) continue
+    const mirrors = Array.isArray(options.mirrors)
+      ? options.mirrors.filter((m): m is string => typeof m === 'string')
+      : []
+    model.set(host, {
+      mirrors,
+      http: options.http === true || undefined,
+      insecure: options.insecure === true || undefined
+    })
+  }
+  return model
+}
+
+/** Removes mirrors (by location) from every registry section, e.g. the ones preflight found dead. */
+export function withoutMirrors(table: TomlTable, dropped: string[]): TomlTable {
+  if (dropped.length === 0 || !isTable(table.registry)) return table
+  const registry: TomlTable = {}
+  for (const [host, options] of Object.entries(table.registry)) {
+    registry[host] =
+      isTable(options) && Array.isArray(options.mirrors)
+        ? { ...options, mirrors: options.mirrors.filter(m => typeof m !== 'string' || !dropped.includes(m)) }
+        : options
+  }
+  return { ...table, registry }
+}
+
 export interface MergeResult {
   table: TomlTable
   warnings: string[]

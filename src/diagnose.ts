@@ -35,7 +35,7 @@ const RULES: Rule[] = [
     fix: 'Leave "builder-name" empty for a unique name, or remove the old builder.'
   },
   {
-    test: /pulling image .*buildkit|No such image: .*buildkit|(Error response from daemon|failed to pull).*buildkit/i,
+    test: /pulling image .*buildkit|No such image: .*buildkit|(Error response from daemon|failed to pull).*buildkit|daemon has no \S*buildkit/i,
     title: 'BuildKit image could not be pulled',
     cause:
       'the Docker daemon could not pull the BuildKit image (no network, rate limit or no mirror for the daemon).',

@@ -1,6 +1,13 @@
+import {
+  bareVersion,
+  buildxDownloadUrl as expandDownloadUrl,
+  DEFAULT_BUILDX_DOWNLOAD_URL,
+  PINNED_BUILDX_VERSION
+} from './buildx-version'
 import { InputError } from './errors'
 import { parseList } from './lists'
 import { ProxySettings, parseNoProxy, parseProxyUrl } from './proxy'
+import { QemuMode } from './qemu'
 import { isImageReference, isPlatform, suggestPlatform } from './references'
 import { MirrorEntry, parseInsecureRegistry, parseMirrorEntry } from './registries'
 
@@ -28,7 +35,14 @@ export interface Inputs {
   buildkitdFlags: string
   configSources: { input: string; text: string }[]
   cleanup: boolean
+  qemu: QemuMode
+  qemuImage: string
+  mirrorCheck: MirrorCheck
+  buildxVersion: string
+  buildxDownloadUrl: string
 }
+
+export type MirrorCheck = 'warn' | 'strict' | 'off'
 
 /** Where inputs come from: the runner's INPUT_* values, the step environment, and files in the workspace. */
 export interface InputSource {
@@ -74,15 +88,7 @@ export function parseInputs(source: InputSource): Inputs {
     )
   }
 
-  const buildkitImage = get('buildkit-image') || 'moby/buildkit:buildx-stable-1'
-  if (!isImageReference(buildkitImage)) {
-    throw new InputError(
-      'buildkit-image',
-      buildkitImage,
-      'not a valid image reference',
-      'Use e.g. "moby/buildkit:buildx-stable-1" or a copy in your own registry.'
-    )
-  }
+  const buildkitImage = imageInput('buildkit-image', get('buildkit-image') || 'moby/buildkit:buildx-stable-1')
   const builderName = get('builder-name') || source.defaultBuilderName
   if (!/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}$/.test(builderName)) {
     throw new InputError(
@@ -115,7 +121,11 @@ export function parseInputs(source: InputSource): Inputs {
     driverOpts: list('driver-opts', false),
     buildkitdFlags: get('buildkitd-flags'),
     configSources: readConfigSources(source),
-    cleanup: bool('cleanup', true)
+    cleanup: bool('cleanup', true),
+    qemu: oneOf('qemu', get('qemu'), ['auto', 'true', 'false'] as const, 'auto'),
+    qemuImage: imageInput('qemu-image', get('qemu-image') || 'tonistiigi/binfmt:latest'),
+    mirrorCheck: oneOf('mirror-check', get('mirror-check'), ['warn', 'strict', 'off'] as const, 'warn'),
+    ...readBuildxDownload(get('buildx-version'), get('buildx-download-url'))
   }
 }
 
@@ -185,6 +195,49 @@ function requireKeyValue(input: string, entry: string): string {
     entry,
     'not of the form KEY=VALUE',
     `Write one KEY=VALUE per line in "${input}".`
+  )
+}
+
+/** The version and URL template are checked now, so a typo fails before anything runs, not mid-download. */
+function readBuildxDownload(
+  version: string,
+  template: string
+): { buildxVersion: string; buildxDownloadUrl: string } {
+  const buildxVersion = version || `v${PINNED_BUILDX_VERSION}`
+  try {
+    bareVersion(buildxVersion)
+  } catch {
+    throw new InputError(
+      'buildx-version',
+      buildxVersion,
+      'not a version',
+      'Use a buildx release such as "v0.37.2".'
+    )
+  }
+  const buildxDownloadUrl = template || DEFAULT_BUILDX_DOWNLOAD_URL
+  expandDownloadUrl(buildxDownloadUrl, buildxVersion, 'linux', 'x64')
+  return { buildxVersion, buildxDownloadUrl }
+}
+
+function imageInput(input: string, value: string): string {
+  if (isImageReference(value)) return value
+  throw new InputError(
+    input,
+    value,
+    'not a valid image reference',
+    'Use e.g. "moby/buildkit:buildx-stable-1" or a copy in your own registry.'
+  )
+}
+
+function oneOf<T extends string>(input: string, value: string, allowed: readonly T[], fallback: T): T {
+  if (value === '') return fallback
+  const match = allowed.find(option => option === value.toLowerCase())
+  if (match) return match
+  throw new InputError(
+    input,
+    value,
+    `not one of ${allowed.join(', ')}`,
+    `Set "${input}" to ${allowed.map(a => `"${a}"`).join(' or ')}.`
   )
 }
 

@@ -1,35 +1,30 @@
-import { lookup } from 'node:dns/promises'
-import { isHost, isLoopbackHost } from './hosts'
-
-const LOOKUP_TIMEOUT_MS = 2000
+import { readFileSync } from 'node:fs'
+import { isLoopbackHost } from './hosts'
 
 /**
- * Which of these host names resolve only to loopback addresses on the runner (self-hosted runners often map
- * a registry or proxy name to 127.0.0.1 in /etc/hosts). A builder must share the host network to reach them.
+ * Names that /etc/hosts maps only to loopback addresses (self-hosted runners often map a registry or proxy
+ * name to 127.0.0.1 there). A builder must share the host network to reach them. The hosts file is read
+ * rather than asking DNS: no lookup leaves the machine and nothing waits on a slow resolver.
  */
-export async function resolveLoopbackNames(hosts: string[]): Promise<Set<string>> {
-  const names = [...new Set(hosts)].filter(
-    host => isHost(host) && !/^[\d.]+$/.test(host) && !host.startsWith('[')
-  )
-  const results = await Promise.all(
-    names
-      .filter(name => !isLoopbackHost(name))
-      .map(async name => ((await resolvesToLoopback(name)) ? name : undefined))
-  )
-  return new Set(results.filter((name): name is string => name !== undefined))
+export function loopbackNamesIn(hostsFile: string, names: string[]): Set<string> {
+  const addresses = new Map<string, string[]>()
+  for (const line of hostsFile.split('\n')) {
+    const [address, ...aliases] = line.replace(/#.*/, '').trim().split(/\s+/)
+    if (!address || aliases.length === 0) continue
+    for (const alias of aliases)
+      addresses.set(alias.toLowerCase(), [...(addresses.get(alias.toLowerCase()) ?? []), address])
+  }
+  const loopback = names.filter(name => {
+    const mapped = addresses.get(name.toLowerCase())
+    return mapped !== undefined && mapped.every(isLoopbackHost)
+  })
+  return new Set(loopback)
 }
 
-async function resolvesToLoopback(name: string): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined
-  const timeout = new Promise<undefined>(resolve => {
-    timer = setTimeout(() => resolve(undefined), LOOKUP_TIMEOUT_MS)
-  })
+export function resolveLoopbackNames(names: string[], hostsPath = '/etc/hosts'): Set<string> {
   try {
-    const addresses = await Promise.race([lookup(name, { all: true }), timeout])
-    return !!addresses && addresses.length > 0 && addresses.every(({ address }) => isLoopbackHost(address))
+    return loopbackNamesIn(readFileSync(hostsPath, 'utf8'), names)
   } catch {
-    return false
-  } finally {
-    clearTimeout(timer)
+    return new Set()
   }
 }

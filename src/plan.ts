@@ -1,5 +1,7 @@
 import {
   configWarnings,
+  registryModelFromToml,
+  withoutMirrors,
   mergeTomlSources,
   parseToml,
   registryModelToToml,
@@ -18,14 +20,18 @@ import {
 import { isLoopbackHost } from './hosts'
 import { Inputs } from './inputs'
 import { proxyEnvironment } from './proxy'
-import { buildRegistryModel, registryHosts } from './registries'
+import { buildRegistryModel, RegistryModel, registryHosts } from './registries'
 
 /** Everything main will do, derived from the inputs without any I/O. */
 export interface Plan {
   builder: string
+  /** The image the builder container runs: an image= driver-opt wins over buildkit-image. */
+  buildkitImage: string
   configPath: string
   metadataPath: string
   configToml: string
+  /** Every registry section of the final config, the user's TOML included. */
+  registryModel: RegistryModel
   /** Why the builder shares the host network; empty when it does not need to. */
   hostNetworkReasons: string[]
   /** Proxy variables for the builder container, the buildx client and RUN steps. */
@@ -41,6 +47,8 @@ export interface PlanContext {
   workDir: string
   /** Host names in the inputs that resolve to a loopback address on the runner (e.g. via /etc/hosts). */
   loopbackNames: Set<string>
+  /** Mirror locations left out of the config because preflight found them unreachable. */
+  droppedMirrors?: string[]
 }
 
 export function makePlan(inputs: Inputs, context: PlanContext): Plan {
@@ -53,6 +61,8 @@ export function makePlan(inputs: Inputs, context: PlanContext): Plan {
   sources.push({ input: 'registry-mirrors/insecure-registries', table: registryModelToToml(model) })
   const merged = mergeTomlSources(sources)
   warnings.push(...merged.warnings, ...configWarnings(merged.table))
+  const table = withoutMirrors(merged.table, context.droppedMirrors ?? [])
+  const registryModel = registryModelFromToml(table)
 
   const proxyEnv = proxyEnvironment(inputs.proxy)
   if (inputs.proxy.http && !inputs.proxy.https) {
@@ -65,7 +75,7 @@ export function makePlan(inputs: Inputs, context: PlanContext): Plan {
   for (const proxy of [inputs.proxy.http, inputs.proxy.https]) {
     if (proxy && isLoopback(proxy.hostname)) hostNetworkReasons.push(`proxy ${proxy.display} is on loopback`)
   }
-  for (const hostPort of registryHosts(model)) {
+  for (const hostPort of registryHosts(registryModel)) {
     const host = hostPort.replace(/:\d+$/, '')
     if (isLoopback(host)) hostNetworkReasons.push(`registry ${hostPort} is on loopback`)
   }
@@ -80,11 +90,14 @@ export function makePlan(inputs: Inputs, context: PlanContext): Plan {
     envBuildArgs: Object.keys(proxyEnv).filter(name => !userBuildArgNames.has(name)),
     metadataPath
   }
+  const imageOpt = driverOpts.find(opt => driverOptKey(opt) === 'image')
   return {
     builder: inputs.builderName,
+    buildkitImage: imageOpt ? imageOpt.replace(/^"|"$/g, '').slice('image='.length) : inputs.buildkitImage,
     configPath,
     metadataPath,
-    configToml: stringifyToml(merged.table),
+    configToml: stringifyToml(table),
+    registryModel,
     hostNetworkReasons,
     proxyEnv,
     commands: {

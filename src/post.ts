@@ -23,5 +23,10 @@ export async function runPost(): Promise<void> {
   } else {
     core.info(`cleanup is false: keeping builder ${state.builder}.`)
   }
+  if (state.buildxPlugin) {
+    const { removeBuildxPlugin } = await import('./buildx-install')
+    if (removeBuildxPlugin(state.buildxPlugin.path, state.buildxPlugin.dir))
+      core.info(`Removed ${state.buildxPlugin.path}.`)
+  }
   rmSync(state.workDir, { recursive: true, force: true })
 }

@@ -24,12 +24,21 @@ export interface SummaryRow {
   value: string
 }
 
+/** What main found out while running, for the summary. */
+export interface NetworkFacts {
+  platforms: string[]
+  qemu: string
+  buildx: string
+  buildkitImageSource: string
+  droppedMirrors: string[]
+}
+
 /** Rows of the job summary table; every value here is safe to show (proxies appear masked). */
 export function summaryRows(
   inputs: Inputs,
   plan: Plan,
   result: BuildResult,
-  platforms: string[]
+  facts: NetworkFacts
 ): SummaryRow[] {
   const mirrors = inputs.mirrors.map(m => `${m.registry} → ${m.plainHttp ? 'http://' : ''}${m.location}`)
   const proxies = [inputs.proxy.http?.display, inputs.proxy.https?.display].filter((p): p is string => !!p)
@@ -41,9 +50,13 @@ export function summaryRows(
       value: (inputs.platforms.length > 0 ? inputs.platforms : ['builder default']).join(', ')
     },
     { label: 'Digest', value: result.digest || '(none)' },
-    { label: 'Builder', value: `${plan.builder} (docker-container, ${inputs.buildkitImage})` },
-    { label: 'Builder platforms', value: platforms.join(', ') },
+    { label: 'Builder', value: `${plan.builder} (docker-container)` },
+    { label: 'buildx', value: facts.buildx },
+    { label: 'BuildKit image', value: `${plan.buildkitImage}: ${facts.buildkitImageSource}` },
+    { label: 'Builder platforms', value: facts.platforms.join(', ') },
+    { label: 'QEMU', value: facts.qemu },
     { label: 'Registry mirrors', value: mirrors.join(', ') || '(none)' },
+    { label: 'Mirrors dropped (unreachable)', value: facts.droppedMirrors.join(', ') || '(none)' },
     { label: 'Insecure registries', value: inputs.insecureRegistries.join(', ') || '(none)' },
     {
       label: 'Proxy',

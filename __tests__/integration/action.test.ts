@@ -51,7 +51,9 @@ const README_EXAMPLE = {
   'http-proxy': `http://ci:${PASSWORD}@proxy.corp.example:3128`,
   'https-proxy': `http://ci:${PASSWORD}@proxy.corp.example:3128`,
   'no-proxy': 'localhost,.corp.example',
-  'builder-name': 'ci-builder'
+  'builder-name': 'ci-builder',
+  // These names are made up: no probe may look them up or dial them.
+  'mirror-check': 'off'
 }
 
 /** Every stream a user or a later step can read: the secret may only appear in the runner's ::add-mask:: commands. */
@@ -89,12 +91,14 @@ describe.each([
 
     const calls = docker.calls()
     expect(calls.map(call => call.argv.slice(0, 3).join(' '))).toEqual([
+      'buildx version',
+      'image inspect --format',
       'buildx create --name',
       'buildx inspect --bootstrap',
       'buildx build --builder',
       'buildx rm ci-builder'
     ])
-    const create = calls[0].argv
+    const create = calls[2].argv
     const configPath = create[create.indexOf('--buildkitd-config') + 1]
     expect(configPath.startsWith(run.runnerTemp)).toBe(true)
     expect(create).toEqual(expect.arrayContaining(['--name', 'ci-builder', '--driver', 'docker-container']))
@@ -102,7 +106,7 @@ describe.each([
     expect(create).toContain(`env.HTTPS_PROXY=http://ci:${PASSWORD}@proxy.corp.example:3128`)
     expect(create).not.toContain('network=host')
 
-    const build = calls[2]
+    const build = calls[4]
     expect(build.argv.filter(arg => arg === '--platform')).toHaveLength(1)
     expect(build.argv).toEqual(expect.arrayContaining(['--platform', 'linux/amd64,linux/arm64', '--push']))
     expect(build.argv.join(' ')).not.toContain(PASSWORD)
@@ -118,7 +122,7 @@ describe.each([
         'ghcr.io': { mirrors: ['ghcr.example.cn'] }
       }
     }
-    expect(TOML.parse(calls[0].config ?? '')).toEqual(expectedToml)
+    expect(TOML.parse(calls[2].config ?? '')).toEqual(expectedToml)
     expect(docker.builders()).toEqual([])
 
     expect(run.outputs.builder).toBe('ci-builder')
@@ -177,7 +181,7 @@ describe('failures and re-runs (node 20)', () => {
     expect(run.main.stdout).toContain(
       '::error::Creating the builder failed:%0AERROR: fake failure of buildx create'
     )
-    expect(docker.calls().map(call => call.argv[1])).toEqual(['create', 'rm'])
+    expect(docker.calls().map(call => call.argv[1])).toEqual(['version', 'inspect', 'create', 'rm'])
     expect(run.post.stdout).toContain('was never created')
   })
 
@@ -188,6 +192,8 @@ describe('failures and re-runs (node 20)', () => {
     expect(run.main.code).toBe(0)
     expect(run.main.stdout).toContain('Removed an existing builder named ci-builder.')
     expect(docker.calls().map(call => call.argv[1])).toEqual([
+      'version',
+      'inspect',
       'create',
       'rm',
       'create',
@@ -201,7 +207,13 @@ describe('failures and re-runs (node 20)', () => {
     const docker = fakeDocker()
     const run = await runAction({ inputs: { ...README_EXAMPLE, cleanup: 'false' }, env: docker.env() })
     expect(run.post.code).toBe(0)
-    expect(docker.calls().map(call => call.argv[1])).toEqual(['create', 'inspect', 'build'])
+    expect(docker.calls().map(call => call.argv[1])).toEqual([
+      'version',
+      'inspect',
+      'create',
+      'inspect',
+      'build'
+    ])
     expect(docker.builders()).toEqual(['builder-ci-builder'])
     expect(readdirSync(run.runnerTemp)).toEqual([])
   })
@@ -214,7 +226,7 @@ describe('failures and re-runs (node 20)', () => {
       env: docker.env({ HTTPS_PROXY: proxy, HTTP_PROXY: proxy, NO_PROXY: 'a,b' })
     })
     expect(run.main.code).toBe(0)
-    const create = docker.calls()[0].argv
+    const create = docker.calls()[2].argv
     expect(create).toContain('network=host')
     expect(run.main.stdout).toContain(
       'Builder uses the host network: proxy http://***@127.0.0.1:3128 is on loopback'
@@ -235,7 +247,8 @@ describe('failures and re-runs (node 20)', () => {
         'buildkitd-config': join(configDir, 'buildkitd.toml'),
         'buildkitd-config-inline': '[worker.oci]\nmax-parallelism = 2',
         'registry-mirrors': 'extra.example',
-        'insecure-registries': 'r.local:5000'
+        'insecure-registries': 'r.local:5000',
+        'mirror-check': 'off'
       },
       env: docker.env()
     })
@@ -252,4 +265,45 @@ describe('failures and re-runs (node 20)', () => {
     )
     expect(existsSync(join(configDir, 'buildkitd.toml'))).toBe(true)
   })
+})
+
+describe('BuildKit image through the mirrors (node 20)', () => {
+  it('pulls the missing image from the first mirror that has it, tags it, and says so in the summary', async () => {
+    const docker = fakeDocker()
+    const run = await runAction({
+      inputs: { ...README_EXAMPLE, 'registry-mirrors': 'dead.example\nhttp://127.0.0.1:5001' },
+      env: docker.env({
+        FAKE_DOCKER_MISSING: 'moby/buildkit:buildx-stable-1',
+        FAKE_DOCKER_PULLABLE: '127.0.0.1:5001/moby/buildkit:buildx-stable-1'
+      })
+    })
+    expect(run.main.code).toBe(0)
+    const pulls = docker.calls().filter(call => ['pull', 'tag', 'rmi'].includes(call.argv[0]))
+    expect(pulls.map(call => call.argv.join(' '))).toEqual([
+      'pull dead.example/moby/buildkit:buildx-stable-1',
+      'pull dead.example/moby/buildkit:buildx-stable-1',
+      'pull dead.example/moby/buildkit:buildx-stable-1',
+      'pull 127.0.0.1:5001/moby/buildkit:buildx-stable-1',
+      'tag 127.0.0.1:5001/moby/buildkit:buildx-stable-1 moby/buildkit:buildx-stable-1',
+      'rmi 127.0.0.1:5001/moby/buildkit:buildx-stable-1'
+    ])
+    expect(run.main.stdout).toContain(
+      'pull of dead.example/moby/buildkit:buildx-stable-1 failed (attempt 3/3)'
+    )
+    expect(run.summary).toContain('pulled from 127.0.0.1:5001/moby/buildkit:buildx-stable-1')
+  }, 60_000)
+
+  it('fails before creating a builder when no source has the image, listing every attempt', async () => {
+    const docker = fakeDocker()
+    const run = await runAction({
+      inputs: { ...README_EXAMPLE, 'registry-mirrors': 'http://127.0.0.1:5001' },
+      env: docker.env({ FAKE_DOCKER_MISSING: 'moby/buildkit:buildx-stable-1' })
+    })
+    expect(run.main.code).toBe(1)
+    expect(run.main.stdout).toMatch(
+      /::error::Getting moby\/buildkit:buildx-stable-1 failed:%0AThe Docker daemon has no moby\/buildkit:buildx-stable-1 and could not pull it/
+    )
+    expect(run.main.stdout).toContain('::error title=BuildKit image could not be pulled::')
+    expect(docker.calls().some(call => call.argv[1] === 'create')).toBe(false)
+  }, 60_000)
 })

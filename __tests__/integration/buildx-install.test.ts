@@ -1,0 +1,321 @@
+import { build } from 'esbuild'
+import { execFileSync, spawn } from 'node:child_process'
+import { createHash } from 'node:crypto'
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync
+} from 'node:fs'
+import { createServer, Server } from 'node:http'
+import { AddressInfo } from 'node:net'
+import { arch, tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { buildxDownloadUrl, checksumUrl } from '../../src/buildx-version'
+
+// The edge module runs in a child process (its @actions imports are ESM-only), bundled here with esbuild the
+// way scripts/bundle.mjs bundles the action, against a fake release server on 127.0.0.1.
+
+const ROOT = resolve(__dirname, '../..')
+const RUNNER = join(ROOT, '__tests__/fixtures/buildx-install-runner.mjs')
+const RUN_TIMEOUT_MS = 30_000
+
+const sha256 = (data: string): string => createHash('sha256').update(data).digest('hex')
+const fakeBuildx = (version: string): string =>
+  `#!/bin/sh\necho "github.com/docker/buildx v${version} fake"\n`
+
+/** What the fake server publishes: 9.9.9 is right, 9.9.8 lies, 9.9.7 has no checksums, 9.9.6 nothing. */
+const RELEASES: Record<
+  string,
+  { binary: boolean; checksums?: (fileName: string, binary: string) => string }
+> = {
+  '9.9.9': {
+    binary: true,
+    checksums: (fileName, binary) =>
+      `${sha256('other')} *buildx-v9.9.9.darwin-arm64\n${sha256(binary)} *${fileName}\n`
+  },
+  '9.9.8': { binary: true, checksums: fileName => `${'0'.repeat(64)}  ${fileName}\n` },
+  '9.9.7': { binary: true },
+  '9.9.6': { binary: false }
+}
+
+interface RunResult {
+  code: number | null
+  stdout: string
+  stderr: string
+  result?: {
+    install?: { path: string; source: string }
+    use?: { env: Record<string, string>; pluginPath: string; changed: boolean }
+    removed?: boolean
+  }
+}
+
+describe('installBuildx and useBuildxPlugin (bundled, in a child process)', () => {
+  let work: string
+  let bundle: string
+  let server: Server
+  let base: string
+  const requests: string[] = []
+
+  const template = (): string => `${base}/{version}/buildx-{version}.{os}-{arch}{ext}`
+  const binaryUrl = (version: string): string =>
+    buildxDownloadUrl(template(), version, process.platform, process.arch)
+  const fileName = (version: string): string => binaryUrl(version).split('/').pop() as string
+
+  beforeAll(async () => {
+    work = mkdtempSync(join(tmpdir(), 'buildx-install-'))
+    bundle = join(work, 'bundle', 'buildx-install.mjs')
+    await build({
+      entryPoints: [join(ROOT, 'src/buildx-install.ts')],
+      outfile: bundle,
+      bundle: true,
+      platform: 'node',
+      target: 'node20',
+      format: 'esm',
+      logLevel: 'error',
+      banner: {
+        js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);"
+      }
+    })
+    server = createServer((request, response) => {
+      const path = request.url ?? ''
+      requests.push(path)
+      const match = /^\/v([^/]+)\/(.+)$/.exec(path)
+      const release = match ? RELEASES[match[1]] : undefined
+      if (match && release) {
+        const version = match[1]
+        const binary = fakeBuildx(version)
+        if (release.binary && match[2] === fileName(version)) return void response.end(binary)
+        if (release.checksums && match[2] === 'checksums.txt') {
+          return void response.end(release.checksums(fileName(version), binary))
+        }
+      }
+      response.statusCode = 404
+      response.end('not found')
+    })
+    await new Promise<void>(resolvePromise => server.listen(0, '127.0.0.1', resolvePromise))
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  }, 60_000)
+
+  afterAll(async () => {
+    server.closeAllConnections()
+    await new Promise(resolvePromise => server.close(resolvePromise))
+    rmSync(work, { recursive: true, force: true })
+  })
+
+  /** A runner's directories: tool cache, temp, home and docker config, each new unless given. */
+  function runnerDirs(toolCache?: string) {
+    const dir = mkdtempSync(join(work, 'runner-'))
+    const dirs = {
+      toolCache: toolCache ?? join(dir, 'tool-cache'),
+      temp: join(dir, 'temp'),
+      home: join(dir, 'home'),
+      dockerConfig: join(dir, 'home', '.docker')
+    }
+    for (const path of Object.values(dirs)) mkdirSync(path, { recursive: true })
+    return dirs
+  }
+
+  function run(
+    dirs: ReturnType<typeof runnerDirs>,
+    request: { version?: string; use?: boolean; remove?: boolean }
+  ): Promise<RunResult> {
+    const body = {
+      install: { version: request.version ?? '9.9.9', urlTemplate: template() },
+      use: request.use,
+      remove: request.remove
+    }
+    // A minimal environment: no proxy variables, and HOME and DOCKER_CONFIG of the test's own.
+    const env = {
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      HOME: dirs.home,
+      DOCKER_CONFIG: dirs.dockerConfig,
+      RUNNER_TOOL_CACHE: dirs.toolCache,
+      RUNNER_TEMP: dirs.temp
+    }
+    return new Promise((resolvePromise, reject) => {
+      const child = spawn(process.execPath, [RUNNER, bundle, JSON.stringify(body)], {
+        env,
+        stdio: ['ignore', 'pipe', 'pipe']
+      })
+      let stdout = ''
+      let stderr = ''
+      child.stdout.on('data', chunk => (stdout += chunk))
+      child.stderr.on('data', chunk => (stderr += chunk))
+      const timer = setTimeout(() => child.kill('SIGKILL'), RUN_TIMEOUT_MS)
+      child.on('error', reject)
+      child.on('close', code => {
+        clearTimeout(timer)
+        const line = stdout.split('\n').find(l => l.startsWith('RESULT '))
+        resolvePromise({ code, stdout, stderr, result: line ? JSON.parse(line.slice(7)) : undefined })
+      })
+    })
+  }
+
+  const cacheDir = (toolCache: string, version: string): string =>
+    join(toolCache, 'docker-buildx', version, arch())
+  const versionOf = (binary: string): string => execFileSync(binary, ['version'], { encoding: 'utf8' }).trim()
+
+  describe('with a shared tool cache', () => {
+    let shared: ReturnType<typeof runnerDirs>
+    beforeAll(() => {
+      shared = runnerDirs()
+    })
+
+    it(
+      'downloads the binary and checksums.txt, verifies and caches an executable buildx',
+      async () => {
+        requests.length = 0
+        const run1 = await run(shared, {})
+        expect(run1.stderr).toBe('')
+        expect(run1.code).toBe(0)
+        expect(requests).toEqual([new URL(binaryUrl('9.9.9')).pathname, '/v9.9.9/checksums.txt'])
+        expect(run1.result?.install).toEqual({
+          path: cacheDir(shared.toolCache, '9.9.9'),
+          source: 'downloaded'
+        })
+        const binary = join(cacheDir(shared.toolCache, '9.9.9'), 'docker-buildx')
+        expect(statSync(binary).mode & 0o111).toBe(0o111)
+        expect(versionOf(binary)).toBe('github.com/docker/buildx v9.9.9 fake')
+        expect(run1.stdout).toContain(
+          `sha256 ${sha256(fakeBuildx('9.9.9'))} matches ${base}/v9.9.9/checksums.txt`
+        )
+        expect(readdirSync(shared.temp)).toEqual([])
+      },
+      RUN_TIMEOUT_MS + 5_000
+    )
+
+    it(
+      'uses the tool cache on the second run without any request',
+      async () => {
+        requests.length = 0
+        const run2 = await run(shared, {})
+        expect(run2.code).toBe(0)
+        expect(requests).toEqual([])
+        expect(run2.result?.install).toEqual({
+          path: cacheDir(shared.toolCache, '9.9.9'),
+          source: 'tool-cache'
+        })
+        expect(run2.stdout).toContain('Using buildx 9.9.9 from the tool cache')
+      },
+      RUN_TIMEOUT_MS + 5_000
+    )
+  })
+
+  it(
+    'fails on a checksum mismatch, naming the URL and both digests, and caches nothing',
+    async () => {
+      const dirs = runnerDirs()
+      const result = await run(dirs, { version: '9.9.8' })
+      expect(result.code).toBe(1)
+      expect(result.stderr).toContain(`Checksum mismatch for ${binaryUrl('9.9.8')}`)
+      expect(result.stderr).toContain(checksumUrl(binaryUrl('9.9.8')))
+      expect(result.stderr).toContain(`lists sha256 ${'0'.repeat(64)}`)
+      expect(result.stderr).toContain(`the downloaded file has sha256 ${sha256(fakeBuildx('9.9.8'))}`)
+      expect(existsSync(`${cacheDir(dirs.toolCache, '9.9.8')}.complete`)).toBe(false)
+      expect(readdirSync(dirs.temp)).toEqual([])
+    },
+    RUN_TIMEOUT_MS + 5_000
+  )
+
+  it(
+    'installs unverified, with a warning, when no checksums.txt is published (404)',
+    async () => {
+      const dirs = runnerDirs()
+      requests.length = 0
+      const result = await run(dirs, { version: '9.9.7' })
+      expect(result.code).toBe(0)
+      expect(requests).toEqual([new URL(binaryUrl('9.9.7')).pathname, '/v9.9.7/checksums.txt'])
+      expect(result.stdout).toContain(
+        `::warning::No checksums published at ${base}/v9.9.7/checksums.txt (HTTP 404): the buildx download is not verified.`
+      )
+      expect(result.result?.install?.source).toBe('downloaded')
+      expect(versionOf(join(cacheDir(dirs.toolCache, '9.9.7'), 'docker-buildx'))).toContain('v9.9.7')
+    },
+    RUN_TIMEOUT_MS + 5_000
+  )
+
+  it(
+    'fails without retrying when the binary is not there, naming the URL',
+    async () => {
+      const dirs = runnerDirs()
+      requests.length = 0
+      const result = await run(dirs, { version: '9.9.6' })
+      expect(result.code).toBe(1)
+      expect(result.stderr).toContain(`Downloading buildx from ${binaryUrl('9.9.6')} failed`)
+      expect(result.stderr).toContain('404')
+      expect(requests).toHaveLength(1)
+    },
+    RUN_TIMEOUT_MS + 5_000
+  )
+
+  describe('useBuildxPlugin', () => {
+    it(
+      'links $DOCKER_CONFIG/cli-plugins/docker-buildx to the cached buildx once, and removes it again',
+      async () => {
+        const dirs = runnerDirs()
+        const first = await run(dirs, { use: true })
+        expect(first.stderr).toBe('')
+        const pluginPath = join(dirs.dockerConfig, 'cli-plugins', 'docker-buildx')
+        const target = join(cacheDir(dirs.toolCache, '9.9.9'), 'docker-buildx')
+        expect(first.result?.use).toEqual({ env: {}, pluginPath, changed: true })
+        expect(readlinkSync(pluginPath)).toBe(target)
+        expect(versionOf(pluginPath)).toBe('github.com/docker/buildx v9.9.9 fake')
+
+        const second = await run(dirs, { use: true, remove: true })
+        expect(second.result?.use).toEqual({ env: {}, pluginPath, changed: false })
+        expect(second.result?.removed).toBe(true)
+        expect(existsSync(pluginPath)).toBe(false)
+      },
+      2 * RUN_TIMEOUT_MS + 5_000
+    )
+
+    it(
+      'replaces a link left by an earlier run to another cached version',
+      async () => {
+        const dirs = runnerDirs()
+        const pluginsDir = join(dirs.dockerConfig, 'cli-plugins')
+        mkdirSync(pluginsDir, { recursive: true })
+        symlinkSync(
+          join(cacheDir(dirs.toolCache, '0.12.1'), 'docker-buildx'),
+          join(pluginsDir, 'docker-buildx')
+        )
+        const result = await run(dirs, { use: true })
+        expect(result.code).toBe(0)
+        expect(result.result?.use?.changed).toBe(true)
+        expect(readlinkSync(join(pluginsDir, 'docker-buildx'))).toBe(
+          join(cacheDir(dirs.toolCache, '9.9.9'), 'docker-buildx')
+        )
+      },
+      RUN_TIMEOUT_MS + 5_000
+    )
+
+    it(
+      "refuses to replace the user's own plugin and says what to do",
+      async () => {
+        const dirs = runnerDirs()
+        const pluginPath = join(dirs.dockerConfig, 'cli-plugins', 'docker-buildx')
+        mkdirSync(join(dirs.dockerConfig, 'cli-plugins'), { recursive: true })
+        writeFileSync(pluginPath, fakeBuildx('0.12.1'), { mode: 0o755 })
+        const result = await run(dirs, { use: true })
+        expect(result.code).toBe(1)
+        expect(result.stderr).toContain(
+          `${pluginPath} holds a buildx plugin that this action did not install`
+        )
+        expect(result.stderr).toContain(
+          `ln -sf ${join(cacheDir(dirs.toolCache, '9.9.9'), 'docker-buildx')} ${pluginPath}`
+        )
+        expect(lstatSync(pluginPath).isSymbolicLink()).toBe(false)
+        expect(readFileSync(pluginPath, 'utf8')).toBe(fakeBuildx('0.12.1'))
+      },
+      RUN_TIMEOUT_MS + 5_000
+    )
+  })
+})

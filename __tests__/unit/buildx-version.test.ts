@@ -1,0 +1,191 @@
+import {
+  bareVersion,
+  buildxDownloadUrl,
+  checksumUrl,
+  compareVersions,
+  DEFAULT_BUILDX_DOWNLOAD_URL,
+  downloadFileName,
+  findChecksum,
+  MIN_BUILDX_VERSION,
+  needsBuildx,
+  parseBuildxVersion,
+  PINNED_BUILDX_VERSION
+} from '../../src/buildx-version'
+
+describe('parseBuildxVersion', () => {
+  it.each([
+    ['github.com/docker/buildx v0.37.2 2ef9a1c0d3f', '0.37.2'],
+    ['github.com/docker/buildx 0.12.1+azure-1 bd0ed3a3bd4b2e1ff5b2b5a1e6d7aa0e35eb7e12', '0.12.1'],
+    ['github.com/docker/buildx v0.12.1-desktop.4 6ea1e4b1c7b0c8b3c0a4e1c0', '0.12.1'],
+    ['github.com/docker/buildx v0.3.1-tp-docker 6db68d029599', '0.3.1'],
+    ['github.com/docker/buildx v0.37.2 \n', '0.37.2'],
+    ['WARNING: something\r\ngithub.com/docker/buildx v0.14.0 171fcbe\r\n', '0.14.0'],
+    ['github.com/docker/buildx v0.0.0+unknown', undefined],
+    ["docker: 'buildx' is not a docker command.\nSee 'docker --help'", undefined],
+    ['', undefined],
+    ['Docker version 28.2.2, build e6534b4', undefined]
+  ])('%j → %s', (output, expected) => {
+    expect(parseBuildxVersion(output)).toBe(expected)
+  })
+})
+
+describe('compareVersions', () => {
+  it.each([
+    ['0.13.0', '0.13.0', 0],
+    ['v0.13.0', '0.13.0', 0],
+    ['0.12.1', '0.13.0', -1],
+    ['0.13.1', '0.13.0', 1],
+    ['1.0.0', '0.99.99', 1],
+    ['0.9.0', '0.10.0', -1],
+    ['0.13.0-rc1', '0.13.0', 0],
+    ['0.12.1+azure-1', '0.12.1', 0],
+    ['0.37.2', '0.4.0', 1]
+  ])('%s vs %s → %d', (a, b, expected) => {
+    expect(compareVersions(a, b)).toBe(expected)
+  })
+  it.each(['', '1.2', 'latest', '1.2.x'])('rejects %j', value => {
+    expect(() => compareVersions(value, '1.0.0')).toThrow(/Not a version/)
+  })
+})
+
+describe('needsBuildx', () => {
+  it.each([
+    [undefined, true],
+    ['', true],
+    ["docker: 'buildx' is not a docker command.", true],
+    ['github.com/docker/buildx v0.0.0+unknown', true],
+    ['github.com/docker/buildx v0.12.1 bd0ed3a', true],
+    ['github.com/docker/buildx 0.12.1+azure-1 bd0ed3a', true],
+    [`github.com/docker/buildx v${MIN_BUILDX_VERSION} 171fcbe`, false],
+    ['github.com/docker/buildx v0.37.2 2ef9a1c', false]
+  ])('%j → %s', (output, expected) => {
+    expect(needsBuildx(output)).toBe(expected)
+  })
+  it('pins a version that is new enough', () => {
+    expect(compareVersions(PINNED_BUILDX_VERSION, MIN_BUILDX_VERSION)).toBeGreaterThanOrEqual(0)
+  })
+})
+
+describe('bareVersion', () => {
+  it.each([
+    ['0.37.2', '0.37.2'],
+    ['v0.37.2', '0.37.2'],
+    [' v0.13.0-rc1 ', '0.13.0-rc1']
+  ])('%j → %s', (input, expected) => {
+    expect(bareVersion(input)).toBe(expected)
+  })
+  it.each(['latest', '0.37', 'v', '0.37.2 && rm -rf /'])('rejects %j', input => {
+    expect(() => bareVersion(input)).toThrow(/Not a buildx version/)
+  })
+})
+
+describe('buildxDownloadUrl', () => {
+  const release = (version: string, os: string, arch: string, ext = '') =>
+    `https://github.com/docker/buildx/releases/download/v${version}/buildx-v${version}.${os}-${arch}${ext}`
+  it.each([
+    ['linux', 'x64', release('0.37.2', 'linux', 'amd64')],
+    ['linux', 'arm64', release('0.37.2', 'linux', 'arm64')],
+    ['linux', 'arm', release('0.37.2', 'linux', 'arm-v7')],
+    ['linux', 'ppc64', release('0.37.2', 'linux', 'ppc64le')],
+    ['linux', 's390x', release('0.37.2', 'linux', 's390x')],
+    ['linux', 'riscv64', release('0.37.2', 'linux', 'riscv64')],
+    ['darwin', 'arm64', release('0.37.2', 'darwin', 'arm64')],
+    ['win32', 'x64', release('0.37.2', 'windows', 'amd64', '.exe')]
+  ])('expands the default template on %s/%s', (platform, arch, expected) => {
+    expect(buildxDownloadUrl(DEFAULT_BUILDX_DOWNLOAD_URL, '0.37.2', platform, arch)).toBe(expected)
+  })
+  it('always puts a leading v in {version}', () => {
+    expect(buildxDownloadUrl(DEFAULT_BUILDX_DOWNLOAD_URL, 'v0.37.2', 'linux', 'x64')).toBe(
+      release('0.37.2', 'linux', 'amd64')
+    )
+  })
+  it('expands every occurrence in a mirror template', () => {
+    expect(
+      buildxDownloadUrl(
+        'http://mirror.corp:8080/buildx/{version}/{os}/{arch}/buildx-{version}{ext}',
+        '0.20.0',
+        'linux',
+        'x64'
+      )
+    ).toBe('http://mirror.corp:8080/buildx/v0.20.0/linux/amd64/buildx-v0.20.0')
+  })
+  it.each([
+    ['aix', 'ppc64'],
+    ['linux', 'ia32'],
+    ['freebsd', 'x64']
+  ])('refuses %s/%s', (platform, arch) => {
+    expect(() => buildxDownloadUrl(DEFAULT_BUILDX_DOWNLOAD_URL, '0.37.2', platform, arch)).toThrow(
+      `buildx is not published for this runner (${platform}/${arch})`
+    )
+  })
+  it.each([
+    ['ftp://mirror/{version}/buildx', /Input "buildx-download-url": not an http\(s\) URL/],
+    ['mirror.corp/{version}/buildx', /Input "buildx-download-url": not an http\(s\) URL/],
+    ['{version}', /Input "buildx-download-url": not an http\(s\) URL/],
+    ['', /Input "buildx-download-url": not an http\(s\) URL/],
+    ['https://mirror/{ver}/buildx', /Input "buildx-download-url": unknown placeholder \{ver\}/],
+    ['https://mirror/{version}/buildx-{platform}', /unknown placeholder \{platform\}/]
+  ])('rejects the template %j', (template, message) => {
+    expect(() => buildxDownloadUrl(template, '0.37.2', 'linux', 'x64')).toThrow(message)
+  })
+  it('never puts the password of a template in the message', () => {
+    expect(() => buildxDownloadUrl('ftp://bob:hunter22@mirror/{version}', '0.37.2', 'linux', 'x64')).toThrow(
+      /ftp:\/\/\*\*\*@mirror/
+    )
+    expect(() =>
+      buildxDownloadUrl('ftp://bob:hunter22@mirror/{version}', '0.37.2', 'linux', 'x64')
+    ).not.toThrow(/hunter22/)
+  })
+})
+
+describe('checksumUrl', () => {
+  it.each([
+    [
+      'https://github.com/docker/buildx/releases/download/v0.37.2/buildx-v0.37.2.linux-amd64',
+      'https://github.com/docker/buildx/releases/download/v0.37.2/checksums.txt'
+    ],
+    ['http://127.0.0.1:8080/buildx-v1.0.0.linux-arm64', 'http://127.0.0.1:8080/checksums.txt'],
+    ['https://mirror/a/b/buildx.exe?sig=abc#x', 'https://mirror/a/b/checksums.txt']
+  ])('%s → %s', (url, expected) => {
+    expect(checksumUrl(url)).toBe(expected)
+  })
+})
+
+describe('downloadFileName', () => {
+  it.each([
+    [
+      'https://github.com/docker/buildx/releases/download/v0.37.2/buildx-v0.37.2.linux-amd64',
+      'buildx-v0.37.2.linux-amd64'
+    ],
+    ['https://mirror/buildx-v0.37.2.windows-amd64.exe?sig=1', 'buildx-v0.37.2.windows-amd64.exe'],
+    ['https://mirror/a%20b', 'a b']
+  ])('%s → %s', (url, expected) => {
+    expect(downloadFileName(url)).toBe(expected)
+  })
+})
+
+describe('findChecksum', () => {
+  const a = 'a'.repeat(64)
+  const b = 'B'.repeat(64)
+  const c = 'c'.repeat(64)
+  const text = [
+    `${a}  buildx-v0.37.2.linux-amd64`,
+    `${b} *buildx-v0.37.2.linux-arm64`,
+    `${c}  ./buildx-v0.37.2.linux-arm-v7\r`,
+    `${a}  buildx-v0.37.2.linux-amd64.sbom.json`,
+    'not a checksum line',
+    ''
+  ].join('\n')
+  it.each([
+    ['buildx-v0.37.2.linux-amd64', a],
+    ['buildx-v0.37.2.linux-arm64', 'b'.repeat(64)],
+    ['buildx-v0.37.2.linux-arm-v7', c],
+    ['buildx-v0.37.2.linux-s390x', undefined],
+    ['buildx-v0.37.2.linux', undefined]
+  ])('%s → %s', (fileName, expected) => {
+    expect(findChecksum(text, fileName)).toBe(expected)
+  })
+  it('ignores digests that are not sha256', () => {
+    expect(findChecksum(`${'a'.repeat(40)}  buildx`, 'buildx')).toBeUndefined()
+  })
+})

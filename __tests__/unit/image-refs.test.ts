@@ -1,0 +1,38 @@
+import { mirrorCandidates, splitImage } from '../../src/image-refs'
+import { parseMirrorEntry } from '../../src/registries'
+
+describe('splitImage', () => {
+  it.each([
+    ['busybox', { registry: 'docker.io', path: 'library/busybox', suffix: ':latest' }],
+    [
+      'moby/buildkit:buildx-stable-1',
+      { registry: 'docker.io', path: 'moby/buildkit', suffix: ':buildx-stable-1' }
+    ],
+    ['docker.io/tonistiigi/binfmt', { registry: 'docker.io', path: 'tonistiigi/binfmt', suffix: ':latest' }],
+    [
+      'ghcr.io/o/r/app:1@sha256:' + 'a'.repeat(64),
+      { registry: 'ghcr.io', path: 'o/r/app', suffix: '@sha256:' + 'a'.repeat(64) }
+    ],
+    ['localhost:5000/app:2', { registry: 'localhost:5000', path: 'app', suffix: ':2' }],
+    ['localhost/app', { registry: 'localhost', path: 'app', suffix: ':latest' }]
+  ])('%s', (image, expected) => {
+    expect(splitImage(image)).toEqual(expected)
+  })
+})
+
+describe('mirrorCandidates', () => {
+  const mirrors = ['http://127.0.0.1:5001', 'harbor.example/proxy.docker.io', 'ghcr.io=ghcr.m.example'].map(
+    parseMirrorEntry
+  )
+  it('rewrites a Docker Hub image for each Docker Hub mirror in order', () => {
+    expect(mirrorCandidates('moby/buildkit:buildx-stable-1', mirrors)).toEqual([
+      '127.0.0.1:5001/moby/buildkit:buildx-stable-1',
+      'harbor.example/proxy.docker.io/moby/buildkit:buildx-stable-1'
+    ])
+    expect(mirrorCandidates('busybox', mirrors)[0]).toBe('127.0.0.1:5001/library/busybox:latest')
+  })
+  it('uses the mirrors of the image own registry only', () => {
+    expect(mirrorCandidates('ghcr.io/o/img:1', mirrors)).toEqual(['ghcr.m.example/o/img:1'])
+    expect(mirrorCandidates('quay.io/o/img:1', mirrors)).toEqual([])
+  })
+})

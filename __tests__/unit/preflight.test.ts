@@ -1,0 +1,313 @@
+import {
+  decideMirrors,
+  Endpoint,
+  formatProbeTable,
+  matchesNoProxy,
+  preflightEndpoints,
+  ProbeResult,
+  probeSummaryRows,
+  proxyFor
+} from '../../src/preflight'
+import { parseNoProxy, parseProxyUrl, ProxySettings } from '../../src/proxy'
+import { buildRegistryModel, parseMirrorEntry } from '../../src/registries'
+
+describe('matchesNoProxy', () => {
+  it.each<[string, string, number, boolean]>([
+    // [NO_PROXY, host, port, matches]
+    ['', 'example.com', 443, false],
+    ['*', 'example.com', 443, true],
+    ['*', '10.0.0.1', 80, true],
+    ['other.org,*', 'example.com', 443, true],
+    ['example.com', 'example.com', 443, true],
+    ['example.com', 'registry.example.com', 443, true],
+    ['example.com', 'a.b.example.com', 443, true],
+    ['example.com', 'fooexample.com', 443, false],
+    ['example.com', 'example.com.evil.net', 443, false],
+    ['.example.com', 'registry.example.com', 443, true],
+    ['.example.com', 'example.com', 443, false],
+    ['*.example.com', 'registry.example.com', 443, true],
+    ['*.example.com', 'example.com', 443, false],
+    ['Example.COM', 'REGISTRY.example.com', 443, true],
+    ['  example.com  ', 'example.com', 443, true],
+    ['example.com:5000', 'example.com', 5000, true],
+    ['example.com:5000', 'example.com', 443, false],
+    ['.example.com:443', 'mirror.example.com', 443, true],
+    ['.example.com:443', 'mirror.example.com', 80, false],
+    ['*.example.com:80', 'mirror.example.com', 80, true],
+    ['10.1.2.3', '10.1.2.3', 443, true],
+    ['10.1.2.3', '10.1.2.4', 443, false],
+    ['10.1.2.3:5000', '10.1.2.3', 5000, true],
+    ['10.1.2.3:5000', '10.1.2.3', 443, false],
+    ['10.0.0.0/8', '10.200.1.1', 443, true],
+    ['10.0.0.0/8', '11.0.0.1', 443, false],
+    ['10.0.0.0/8', 'ten.example.com', 443, false],
+    ['192.168.1.0/24', '192.168.1.77', 80, true],
+    ['192.168.1.0/24', '192.168.2.1', 80, false],
+    ['192.168.1.9/24', '192.168.1.200', 80, true],
+    ['172.16.0.0/12', '172.31.255.255', 80, true],
+    ['172.16.0.0/12', '172.32.0.1', 80, false],
+    ['0.0.0.0/0', '203.0.113.5', 80, true],
+    ['0.0.0.0/0', '[2001:db8::1]', 80, false],
+    ['::/0', '203.0.113.5', 80, false],
+    ['::/0', '[2001:db8::1]', 80, true],
+    ['fd00::/8', '[fd12:3456::1]', 443, true],
+    ['fd00::/8', 'fd12:3456::1', 443, true],
+    ['fd00::/8', '[fe80::1]', 443, false],
+    ['fd00::/8', '10.0.0.1', 443, false],
+    ['fd00::1', '[fd00:0:0::1]', 443, true],
+    ['fd00::1', '[fd00::2]', 443, false],
+    ['[fd00::1]:5000', '[fd00::1]', 5000, true],
+    ['[fd00::1]:5000', '[fd00::1]', 443, false],
+    ['::ffff:10.0.0.1', '10.0.0.1', 443, true],
+    ['10.0.0.1', '[::ffff:10.0.0.1]', 443, true],
+    ['::ffff:10.0.0.0/104', '10.9.9.9', 443, true],
+    // Go ignores an entry without a host, and reads "[v6]" without a port as a (never matching) domain.
+    [':5000', 'example.com', 5000, false],
+    ['[fd00::1]', '[fd00::1]', 443, false],
+    // Host names are only compared as names, even when they look like a prefix of an address.
+    ['10.0.0', '10.0.0.1', 443, false],
+    ['corp', 'registry.corp', 443, true],
+    ['corp', 'registrycorp', 443, false]
+  ])('NO_PROXY=%j, host %s port %d → %s', (noProxy, host, port, expected) => {
+    expect(matchesNoProxy(host, port, noProxy.split(','))).toBe(expected)
+  })
+
+  it('matches when any of several entries does', () => {
+    expect(matchesNoProxy('ghcr.io', 443, parseNoProxy('localhost,10.0.0.0/8 .corp.example\nghcr.io'))).toBe(
+      true
+    )
+    expect(matchesNoProxy('quay.io', 443, parseNoProxy('localhost,10.0.0.0/8 .corp.example\nghcr.io'))).toBe(
+      false
+    )
+  })
+})
+
+const PROXY = 'http://ci:s3cret@proxy.corp.example:3128'
+
+function proxySettings(overrides: Partial<Record<'http' | 'https' | 'noProxy', string>> = {}): ProxySettings {
+  const values = { http: PROXY, https: PROXY, noProxy: '', ...overrides }
+  return {
+    http: values.http ? parseProxyUrl('http-proxy', values.http) : undefined,
+    https: values.https ? parseProxyUrl('https-proxy', values.https) : undefined,
+    noProxy: parseNoProxy(values.noProxy)
+  }
+}
+
+describe('proxyFor', () => {
+  it.each<[string, Partial<Record<'http' | 'https' | 'noProxy', string>>, string | undefined]>([
+    ['https://mirror.example/v2/', {}, PROXY],
+    ['http://mirror.example/v2/', {}, PROXY],
+    ['https://mirror.example/v2/', { https: '' }, undefined],
+    ['http://mirror.example/v2/', { http: '' }, undefined],
+    ['https://mirror.example/v2/', { http: '' }, PROXY],
+    ['https://mirror.example/v2/', { https: 'http://other:8080' }, 'http://other:8080'],
+    ['http://mirror.example/v2/', { https: 'http://other:8080' }, PROXY],
+    ['https://127.0.0.1:5000/v2/', {}, undefined],
+    ['http://localhost:5000/v2/', {}, undefined],
+    ['http://[::1]:5000/v2/', {}, undefined],
+    ['https://mirror.example/v2/', { noProxy: '.example' }, undefined],
+    ['https://mirror.example/v2/', { noProxy: 'mirror.example:443' }, undefined],
+    ['https://mirror.example:8443/v2/', { noProxy: 'mirror.example:443' }, PROXY],
+    ['http://mirror.example/v2/', { noProxy: 'mirror.example:80' }, undefined],
+    ['http://10.1.2.3:5000/v2/', { noProxy: '10.0.0.0/8' }, undefined]
+  ])('%s with %j → %s', (url, overrides, expected) => {
+    expect(proxyFor(url, proxySettings(overrides))).toBe(expected)
+  })
+})
+
+describe('preflightEndpoints', () => {
+  const model = buildRegistryModel(
+    [
+      'https://mirror.example.cn',
+      'http://10.0.0.5:5000',
+      'ghcr.io=ghcr.example.cn/proxy.ghcr.io',
+      'http://localhost:5001'
+    ].map(parseMirrorEntry),
+    ['registry.local:5000', 'registry.corp.example']
+  )
+
+  it('lists mirrors, insecure registries and each distinct proxy, with the proxy Go would use', () => {
+    expect(preflightEndpoints(model, proxySettings({ noProxy: '.corp.example' }))).toEqual<Endpoint[]>([
+      {
+        kind: 'mirror',
+        label: 'mirror.example.cn',
+        url: 'https://mirror.example.cn/v2/',
+        registry: 'docker.io',
+        viaProxy: PROXY
+      },
+      {
+        kind: 'mirror',
+        label: '10.0.0.5:5000',
+        url: 'http://10.0.0.5:5000/v2/',
+        registry: 'docker.io',
+        viaProxy: PROXY
+      },
+      { kind: 'mirror', label: 'localhost:5001', url: 'http://localhost:5001/v2/', registry: 'docker.io' },
+      {
+        kind: 'mirror',
+        label: 'ghcr.example.cn/proxy.ghcr.io',
+        url: 'https://ghcr.example.cn/v2/',
+        registry: 'ghcr.io',
+        viaProxy: PROXY
+      },
+      {
+        kind: 'registry',
+        label: 'registry.local:5000',
+        url: 'http://registry.local:5000/v2/',
+        viaProxy: PROXY
+      },
+      { kind: 'registry', label: 'registry.corp.example', url: 'http://registry.corp.example/v2/' },
+      { kind: 'proxy', label: 'http://***@proxy.corp.example:3128', url: PROXY }
+    ])
+  })
+
+  it('probes nothing but the proxies without mirrors or insecure registries', () => {
+    const settings = proxySettings({ http: 'http://a:3128', https: 'http://b:3128' })
+    expect(preflightEndpoints(new Map(), settings)).toEqual([
+      { kind: 'proxy', label: 'http://a:3128', url: 'http://a:3128' },
+      { kind: 'proxy', label: 'http://b:3128', url: 'http://b:3128' }
+    ])
+  })
+
+  it('uses https-proxy for https mirrors and http-proxy for http ones, and none when unset', () => {
+    const endpoints = preflightEndpoints(model, proxySettings({ http: 'http://plain:3128', https: '' }))
+    const via = Object.fromEntries(endpoints.map(e => [e.label, e.viaProxy]))
+    expect(via['mirror.example.cn']).toBeUndefined()
+    expect(via['10.0.0.5:5000']).toBe('http://plain:3128')
+  })
+
+  it('ignores Docker Hub and registries with mirrors only', () => {
+    const onlyMirrors = buildRegistryModel(['quay.io=quay.example.cn'].map(parseMirrorEntry), [])
+    expect(preflightEndpoints(onlyMirrors, { noProxy: [] }).map(e => e.kind)).toEqual(['mirror'])
+  })
+
+  it('never puts proxy credentials in a label', () => {
+    for (const endpoint of preflightEndpoints(model, proxySettings())) {
+      expect(endpoint.label).not.toContain('s3cret')
+    }
+  })
+})
+
+const mirror = (label: string, registry = 'docker.io', viaProxy?: string): Endpoint => ({
+  kind: 'mirror',
+  label,
+  url: `https://${label.split('/')[0]}/v2/`,
+  registry,
+  ...(viaProxy ? { viaProxy } : {})
+})
+const result = (
+  endpoint: Endpoint,
+  reachable: boolean,
+  status = reachable ? 'HTTP 200' : 'connection refused'
+) => ({ endpoint, reachable, status, latencyMs: 12 }) satisfies ProbeResult
+
+describe('decideMirrors', () => {
+  const alive = result(mirror('mirror.ok'), true)
+  const unauthorized = result(mirror('auth.ok'), true, 'HTTP 401')
+  const dead = result(mirror('mirror.dead'), false, 'timeout after 3000 ms')
+  const deadGhcr = result(mirror('ghcr.dead/ghcr.io', 'ghcr.io'), false)
+  const registry = result(
+    { kind: 'registry', label: 'registry.local:5000', url: 'http://registry.local:5000/v2/' },
+    false
+  )
+  const proxy = result({ kind: 'proxy', label: 'http://***@proxy:3128', url: PROXY }, false)
+
+  it('keeps everything reachable, whatever the HTTP status', () => {
+    for (const mode of ['warn', 'strict'] as const) {
+      expect(decideMirrors([alive, unauthorized], mode)).toEqual({ drop: [], warnings: [] })
+    }
+  })
+
+  it('warn: drops each unreachable mirror with one warning naming the dial timeout', () => {
+    const decision = decideMirrors([alive, dead, deadGhcr], 'warn')
+    expect(decision.drop).toEqual(['mirror.dead', 'ghcr.dead/ghcr.io'])
+    expect(decision.error).toBeUndefined()
+    expect(decision.warnings).toHaveLength(2)
+    expect(decision.warnings[0]).toMatch(/mirror\.dead \(for docker\.io\).*timeout after 3000 ms/)
+    expect(decision.warnings[1]).toMatch(/ghcr\.dead\/ghcr\.io \(for ghcr\.io\).*connection refused/)
+    for (const warning of decision.warnings) expect(warning).toMatch(/dial timeout on every request/)
+  })
+
+  it('warn: drops a location once even when it mirrors several registries', () => {
+    const shared = [result(mirror('m.dead'), false), result(mirror('m.dead', 'ghcr.io'), false)]
+    const decision = decideMirrors(shared, 'warn')
+    expect(decision.drop).toEqual(['m.dead'])
+    expect(decision.warnings).toEqual([expect.stringContaining('(for docker.io, ghcr.io)')])
+  })
+
+  it('strict: fails naming every unreachable mirror and the mirror-check input, dropping nothing', () => {
+    const decision = decideMirrors([alive, dead, deadGhcr], 'strict')
+    expect(decision.drop).toEqual([])
+    expect(decision.error).toMatch(
+      /mirror\.dead \(timeout after 3000 ms\), ghcr\.dead\/ghcr\.io \(connection refused\)/
+    )
+    expect(decision.error).toContain('"mirror-check')
+    expect(decision.error).not.toContain('mirror.ok')
+  })
+
+  it.each(['warn', 'strict'] as const)('%s: only warns about unreachable registries and proxies', mode => {
+    const decision = decideMirrors([alive, registry, proxy], mode)
+    expect(decision.drop).toEqual([])
+    expect(decision.error).toBeUndefined()
+    expect(decision.warnings).toEqual([
+      expect.stringMatching(/^Registry registry\.local:5000 did not answer .*connection refused/),
+      expect.stringMatching(/^Proxy http:\/\/\*\*\*@proxy:3128 is unreachable/)
+    ])
+  })
+
+  it('warn: keeps a mirror whose proxy is down, since the proxy is the problem', () => {
+    const throughDeadProxy = result(
+      mirror('mirror.far', 'docker.io', PROXY),
+      false,
+      'proxy: connection refused'
+    )
+    const decision = decideMirrors([throughDeadProxy, proxy], 'warn')
+    expect(decision.drop).toEqual([])
+    expect(decision.warnings).toEqual([
+      expect.stringMatching(/^Proxy /),
+      expect.stringMatching(/mirror\.far .*proxy is unreachable; kept it/)
+    ])
+  })
+
+  it('off: decides nothing', () => {
+    expect(decideMirrors([dead, registry], 'off')).toEqual({ drop: [], warnings: [] })
+  })
+
+  it('never shows a URL with credentials', () => {
+    const decision = decideMirrors([result(mirror('m.dead', 'docker.io', PROXY), false), proxy], 'warn')
+    expect(JSON.stringify(decision)).not.toContain('s3cret')
+  })
+})
+
+describe('probe table', () => {
+  const results: ProbeResult[] = [
+    result(mirror('mirror.example.cn', 'docker.io', PROXY), true),
+    { ...result(mirror('dead.example'), false, 'timeout after 3000 ms'), latencyMs: 3001.4 },
+    result({ kind: 'proxy', label: 'http://***@proxy:3128', url: PROXY }, true, 'TCP connected')
+  ]
+
+  it('has a header row and one row per result for the job summary', () => {
+    expect(probeSummaryRows(results)).toEqual([
+      ['endpoint', 'kind', 'reachable', 'status', 'latency ms'],
+      ['mirror.example.cn', 'mirror of docker.io via proxy', 'yes', 'HTTP 200', '12'],
+      ['dead.example', 'mirror of docker.io', 'no', 'timeout after 3000 ms', '3001'],
+      ['http://***@proxy:3128', 'proxy', 'yes', 'TCP connected', '12']
+    ])
+  })
+
+  it('formats aligned columns for the log', () => {
+    expect(formatProbeTable(results)).toBe(
+      [
+        '| endpoint              | kind                          | reachable | status                | latency ms |',
+        '|-----------------------|-------------------------------|-----------|-----------------------|------------|',
+        '| mirror.example.cn     | mirror of docker.io via proxy | yes       | HTTP 200              | 12         |',
+        '| dead.example          | mirror of docker.io           | no        | timeout after 3000 ms | 3001       |',
+        '| http://***@proxy:3128 | proxy                         | yes       | TCP connected         | 12         |'
+      ].join('\n')
+    )
+  })
+
+  it('is just the header without results', () => {
+    expect(formatProbeTable([]).split('\n')).toHaveLength(2)
+  })
+})
