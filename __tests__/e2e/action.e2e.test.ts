@@ -1,41 +1,13 @@
 import { readFileSync } from 'node:fs'
-import { join } from 'node:path'
-import { ActionRun, ROOT, runAction } from '../support/run-action'
-import { dockerText, leftovers, loadStack, Registry } from '../support/stack'
+import { buildWith, expectClean, failure, fixture, run, stack } from '../support/e2e'
+import { ActionRun } from '../support/run-action'
+import { dockerText, leftovers, Registry } from '../support/stack'
 
 // Everything here runs the committed dist/ against the real stack from stack/up: dockerd, buildx, a BuildKit
 // image built from source, registries on 127.0.0.1, a Docker Hub mirror, tinyproxy and QEMU. Docker Hub itself
 // is unreachable on this machine, so an image that builds FROM busybox proves the mirror served it.
 
 jest.setTimeout(600_000)
-
-const stack = loadStack()
-const run = Date.now().toString(36)
-const fixture = (name: string) => join(ROOT, '__tests__/e2e/fixtures', name)
-const mirrorInputs = { 'registry-mirrors': `http://${stack.STACK_MIRROR}` }
-
-function failure(result: ActionRun): string {
-  return result.main.stdout
-    .split('\n')
-    .filter(line => line.startsWith('::error::'))
-    .join('\n')
-    .replace(/%0A/g, '\n')
-}
-
-/** Runs the action with a builder named after the scenario, the arch fixture and the stack's mirror by default. */
-async function buildWith(name: string, inputs: Record<string, string>, skipPost = false) {
-  const builder = `e2e-${name}-${run}`
-  const result = await runAction({
-    inputs: { context: fixture('arch'), 'builder-name': builder, ...mirrorInputs, ...inputs },
-    timeoutMs: 480_000,
-    skipPost
-  })
-  return { builder, result }
-}
-
-function expectClean(builder: string): void {
-  expect(leftovers(builder)).toEqual({ containers: [], volumes: [], builders: [] })
-}
 
 describe('multi-platform push through the Docker Hub mirror', () => {
   let result: ActionRun
@@ -203,7 +175,7 @@ describe('cleanup', () => {
     const second = await buildWith(
       'rerun',
       { push: 'false', 'buildkitd-config-inline': '[log]\nformat = "json"' },
-      true
+      { skipPost: true }
     )
     expect(failure(second.result)).toBe('')
     expect(second.result.main.stdout).toContain(`Removed an existing builder named ${builder}.`)
