@@ -49,6 +49,12 @@ const RULES: Rule[] = [
     fix: 'Check "http-proxy" / "https-proxy": the proxy must be running and reachable from the runner.'
   },
   {
+    test: /dial tcp (127\.\d+\.\d+\.\d+|\[::1\]):\d+: connect: connection refused/,
+    title: 'Nothing answers on loopback',
+    cause: 'nothing accepted the connection at a 127.0.0.1 address, as seen from inside the builder.',
+    fix: 'Make sure the service runs on the runner, and do not override "network" in "driver-opts": the action shares the host network when a mirror, registry or proxy is on loopback.'
+  },
+  {
     test: /failed to fetch (oauth|anonymous) token: .*(connection reset|i\/o timeout|no such host|connection refused|TLS handshake timeout)/,
     title: 'Registry token request failed',
     cause:

@@ -73,7 +73,9 @@ export function makePlan(inputs: Inputs, context: PlanContext): Plan {
   const isLoopback = (host: string): boolean => isLoopbackHost(host) || context.loopbackNames.has(host)
   const hostNetworkReasons: string[] = []
   for (const proxy of [inputs.proxy.http, inputs.proxy.https]) {
-    if (proxy && isLoopback(proxy.hostname)) hostNetworkReasons.push(`proxy ${proxy.display} is on loopback`)
+    const reason = `proxy ${proxy?.display} is on loopback`
+    if (proxy && isLoopback(proxy.hostname) && !hostNetworkReasons.includes(reason))
+      hostNetworkReasons.push(reason)
   }
   for (const hostPort of registryHosts(registryModel)) {
     const host = hostPort.replace(/:\d+$/, '')

@@ -200,4 +200,21 @@ describe('explained failures, triggered for real (config)', () => {
     expect(result.main.stdout).toContain('::error title=Invalid BuildKit configuration::')
     expectClean(builder)
   })
+
+  it('a proxy on loopback seen from a builder that does not share the host network', async () => {
+    const { builder, result } = await buildWith('isolated', {
+      push: 'false',
+      'driver-opts': 'network=none',
+      'registry-mirrors': '',
+      'http-proxy': stack.STACK_PROXY,
+      'https-proxy': stack.STACK_PROXY,
+      'mirror-check': 'off'
+    })
+    expect(result.main.code).toBe(1)
+    expect(result.main.stdout).toMatch(
+      /::warning::driver-opts sets network=none, but proxy .* is on loopback/
+    )
+    expect(result.main.stdout).toContain('::error title=Proxy unreachable::')
+    expectClean(builder)
+  })
 })

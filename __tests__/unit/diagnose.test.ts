@@ -59,7 +59,12 @@ describe('diagnose', () => {
       'Registry refused the credentials',
       '"tags"'
     ],
-    ['#6 0.102 exec /bin/sh: exec format error', 'Platform cannot run on this runner', '"platforms"']
+    ['#6 0.102 exec /bin/sh: exec format error', 'Platform cannot run on this runner', '"platforms"'],
+    [
+      'failed to do request: Head "http://127.0.0.1:5001/v2/library/busybox/manifests/latest?ns=docker.io": dial tcp 127.0.0.1:5001: connect: connection refused',
+      'Nothing answers on loopback',
+      '"driver-opts"'
+    ]
   ])('recognises %s', (text, title, fix) => {
     const [first] = diagnose(text)
     expect(first?.title).toBe(title)
