@@ -1,12 +1,42 @@
-/** Reads the platforms of the first node from `docker buildx inspect` output ("Platforms: a, b*, c"). */
-export function parseInspectPlatforms(output: string): string[] {
-  const line = output.split(/\r?\n/).find(l => /^\s*Platforms:/.test(l))
-  if (!line) return []
-  return line
-    .replace(/^\s*Platforms:/, '')
-    .split(',')
-    .map(platform => platform.trim().replace(/\*$/, ''))
-    .filter(platform => platform !== '')
+export interface BuilderNode {
+  name: string
+  endpoint: string
+  status: string
+  /** Every platform the node can build; `pinned` are the ones it was created for (marked * by buildx). */
+  platforms: string[]
+  pinned: string[]
+}
+
+/** Reads the nodes of `docker buildx inspect` output ("Nodes:" then one "Name: …" block per node). */
+export function parseInspectNodes(output: string): BuilderNode[] {
+  const nodesAt = output.indexOf('\nNodes:')
+  if (nodesAt < 0) return []
+  const nodes: BuilderNode[] = []
+  for (const line of output.slice(nodesAt).split(/\r?\n/)) {
+    const match = /^(Name|Endpoint|Status|Platforms):\s*(.*)$/.exec(line)
+    if (!match) continue
+    const [, key, value] = match
+    if (key === 'Name')
+      nodes.push({ name: value.trim(), endpoint: '', status: '', platforms: [], pinned: [] })
+    const node = nodes.at(-1)
+    if (!node) continue
+    if (key === 'Endpoint') node.endpoint = value.trim()
+    if (key === 'Status') node.status = value.trim()
+    if (key === 'Platforms') {
+      const entries = value
+        .split(',')
+        .map(p => p.trim())
+        .filter(p => p !== '')
+      node.platforms = entries.map(p => p.replace(/\*$/, ''))
+      node.pinned = entries.filter(p => p.endsWith('*')).map(p => p.slice(0, -1))
+    }
+  }
+  return nodes
+}
+
+/** Platforms the builder as a whole can build, in node order, without duplicates. */
+export function builderPlatforms(nodes: BuilderNode[]): string[] {
+  return [...new Set(nodes.flatMap(node => node.platforms))]
 }
 
 /** Requested platforms the builder cannot run; variants are compared loosely (linux/arm64 covers linux/arm64/v8). */

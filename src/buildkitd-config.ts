@@ -11,12 +11,27 @@ export interface TomlSource {
   table: TomlTable
 }
 
-const REGISTRY_KEYS = new Set(['mirrors', 'http', 'insecure', 'ca', 'tlsconfigdir', 'keypair'])
+/** The keys of BuildKit's RegistryConfig and the TOML type it decodes each into. */
+const REGISTRY_KEY_TYPES: Record<string, { check: (value: TomlValue) => boolean; type: string }> = {
+  mirrors: { check: value => isStringList(value), type: 'a list of strings' },
+  http: { check: value => typeof value === 'boolean', type: 'true or false' },
+  insecure: { check: value => typeof value === 'boolean', type: 'true or false' },
+  ca: { check: value => isStringList(value), type: 'a list of strings' },
+  tlsconfigdir: { check: value => isStringList(value), type: 'a list of strings' },
+  keypair: {
+    check: value =>
+      Array.isArray(value) &&
+      value.every(pair => isTable(pair) && Object.values(pair).every(item => typeof item === 'string')),
+    type: 'a list of tables with key and cert'
+  }
+}
+const REGISTRY_KEYS = new Set(Object.keys(REGISTRY_KEY_TYPES))
 
 export function parseToml(input: string, text: string): TomlTable {
   let table: TomlTable
   try {
-    table = TOML.parse(text) as TomlTable
+    // Editors on Windows save a byte-order mark, which TOML parsers report as an unknown character.
+    table = TOML.parse(text.replace(/^\uFEFF/, '')) as TomlTable
   } catch (error) {
     const { line, col, message } = error as { line?: number; col?: number; message: string }
     const badLine = line === undefined ? '' : (text.split(/\r?\n/)[line] ?? '')
@@ -28,47 +43,91 @@ export function parseToml(input: string, text: string): TomlTable {
       'Check the buildkitd.toml syntax; quote host keys, e.g. [registry."docker.io"].'
     )
   }
+  checkParsedValues(input, table, [])
   checkRegistryKeys(input, table)
   return table
 }
 
-/** `[registry.docker.io]` parses as nested tables that BuildKit silently ignores: refuse it with the fix. */
+/**
+ * @iarna/toml 3 resolves a table named like an Object.prototype member ([constructor], toString.x) to that
+ * built-in function, so what the table held is lost: refuse the key instead of dropping settings silently.
+ */
+function checkParsedValues(input: string, value: TomlValue, path: string[]): void {
+  if (typeof value === 'function' || value === undefined || value === null) {
+    throw new InputError(
+      input,
+      `[${formatKeyPath(path)}]`,
+      'this key is the name of a JavaScript built-in, which the TOML parser cannot hold',
+      'BuildKit has no setting of that name; rename or remove the key.'
+    )
+  }
+  if (Array.isArray(value)) value.forEach(item => checkParsedValues(input, item, path))
+  else if (isTable(value)) {
+    for (const [key, nested] of Object.entries(value)) checkParsedValues(input, nested, [...path, key])
+  }
+}
+
+/**
+ * `[registry.docker.io]` parses as nested tables that BuildKit silently ignores: refuse it with the fix. A
+ * known key of the wrong type would stop buildkitd from loading the config once the container runs.
+ */
 function checkRegistryKeys(input: string, table: TomlTable): void {
   const registries = table.registry
   if (registries === undefined) return
   if (!isTable(registries)) {
     throw new InputError(
       input,
-      String(registries),
+      `registry = ${show(registries)}`,
       '"registry" must be a table',
       'Write [registry."host"] sections.'
     )
   }
   for (const [host, options] of Object.entries(registries)) {
-    if (!isTable(options)) continue
+    const path = ['registry', host]
+    if (!isTable(options)) {
+      throw new InputError(
+        input,
+        `${formatKeyPath(path)} = ${show(options)}`,
+        'a registry entry must be a table',
+        `Write a [registry.${JSON.stringify(host)}] section with mirrors, http or insecure in it.`
+      )
+    }
     for (const [key, value] of Object.entries(options)) {
+      const known = REGISTRY_KEY_TYPES[key]
+      if (Object.hasOwn(REGISTRY_KEY_TYPES, key) && !known.check(value)) {
+        throw new InputError(
+          input,
+          `${formatKeyPath([...path, key])} = ${show(value)}`,
+          `"${key}" must be ${known.type}`,
+          'BuildKit would fail to load this config; fix the value type.'
+        )
+      }
       if (!REGISTRY_KEYS.has(key) && isTable(value)) {
         const dotted = dottedHost(host, key, value)
         throw new InputError(
           input,
-          `[registry.${dotted}]`,
+          `[${formatKeyPath(['registry', ...dotted])}]`,
           'an unquoted registry host is read as nested tables and BuildKit would ignore it',
-          `Quote the host: [registry."${dotted}"].`
+          `Quote the host: [registry.${JSON.stringify(dotted.join('.'))}].`
         )
       }
     }
   }
 }
 
-function dottedHost(first: string, second: string, value: TomlTable): string {
-  let name = `${first}.${second}`
+function dottedHost(first: string, second: string, value: TomlTable): string[] {
+  const keys = [first, second]
   let table = value
   for (;;) {
     const nested = Object.entries(table).find(([key, v]) => !REGISTRY_KEYS.has(key) && isTable(v))
-    if (!nested) return name
-    name += `.${nested[0]}`
+    if (!nested) return keys
+    keys.push(nested[0])
     table = nested[1] as TomlTable
   }
+}
+
+function isStringList(value: TomlValue): boolean {
+  return Array.isArray(value) && value.every(item => typeof item === 'string')
 }
 
 export function isTable(value: unknown): value is TomlTable {
@@ -82,7 +141,7 @@ export function registryModelToToml(model: RegistryModel): TomlTable {
     if (options.mirrors.length > 0) section.mirrors = [...options.mirrors]
     if (options.http) section.http = true
     if (options.insecure) section.insecure = true
-    registry[host] = section
+    setOwn(registry, host, section)
   }
   return model.size > 0 ? { registry } : {}
 }
@@ -110,10 +169,13 @@ export function withoutMirrors(table: TomlTable, dropped: string[]): TomlTable {
   if (dropped.length === 0 || !isTable(table.registry)) return table
   const registry: TomlTable = {}
   for (const [host, options] of Object.entries(table.registry)) {
-    registry[host] =
+    setOwn(
+      registry,
+      host,
       isTable(options) && Array.isArray(options.mirrors)
         ? { ...options, mirrors: options.mirrors.filter(m => typeof m !== 'string' || !dropped.includes(m)) }
         : options
+    )
   }
   return { ...table, registry }
 }
@@ -141,9 +203,9 @@ export function mergeTomlSources(sources: TomlSource[]): MergeResult {
     for (const [key, value] of Object.entries(from)) {
       const keyPath = [...path, key]
       const name = formatKeyPath(keyPath)
-      const existing = target[key]
+      const existing = Object.hasOwn(target, key) ? target[key] : undefined
       if (existing === undefined) {
-        target[key] = cloneValue(value)
+        setOwn(target, key, cloneValue(value))
         recordOrigin(value, keyPath, input)
       } else if (isTable(existing) && isTable(value)) {
         mergeInto(existing, value, keyPath, input)
@@ -162,7 +224,7 @@ export function mergeTomlSources(sources: TomlSource[]): MergeResult {
         warnings.push(
           `buildkitd config: ${name} = ${show(existing)} from ${origin.get(name)} is replaced by ${show(value)} from ${input}.`
         )
-        target[key] = cloneValue(value)
+        setOwn(target, key, cloneValue(value))
         origin.set(name, input)
       }
     }
@@ -184,6 +246,14 @@ export function configWarnings(table: TomlTable): string[] {
 
 export function stringifyToml(table: TomlTable): string {
   return TOML.stringify(table as TOML.JsonMap)
+}
+
+/**
+ * Keys from TOML are data: read own properties and define them, so "__proto__" or "constructor" is a key
+ * like any other and never reaches (or replaces) a prototype.
+ */
+function setOwn(table: TomlTable, key: string, value: TomlValue): void {
+  Object.defineProperty(table, key, { value, enumerable: true, writable: true, configurable: true })
 }
 
 function formatKeyPath(path: string[]): string {

@@ -1,10 +1,11 @@
+import type { BuildSurface } from './build-surface'
 import type { Inputs } from './inputs'
 import { csvQuote } from './lists'
 
 /** argv (after `docker`) of every command the action runs. Values are single arguments: no shell is involved. */
 
-export function removeBuilderArgs(builder: string): string[] {
-  return ['buildx', 'rm', builder]
+export function removeBuilderArgs(builder: string, keepState = false): string[] {
+  return keepState ? ['buildx', 'rm', '--keep-state', builder] : ['buildx', 'rm', builder]
 }
 
 /** Boots the builder and prints its platforms in one call. */
@@ -17,13 +18,23 @@ export interface CreateOptions {
   configPath: string
   driverOpts: string[]
   buildkitdFlags: string
+  platforms: string[]
+  endpoint: string
+  /** Set for an extra node added to the builder with --append. */
+  node?: string
 }
 
+/** The first node, or (with `node`) an appended one: every node gets the same generated config. */
 export function createBuilderArgs(options: CreateOptions): string[] {
-  const args = ['buildx', 'create', '--name', options.builder, '--driver', 'docker-container']
-  args.push('--buildkitd-config', options.configPath)
+  const args = ['buildx', 'create']
+  if (options.node) args.push('--append')
+  args.push('--name', options.builder)
+  if (options.node) args.push('--node', options.node)
+  args.push('--driver', 'docker-container', '--buildkitd-config', options.configPath)
+  if (options.platforms.length > 0) args.push('--platform', options.platforms.join(','))
   for (const opt of options.driverOpts) args.push('--driver-opt', opt)
   if (options.buildkitdFlags !== '') args.push('--buildkitd-flags', options.buildkitdFlags)
+  if (options.endpoint !== '') args.push(options.endpoint)
   return args
 }
 
@@ -57,6 +68,9 @@ export type BuildOptions = Pick<
   /** Build args passed by name only, so their values come from the buildx process environment, not argv. */
   envBuildArgs: string[]
   metadataPath: string
+  surface: BuildSurface
+  /** --secret sources read from the buildx process environment (values never on argv or disk). */
+  envSecrets: { id: string; env: string }[]
 }
 
 export function buildArgs(options: BuildOptions): string[] {
@@ -73,8 +87,30 @@ export function buildArgs(options: BuildOptions): string[] {
   repeat('--cache-to', options.cacheTo)
   if (options.noCache) args.push('--no-cache')
   if (options.pull) args.push('--pull')
-  if (options.push) args.push('--push')
-  if (options.load) args.push('--load')
+  const surface = options.surface
+  const secret = (fields: string[]) => args.push('--secret', fields.map(csvQuote).join(','))
+  options.envSecrets.forEach(({ id, env }) => secret([`id=${id}`, `env=${env}`]))
+  surface.secretFiles.forEach(({ id, path }) => secret([`id=${id}`, `src=${path}`]))
+  surface.secretEnvs.forEach(({ id, env }) => secret([`id=${id}`, `env=${env}`]))
+  repeat('--ssh', surface.ssh)
+  repeat('--annotation', surface.annotations)
+  repeat('--attest', surface.attests)
+  if (surface.provenance !== '') args.push(`--provenance=${surface.provenance}`)
+  if (surface.sbom !== '') args.push(`--sbom=${surface.sbom}`)
+  repeat('--build-context', surface.buildContexts)
+  repeat('--output', surface.outputs)
+  if (surface.network !== '') args.push('--network', surface.network)
+  repeat('--add-host', surface.addHosts)
+  if (surface.shmSize !== '') args.push('--shm-size', surface.shmSize)
+  repeat('--ulimit', surface.ulimits)
+  repeat('--allow', surface.allow)
+  repeat('--no-cache-filter', surface.noCacheFilters)
+  if (surface.cgroupParent !== '') args.push('--cgroup-parent', surface.cgroupParent)
+  // check/outline/targets print a result instead of producing an image, so there is nothing to push or load.
+  const producesImage = surface.call === '' || surface.call.startsWith('build')
+  if (surface.call !== '') args.push('--call', surface.call)
+  if (options.push && producesImage) args.push('--push')
+  if (options.load && producesImage) args.push('--load')
   args.push('--metadata-file', options.metadataPath)
   args.push(options.context)
   return args

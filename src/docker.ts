@@ -14,6 +14,8 @@ export interface DockerOptions {
   silent?: boolean
   /** Replaces secrets in the echoed command line ([secret, shown instead]); the runner's masking is a second line of defence. */
   redactions?: [string, string][]
+  /** Sees stderr as it comes (e.g. to count build steps without keeping the whole log). */
+  onStderr?: (chunk: string) => void
 }
 
 const KEEP_STDERR = 256 * 1024
@@ -35,6 +37,7 @@ export async function docker(args: string[], options: DockerOptions = {}): Promi
         if (show) process.stdout.write(data)
       },
       stderr: (data: Buffer) => {
+        options.onStderr?.(data.toString())
         stderr += data.toString()
         if (stderr.length > 2 * KEEP_STDERR) stderr = stderr.slice(-KEEP_STDERR)
         if (show) process.stderr.write(data)

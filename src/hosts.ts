@@ -1,9 +1,9 @@
 /** Host and port grammar shared by mirror, registry and proxy entries. */
+import { isIPv6 } from 'node:net'
 
 const LABEL = '[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?'
 const HOSTNAME = new RegExp(`^${LABEL}(?:\\.${LABEL})*$`)
 const IPV4 = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/
-const IPV6_CHARS = /^[0-9a-f:.]+(?:%[a-z0-9]+)?$/
 
 export interface HostPort {
   /** Lower-case host name, IPv4 address, or IPv6 address in brackets. */
@@ -18,19 +18,26 @@ export function parseHostPort(text: string): HostPort | undefined {
   const [, host, portText] = match
   if (!isHost(host)) return undefined
   if (portText === undefined) return { host }
-  const port = Number(portText)
-  if (port < 1 || port > 65535) return undefined
-  return { host, port }
+  if (!isPort(portText)) return undefined
+  return { host, port: Number(portText) }
+}
+
+/** A TCP port in decimal ASCII digits, 1 to 65535 (no sign, no fullwidth digits). */
+export function isPort(text: string): boolean {
+  return /^\d{1,5}$/.test(text) && Number(text) >= 1 && Number(text) <= 65535
 }
 
 export function isHost(host: string): boolean {
-  if (host.startsWith('[')) {
-    const inner = host.slice(1, -1)
-    return host.endsWith(']') && inner.includes(':') && IPV6_CHARS.test(inner)
-  }
+  if (host.startsWith('[')) return host.endsWith(']') && isIPv6Literal(host.slice(1, -1))
   if (host.length > 253) return false
   if (/^[\d.]+$/.test(host)) return IPV4.test(host)
   return HOSTNAME.test(host)
+}
+
+/** An IPv6 address with an optional zone (fe80::1%eth0); hex and colons alone would let "[:]" through. */
+export function isIPv6Literal(text: string): boolean {
+  const [address, zone, ...rest] = text.split('%')
+  return rest.length === 0 && (zone === undefined || /^[a-z0-9]+$/i.test(zone)) && isIPv6(address)
 }
 
 export function formatHostPort({ host, port }: HostPort): string {

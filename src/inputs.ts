@@ -4,6 +4,7 @@ import {
   DEFAULT_BUILDX_DOWNLOAD_URL,
   PINNED_BUILDX_VERSION
 } from './buildx-version'
+import { BuilderSurface, BuildSurface, parseBuilderSurface, parseBuildSurface } from './build-surface'
 import { InputError } from './errors'
 import { parseList } from './lists'
 import { ProxySettings, parseNoProxy, parseProxyUrl } from './proxy'
@@ -40,6 +41,9 @@ export interface Inputs {
   mirrorCheck: MirrorCheck
   buildxVersion: string
   buildxDownloadUrl: string
+  surface: BuildSurface
+  builderOptions: BuilderSurface
+  summary: boolean
 }
 
 export type MirrorCheck = 'warn' | 'strict' | 'off'
@@ -125,7 +129,10 @@ export function parseInputs(source: InputSource): Inputs {
     qemu: oneOf('qemu', get('qemu'), ['auto', 'true', 'false'] as const, 'auto'),
     qemuImage: imageInput('qemu-image', get('qemu-image') || 'tonistiigi/binfmt:latest'),
     mirrorCheck: oneOf('mirror-check', get('mirror-check'), ['warn', 'strict', 'off'] as const, 'warn'),
-    ...readBuildxDownload(get('buildx-version'), get('buildx-download-url'))
+    ...readBuildxDownload(get('buildx-version'), get('buildx-download-url')),
+    surface: parseBuildSurface(source.get),
+    builderOptions: parseBuilderSurface(source.get),
+    summary: bool('summary', true)
   }
 }
 

@@ -20,6 +20,7 @@ export function splitCsvLine(line: string): string[] {
   const fields: string[] = []
   let field = ''
   let quoted = false
+  let quoteStart = 0
   for (let i = 0; i < line.length; i++) {
     const char = line[i]
     if (quoted) {
@@ -34,6 +35,7 @@ export function splitCsvLine(line: string): string[] {
     } else if (char === '"' && field.trim() === '') {
       field = ''
       quoted = true
+      quoteStart = i
     } else if (char === ',') {
       fields.push(field)
       field = ''
@@ -41,7 +43,9 @@ export function splitCsvLine(line: string): string[] {
       field += char
     }
   }
-  fields.push(field)
+  // An unclosed quote is no quote: the rest of the line stays as written, so the entry's check refuses it
+  // instead of a stray " vanishing and a typo passing as a valid value.
+  fields.push(quoted ? line.slice(quoteStart) : field)
   return fields
 }
 

@@ -17,7 +17,9 @@ import {
   bootstrapBuilderArgs,
   removeBuilderArgs
 } from './commands'
+import { gitContextHost, secretEnvName } from './build-surface'
 import { isLoopbackHost } from './hosts'
+import type { AppendNode } from './nodes'
 import { Inputs } from './inputs'
 import { proxyEnvironment } from './proxy'
 import { buildRegistryModel, RegistryModel, registryHosts } from './registries'
@@ -36,7 +38,11 @@ export interface Plan {
   hostNetworkReasons: string[]
   /** Proxy variables for the builder container, the buildx client and RUN steps. */
   proxyEnv: Record<string, string>
-  commands: { remove: string[]; create: string[]; bootstrap: string[]; build: string[] }
+  commands: { remove: string[]; create: string[]; append: string[][]; bootstrap: string[]; build: string[] }
+  /** False when the user named an existing builder: it is neither created nor removed. */
+  ownBuilder: boolean
+  /** Environment of the build process: proxy variables and the values of build secrets. */
+  buildEnv: Record<string, string>
   /** Proxy URLs with credentials and their masked form, for echoing command lines. */
   redactions: [string, string][]
   warnings: string[]
@@ -49,6 +55,24 @@ export interface PlanContext {
   loopbackNames: Set<string>
   /** Mirror locations left out of the config because preflight found them unreachable. */
   droppedMirrors?: string[]
+  /** Extra nodes from the `append` input, parsed by the caller (YAML is loaded only when it is used). */
+  appendNodes?: AppendNode[]
+}
+
+/** Secret values and the Git token reach buildx through its environment: never argv, never a file. */
+function buildSecrets(inputs: Inputs): { refs: { id: string; env: string }[]; env: Record<string, string> } {
+  const refs: { id: string; env: string }[] = []
+  const env: Record<string, string> = {}
+  inputs.surface.secrets.forEach(({ id, value }, index) => {
+    refs.push({ id, env: secretEnvName(index) })
+    env[secretEnvName(index)] = value
+  })
+  const gitHost = gitContextHost(inputs.context)
+  if (inputs.surface.githubToken !== '' && gitHost) {
+    refs.push({ id: `GIT_AUTH_TOKEN.${gitHost}`, env: 'MPB_GIT_AUTH_TOKEN' })
+    env.MPB_GIT_AUTH_TOKEN = inputs.surface.githubToken
+  }
+  return { refs, env }
 }
 
 export function makePlan(inputs: Inputs, context: PlanContext): Plan {
@@ -59,6 +83,9 @@ export function makePlan(inputs: Inputs, context: PlanContext): Plan {
     table: parseToml(input, text)
   }))
   sources.push({ input: 'registry-mirrors/insecure-registries', table: registryModelToToml(model) })
+  // BuildKit only grants an insecure entitlement a build asks for ("allow") when the daemon permits it.
+  const insecure = inputs.surface.allow.filter(e => e === 'network.host' || e === 'security.insecure')
+  if (insecure.length > 0) sources.push({ input: 'allow', table: { 'insecure-entitlements': insecure } })
   const merged = mergeTomlSources(sources)
   warnings.push(...merged.warnings, ...configWarnings(merged.table))
   const table = withoutMirrors(merged.table, context.droppedMirrors ?? [])
@@ -86,15 +113,36 @@ export function makePlan(inputs: Inputs, context: PlanContext): Plan {
   const configPath = `${context.workDir}/buildkitd.toml`
   const metadataPath = `${context.workDir}/metadata.json`
   const userBuildArgNames = new Set(inputs.buildArgs.map(arg => arg.split('=')[0]))
+  const secrets = buildSecrets(inputs)
+  const { existingBuilder, nodePlatforms, endpoint, keepState } = inputs.builderOptions
+  const builder = existingBuilder || inputs.builderName
+  if (
+    existingBuilder !== '' &&
+    (inputs.mirrors.length > 0 || inputs.insecureRegistries.length > 0 || inputs.configSources.length > 0)
+  ) {
+    warnings.push(
+      `builder "${existingBuilder}" already exists, so its own config applies: registry-mirrors, insecure-registries and buildkitd-config are not used.`
+    )
+  }
   const build: BuildOptions = {
     ...inputs,
-    builder: inputs.builderName,
+    builder,
     envBuildArgs: Object.keys(proxyEnv).filter(name => !userBuildArgNames.has(name)),
-    metadataPath
+    metadataPath,
+    envSecrets: secrets.refs
   }
+  const node = (options: {
+    node?: string
+    platforms: string[]
+    endpoint: string
+    driverOpts: string[]
+    buildkitdFlags: string
+  }) => createBuilderArgs({ builder, configPath, ...options })
   const imageOpt = driverOpts.find(opt => driverOptKey(opt) === 'image')
   return {
-    builder: inputs.builderName,
+    builder,
+    ownBuilder: existingBuilder === '',
+    buildEnv: { ...proxyEnv, ...secrets.env },
     buildkitImage: imageOpt ? imageOpt.replace(/^"|"$/g, '').slice('image='.length) : inputs.buildkitImage,
     configPath,
     metadataPath,
@@ -103,14 +151,21 @@ export function makePlan(inputs: Inputs, context: PlanContext): Plan {
     hostNetworkReasons,
     proxyEnv,
     commands: {
-      remove: removeBuilderArgs(inputs.builderName),
-      create: createBuilderArgs({
-        builder: inputs.builderName,
-        configPath,
-        driverOpts,
-        buildkitdFlags: inputs.buildkitdFlags
-      }),
-      bootstrap: bootstrapBuilderArgs(inputs.builderName),
+      remove: removeBuilderArgs(builder, keepState),
+      create: node({ platforms: nodePlatforms, endpoint, driverOpts, buildkitdFlags: inputs.buildkitdFlags }),
+      append: (context.appendNodes ?? []).map(extra =>
+        node({
+          node: extra.name,
+          platforms: extra.platforms,
+          endpoint: extra.endpoint,
+          driverOpts: [
+            ...driverOpts.filter(opt => !extra.driverOpts.some(o => driverOptKey(o) === driverOptKey(opt))),
+            ...extra.driverOpts
+          ],
+          buildkitdFlags: extra.buildkitdFlags || inputs.buildkitdFlags
+        })
+      ),
+      bootstrap: bootstrapBuilderArgs(builder),
       build: buildArgs(build)
     },
     redactions: [inputs.proxy.http, inputs.proxy.https].flatMap(proxy =>

@@ -1,6 +1,5 @@
 import * as core from '@actions/core'
 import { rmSync } from 'node:fs'
-import { removeBuilderArgs } from './commands'
 import { docker } from './docker'
 import { loadState } from './state'
 
@@ -12,7 +11,7 @@ export async function runPost(): Promise<void> {
     return
   }
   if (state.cleanup) {
-    const removed = await docker(removeBuilderArgs(state.builder))
+    const removed = await docker(state.removeArgs)
     if (removed.exitCode === 0) {
       core.info(`Removed builder ${state.builder}.`)
     } else if (/no builder .* found|not found/i.test(removed.stderr)) {

@@ -12,6 +12,11 @@ export function readInputs(): Inputs {
   PROXY_INPUTS.forEach((_, index) => {
     for (const secret of proxyCredentialSecrets(rawProxyValue({ get, env }, index))) core.setSecret(secret)
   })
+  for (const line of get('secrets').split(/\r?\n/)) {
+    const value = line.slice(line.indexOf('=') + 1).trim()
+    if (line.includes('=') && value !== '') core.setSecret(value)
+  }
+  if (get('github-token').trim() !== '') core.setSecret(get('github-token').trim())
   return parseInputs({
     get,
     env,

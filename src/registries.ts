@@ -1,4 +1,4 @@
-import { InputError } from './errors'
+import { InputError, quoteValue } from './errors'
 import { formatHostPort, parseHostPort } from './hosts'
 
 /** The registry part of buildkitd.toml, keyed by the registry host exactly as image references write it. */
@@ -23,6 +23,8 @@ export interface MirrorEntry {
 }
 
 const PATH_PREFIX = /^(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)+$/
+/** The prefix is part of every repository name pulled through the mirror, and a name has at most 255. */
+const MAX_PREFIX_LENGTH = 255
 
 export function parseMirrorEntry(entry: string): MirrorEntry {
   const input = 'registry-mirrors'
@@ -55,14 +57,15 @@ export function parseMirrorEntry(entry: string): MirrorEntry {
   const hostText = slash >= 0 ? rest.slice(0, slash) : rest
   const prefix = slash >= 0 ? rest.slice(slash).replace(/\/+$/, '') : ''
   const hostPort = parseHostPort(hostText)
-  if (!hostPort) throw new InputError(input, entry, `"${hostText}" is not a valid host[:port]`, hint)
+  if (!hostPort) throw new InputError(input, entry, `${quoteValue(hostText)} is not a valid host[:port]`, hint)
+  const prefixHint =
+    'A path prefix is lower-case repository path segments, e.g. /proxy.docker.io, of at most ' +
+    `${MAX_PREFIX_LENGTH} characters.`
+  if (prefix.length > MAX_PREFIX_LENGTH) {
+    throw new InputError(input, entry, `the path prefix has ${prefix.length} characters`, prefixHint)
+  }
   if (prefix !== '' && !PATH_PREFIX.test(prefix)) {
-    throw new InputError(
-      input,
-      entry,
-      `"${prefix}" is not a valid path prefix`,
-      'A path prefix is lower-case repository path segments, e.g. /proxy.docker.io.'
-    )
+    throw new InputError(input, entry, `${quoteValue(prefix)} is not a valid path prefix`, prefixHint)
   }
   const hostKey = formatHostPort(hostPort)
   return { registry, location: hostKey + prefix, hostKey, plainHttp }
@@ -77,7 +80,9 @@ export function parseInsecureRegistry(entry: string): string {
 
 function normalizeRegistry(text: string, input: string, entry: string, hint: string): string {
   const hostPort = parseHostPort(text)
-  if (!hostPort) throw new InputError(input, entry, `"${text}" is not a valid registry host[:port]`, hint)
+  if (!hostPort) {
+    throw new InputError(input, entry, `${quoteValue(text)} is not a valid registry host[:port]`, hint)
+  }
   const key = formatHostPort(hostPort)
   return DOCKER_HUB_ALIASES.has(key) ? DOCKER_HUB : key
 }

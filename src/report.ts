@@ -1,3 +1,4 @@
+import { BuilderNode } from './builder-info'
 import { Inputs } from './inputs'
 import { Plan } from './plan'
 
@@ -25,47 +26,61 @@ export interface SummaryRow {
 }
 
 /** What main found out while running, for the summary. */
-export interface NetworkFacts {
-  platforms: string[]
+export interface RunFacts {
+  nodes: BuilderNode[]
   qemu: string
   buildx: string
   buildkitImageSource: string
   droppedMirrors: string[]
+  durationMs: number
+  steps: { steps: number; cached: number; executed: number }
+  manifest: Record<string, string>
 }
 
-/** Rows of the job summary table; every value here is safe to show (proxies appear masked). */
-export function summaryRows(
-  inputs: Inputs,
-  plan: Plan,
-  result: BuildResult,
-  facts: NetworkFacts
-): SummaryRow[] {
-  const mirrors = inputs.mirrors.map(m => `${m.registry} → ${m.plainHttp ? 'http://' : ''}${m.location}`)
-  const proxies = [inputs.proxy.http?.display, inputs.proxy.https?.display].filter((p): p is string => !!p)
-  const rows: SummaryRow[] = [
-    { label: 'Tags', value: inputs.tags.join(', ') || '(none)' },
+/** Rows of the job summary table; every value here is safe to show (proxies appear masked, secrets absent). */
+export function summaryRows(inputs: Inputs, plan: Plan, result: BuildResult, facts: RunFacts): SummaryRow[] {
+  const mirrors = [...plan.registryModel].flatMap(([registry, options]) =>
+    options.mirrors.map(m => `${registry} → ${m}`)
+  )
+  const proxies = [
+    ...new Set([inputs.proxy.http?.display, inputs.proxy.https?.display].filter((p): p is string => !!p))
+  ]
+  const images = [...new Set(inputs.tags.map(tag => tag.replace(/[:@][^:/@]*$/, '')))]
+  const perPlatform = Object.entries(facts.manifest).map(([platform, digest]) => `${platform}: ${digest}`)
+  const nodes = facts.nodes.map(
+    n => `${n.name} (${n.endpoint}; ${(n.pinned.length > 0 ? n.pinned : n.platforms.slice(0, 1)).join(', ')})`
+  )
+  const none = (values: string[]) => (values.length > 0 ? values.join(', ') : '(none)')
+  return [
+    { label: 'Images', value: none(images) },
+    { label: 'Tags', value: none(inputs.tags) },
     { label: 'Pushed', value: inputs.push ? 'yes' : 'no' },
+    { label: 'Index digest', value: result.digest || '(none)' },
+    { label: 'Per-platform digests', value: none(perPlatform) },
+    { label: 'Platforms built', value: platformsBuilt(inputs, facts.nodes).join(', ') },
+    { label: 'Build duration', value: `${(facts.durationMs / 1000).toFixed(1)} s` },
     {
-      label: 'Platforms',
-      value: (inputs.platforms.length > 0 ? inputs.platforms : ['builder default']).join(', ')
+      label: 'Steps',
+      value: `${facts.steps.executed} executed, ${facts.steps.cached} cached (of ${facts.steps.steps})`
     },
-    { label: 'Digest', value: result.digest || '(none)' },
-    { label: 'Builder', value: `${plan.builder} (docker-container)` },
+    { label: 'Builder', value: `${plan.builder} (docker-container${plan.ownBuilder ? '' : ', existing'})` },
+    { label: 'Nodes', value: none(nodes) },
     { label: 'buildx', value: facts.buildx },
     { label: 'BuildKit image', value: `${plan.buildkitImage}: ${facts.buildkitImageSource}` },
-    { label: 'Builder platforms', value: facts.platforms.join(', ') },
     { label: 'QEMU', value: facts.qemu },
-    { label: 'Registry mirrors', value: mirrors.join(', ') || '(none)' },
-    { label: 'Mirrors dropped (unreachable)', value: facts.droppedMirrors.join(', ') || '(none)' },
-    { label: 'Insecure registries', value: inputs.insecureRegistries.join(', ') || '(none)' },
+    { label: 'Registry mirrors', value: none(mirrors) },
+    { label: 'Mirrors dropped (unreachable)', value: none(facts.droppedMirrors) },
+    { label: 'Insecure registries', value: none(inputs.insecureRegistries) },
     {
       label: 'Proxy',
-      value:
-        proxies.length > 0
-          ? `${[...new Set(proxies)].join(', ')} (builder, buildx client, RUN steps)`
-          : '(none)'
+      value: proxies.length > 0 ? `${proxies.join(', ')} (builder, buildx client, RUN steps)` : '(none)'
     },
     { label: 'Host network', value: plan.hostNetworkReasons.join('; ') || 'no' }
   ]
-  return rows
+}
+
+/** The platforms requested, or the first node's own platform when none were. */
+export function platformsBuilt(inputs: Inputs, nodes: BuilderNode[]): string[] {
+  if (inputs.platforms.length > 0) return inputs.platforms
+  return nodes[0]?.platforms.slice(0, 1) ?? []
 }

@@ -5,6 +5,8 @@ export interface SavedState {
   builder: string
   workDir: string
   cleanup: boolean
+  /** argv of the removal (with --keep-state when asked), so post repeats exactly what main planned. */
+  removeArgs: string[]
   /** A docker-buildx link this run made in the Docker CLI's plugin folder, and the tool-cache folder it points to. */
   buildxPlugin?: { path: string; dir: string }
 }

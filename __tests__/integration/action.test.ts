@@ -91,14 +91,14 @@ describe.each([
 
     const calls = docker.calls()
     expect(calls.map(call => call.argv.slice(0, 3).join(' '))).toEqual([
-      'buildx version',
       'image inspect --format',
       'buildx create --name',
       'buildx inspect --bootstrap',
       'buildx build --builder',
+      'buildx imagetools inspect',
       'buildx rm ci-builder'
     ])
-    const create = calls[2].argv
+    const create = calls[1].argv
     const configPath = create[create.indexOf('--buildkitd-config') + 1]
     expect(configPath.startsWith(run.runnerTemp)).toBe(true)
     expect(create).toEqual(expect.arrayContaining(['--name', 'ci-builder', '--driver', 'docker-container']))
@@ -106,7 +106,7 @@ describe.each([
     expect(create).toContain(`env.HTTPS_PROXY=http://ci:${PASSWORD}@proxy.corp.example:3128`)
     expect(create).not.toContain('network=host')
 
-    const build = calls[4]
+    const build = calls[3]
     expect(build.argv.filter(arg => arg === '--platform')).toHaveLength(1)
     expect(build.argv).toEqual(expect.arrayContaining(['--platform', 'linux/amd64,linux/arm64', '--push']))
     expect(build.argv.join(' ')).not.toContain(PASSWORD)
@@ -122,7 +122,7 @@ describe.each([
         'ghcr.io': { mirrors: ['ghcr.example.cn'] }
       }
     }
-    expect(TOML.parse(calls[2].config ?? '')).toEqual(expectedToml)
+    expect(TOML.parse(calls[1].config ?? '')).toEqual(expectedToml)
     expect(docker.builders()).toEqual([])
 
     expect(run.outputs.builder).toBe('ci-builder')
@@ -181,7 +181,7 @@ describe('failures and re-runs (node 20)', () => {
     expect(run.main.stdout).toContain(
       '::error::Creating the builder failed:%0AERROR: fake failure of buildx create'
     )
-    expect(docker.calls().map(call => call.argv[1])).toEqual(['version', 'inspect', 'create', 'rm'])
+    expect(docker.calls().map(call => call.argv[1])).toEqual(['inspect', 'create', 'rm'])
     expect(run.post.stdout).toContain('was never created')
   })
 
@@ -192,13 +192,13 @@ describe('failures and re-runs (node 20)', () => {
     expect(run.main.code).toBe(0)
     expect(run.main.stdout).toContain('Removed an existing builder named ci-builder.')
     expect(docker.calls().map(call => call.argv[1])).toEqual([
-      'version',
       'inspect',
       'create',
       'rm',
       'create',
       'inspect',
       'build',
+      'imagetools',
       'rm'
     ])
   })
@@ -208,11 +208,11 @@ describe('failures and re-runs (node 20)', () => {
     const run = await runAction({ inputs: { ...README_EXAMPLE, cleanup: 'false' }, env: docker.env() })
     expect(run.post.code).toBe(0)
     expect(docker.calls().map(call => call.argv[1])).toEqual([
-      'version',
       'inspect',
       'create',
       'inspect',
-      'build'
+      'build',
+      'imagetools'
     ])
     expect(docker.builders()).toEqual(['builder-ci-builder'])
     expect(readdirSync(run.runnerTemp)).toEqual([])
@@ -226,7 +226,7 @@ describe('failures and re-runs (node 20)', () => {
       env: docker.env({ HTTPS_PROXY: proxy, HTTP_PROXY: proxy, NO_PROXY: 'a,b' })
     })
     expect(run.main.code).toBe(0)
-    const create = docker.calls()[2].argv
+    const create = docker.calls()[1].argv
     expect(create).toContain('network=host')
     expect(run.main.stdout).toContain(
       'Builder uses the host network: proxy http://***@127.0.0.1:3128 is on loopback'

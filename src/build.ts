@@ -1,0 +1,76 @@
+import { readFileSync } from 'node:fs'
+import { StepCounter } from './build-log'
+import { docker } from './docker'
+import { failure } from './failure'
+import { Inputs } from './inputs'
+import { Plan } from './plan'
+import { BuildResult, readMetadata } from './report'
+
+export interface BuildOutcome extends BuildResult {
+  durationMs: number
+  steps: { steps: number; cached: number; executed: number }
+  /** Per-platform image digests of the pushed index ({} when nothing was pushed). */
+  manifest: Record<string, string>
+}
+
+/** The one `docker buildx build` for every platform, then the pushed index read back for per-platform digests. */
+export async function runBuild(inputs: Inputs, plan: Plan): Promise<BuildOutcome> {
+  const counter = new StepCounter()
+  const started = Date.now()
+  // The buildx client fetches registry tokens itself, so it needs the proxy too (moby/buildkit#5839).
+  const result = await docker(plan.commands.build, {
+    env: plan.buildEnv,
+    redactions: plan.redactions,
+    onStderr: chunk => counter.add(chunk)
+  })
+  const durationMs = Date.now() - started
+  if (result.exitCode !== 0)
+    throw failure(`docker buildx build failed (exit code ${result.exitCode})`, result.stderr)
+  const metadata = readMetadata(readFileIfPresent(plan.metadataPath))
+  const manifest =
+    inputs.push && inputs.tags.length > 0 && metadata.digest
+      ? await readIndex(inputs.tags[0], metadata.digest, plan)
+      : {}
+  return { ...metadata, durationMs, steps: counter.totals(), manifest }
+}
+
+async function readIndex(tag: string, digest: string, plan: Plan): Promise<Record<string, string>> {
+  const reference = `${tag.replace(/@.*$/, '').replace(/:[^:/]+$/, '')}@${digest}`
+  // --builder: imagetools then reads registries the way the builder does (plain-HTTP and insecure ones too).
+  const raw = await docker(
+    ['buildx', 'imagetools', 'inspect', '--builder', plan.builder, '--raw', reference],
+    {
+      silent: true,
+      env: plan.proxyEnv
+    }
+  )
+  if (raw.exitCode !== 0) return {}
+  return platformDigests(raw.stdout)
+}
+
+/** Image manifests of an index by platform; attestation manifests (unknown/unknown) left out. */
+export function platformDigests(indexJson: string): Record<string, string> {
+  const index = JSON.parse(indexJson) as {
+    manifests?: {
+      digest: string
+      platform?: { os: string; architecture: string; variant?: string }
+      annotations?: Record<string, string>
+    }[]
+  }
+  const digests: Record<string, string> = {}
+  for (const entry of index.manifests ?? []) {
+    if (!entry.platform || entry.annotations?.['vnd.docker.reference.type'] === 'attestation-manifest')
+      continue
+    const { os, architecture, variant } = entry.platform
+    digests[[os, architecture, variant].filter(Boolean).join('/')] = entry.digest
+  }
+  return digests
+}
+
+function readFileIfPresent(path: string): string {
+  try {
+    return readFileSync(path, 'utf8')
+  } catch {
+    return ''
+  }
+}

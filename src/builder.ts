@@ -1,0 +1,89 @@
+import * as core from '@actions/core'
+import { BuilderNode, builderPlatforms, parseInspectNodes, unsupportedPlatforms } from './builder-info'
+import { needsBuildx, parseBuildxVersion } from './buildx-version'
+import { docker, DockerResult } from './docker'
+import { failure } from './failure'
+import { Inputs } from './inputs'
+import { Plan } from './plan'
+import { SavedState, saveState } from './state'
+
+const BUILDER_EXISTS = /existing instance for ".*" but no append mode|already exists/
+/**
+ * What docker says when the buildx plugin is missing (the CLI then parses `buildx create --name` itself and prints
+ * its own usage) or too old to know --buildkitd-config (before v0.13).
+ */
+const BUILDX_UNUSABLE =
+  /'buildx' is not a docker command|unknown command "buildx"|unknown flag: --buildkitd-config|Usage:\s+docker \[OPTIONS\] COMMAND/
+
+export interface Builder {
+  nodes: BuilderNode[]
+  platforms: string[]
+  /** Which buildx ran: the runner's, or one this step installed. */
+  buildx: string
+}
+
+/**
+ * Creates the builder (every node with the same config) and boots it, or boots the existing one the user
+ * named. The runner's buildx is used as it is; only when docker cannot run it is the pinned one installed.
+ */
+export async function createBuilder(inputs: Inputs, plan: Plan, state: SavedState): Promise<Builder> {
+  let buildx = 'runner'
+  if (plan.ownBuilder) {
+    let created = await create(plan)
+    if (created.exitCode !== 0 && BUILDX_UNUSABLE.test(created.stderr)) {
+      buildx = await installBuildx(inputs, plan, state)
+      created = await create(plan)
+    }
+    if (created.exitCode !== 0) throw failure('Creating the builder failed', created.stderr)
+    for (const append of plan.commands.append) {
+      const appended = await docker(append, { redactions: plan.redactions })
+      if (appended.exitCode !== 0) throw failure('Adding a node to the builder failed', appended.stderr)
+    }
+  }
+  const booted = await docker(plan.commands.bootstrap)
+  if (booted.exitCode !== 0)
+    throw failure('Starting the builder failed', `${booted.stdout}\n${booted.stderr}`)
+  const nodes = parseInspectNodes(booted.stdout)
+  const platforms = builderPlatforms(nodes)
+  const missing = unsupportedPlatforms(inputs.platforms, platforms)
+  if (missing.length > 0 && platforms.length > 0) {
+    core.warning(
+      `The builder cannot run ${missing.join(', ')} natively or under emulation (it has ${platforms.join(', ')}). ` +
+        'Register QEMU (input "qemu") or add a node for them ("append"), or RUN steps for those platforms fail.'
+    )
+  }
+  return { nodes, platforms, buildx }
+}
+
+async function create(plan: Plan): Promise<DockerResult> {
+  const created = await docker(plan.commands.create, { redactions: plan.redactions })
+  if (created.exitCode === 0 || !BUILDER_EXISTS.test(created.stderr)) return created
+  // A builder left by an earlier run with this name would keep its old config: replace it.
+  await docker(plan.commands.remove, { silent: true })
+  core.info(`Removed an existing builder named ${plan.builder}.`)
+  return docker(plan.commands.create, { redactions: plan.redactions })
+}
+
+/** Installs the pinned buildx (code loaded only on this path) and makes docker use it. */
+async function installBuildx(inputs: Inputs, plan: Plan, state: SavedState): Promise<string> {
+  core.info('docker cannot run a buildx that knows --buildkitd-config (v0.13 or later): installing one.')
+  const { installBuildx: install, useBuildxPlugin } = await import('./buildx-install')
+  const download = await install({
+    version: inputs.buildxVersion,
+    urlTemplate: inputs.buildxDownloadUrl,
+    log: core,
+    proxyEnv: plan.proxyEnv
+  })
+  const link = useBuildxPlugin(download.path)
+  if (link.changed) {
+    state.buildxPlugin = { path: link.pluginPath, dir: download.path }
+    saveState(state)
+  }
+  const now = await docker(['buildx', 'version'], { silent: true })
+  if (now.exitCode !== 0 || needsBuildx(now.stdout)) {
+    throw new Error(
+      `docker does not run the installed buildx from ${link.pluginPath}: ${now.stderr.trim() || now.stdout.trim()}`
+    )
+  }
+  return `${parseBuildxVersion(now.stdout)} (${download.source === 'tool-cache' ? 'tool cache' : 'downloaded'})`
+}
