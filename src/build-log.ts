@@ -1,6 +1,6 @@
 /**
  * Counts Dockerfile steps in buildx's plain progress output: a step is a vertex named like
- * "[linux/amd64 2/3] RUN …" or "[2/3] COPY …"; it was cached when buildx printed "#N CACHED" for it.
+ * "[linux/amd64 2/3] RUN …" or "[2/3] COPY …" (FROM aside); it was cached when buildx printed "#N CACHED" for it.
  * Fed chunk by chunk, so a long build log is never held in memory for this.
  */
 export class StepCounter {
@@ -15,7 +15,8 @@ export class StepCounter {
   }
 
   private read(line: string): void {
-    const named = /^#(\d+) \[[^\]]*\b\d+\/\d+\] /.exec(line)
+    // FROM only resolves the base image (it shows as DONE even on a fully cached build), so it is not counted.
+    const named = /^#(\d+) \[[^\]]*\b\d+\/\d+\] (?!FROM )/.exec(line)
     if (named) this.steps.add(named[1])
     const cached = /^#(\d+) CACHED\s*$/.exec(line)
     if (cached) this.cached.add(cached[1])

@@ -4,7 +4,7 @@ import { docker } from './docker'
 import { failure } from './failure'
 import { Inputs } from './inputs'
 import { Plan } from './plan'
-import { BuildResult, readMetadata } from './report'
+import { BuildResult, platformDigests, readMetadata } from './report'
 
 export interface BuildOutcome extends BuildResult {
   durationMs: number
@@ -46,25 +46,6 @@ async function readIndex(tag: string, digest: string, plan: Plan): Promise<Recor
   )
   if (raw.exitCode !== 0) return {}
   return platformDigests(raw.stdout)
-}
-
-/** Image manifests of an index by platform; attestation manifests (unknown/unknown) left out. */
-export function platformDigests(indexJson: string): Record<string, string> {
-  const index = JSON.parse(indexJson) as {
-    manifests?: {
-      digest: string
-      platform?: { os: string; architecture: string; variant?: string }
-      annotations?: Record<string, string>
-    }[]
-  }
-  const digests: Record<string, string> = {}
-  for (const entry of index.manifests ?? []) {
-    if (!entry.platform || entry.annotations?.['vnd.docker.reference.type'] === 'attestation-manifest')
-      continue
-    const { os, architecture, variant } = entry.platform
-    digests[[os, architecture, variant].filter(Boolean).join('/')] = entry.digest
-  }
-  return digests
 }
 
 function readFileIfPresent(path: string): string {

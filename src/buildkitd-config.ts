@@ -210,10 +210,11 @@ export function mergeTomlSources(sources: TomlSource[]): MergeResult {
       } else if (isTable(existing) && isTable(value)) {
         mergeInto(existing, value, keyPath, input)
       } else if (isTable(existing) || isTable(value)) {
+        const [tableIn, valueIn] = isTable(existing) ? [origin.get(name), input] : [input, origin.get(name)]
         throw new InputError(
           input,
           name,
-          `"${name}" is a table in ${origin.get(name)} but a value in ${input}`,
+          `"${name}" is a table in ${tableIn} but a value in ${valueIn}`,
           'Make both sources use the same TOML shape for this key.'
         )
       } else if (Array.isArray(existing) && Array.isArray(value)) {

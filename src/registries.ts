@@ -57,7 +57,8 @@ export function parseMirrorEntry(entry: string): MirrorEntry {
   const hostText = slash >= 0 ? rest.slice(0, slash) : rest
   const prefix = slash >= 0 ? rest.slice(slash).replace(/\/+$/, '') : ''
   const hostPort = parseHostPort(hostText)
-  if (!hostPort) throw new InputError(input, entry, `${quoteValue(hostText)} is not a valid host[:port]`, hint)
+  if (!hostPort)
+    throw new InputError(input, entry, `${quoteValue(hostText)} is not a valid host[:port]`, hint)
   const prefixHint =
     'A path prefix is lower-case repository path segments, e.g. /proxy.docker.io, of at most ' +
     `${MAX_PREFIX_LENGTH} characters.`

@@ -20,6 +20,25 @@ export function readMetadata(text: string): BuildResult {
   return { digest, imageId: field('containerimage.config.digest') || digest, metadata: JSON.stringify(json) }
 }
 
+/** Image manifests of an index by platform; attestation manifests (unknown/unknown) left out. */
+export function platformDigests(indexJson: string): Record<string, string> {
+  const index = JSON.parse(indexJson) as {
+    manifests?: {
+      digest: string
+      platform?: { os: string; architecture: string; variant?: string }
+      annotations?: Record<string, string>
+    }[]
+  }
+  const digests: Record<string, string> = {}
+  for (const entry of index.manifests ?? []) {
+    if (!entry.platform || entry.annotations?.['vnd.docker.reference.type'] === 'attestation-manifest')
+      continue
+    const { os, architecture, variant } = entry.platform
+    digests[[os, architecture, variant].filter(Boolean).join('/')] = entry.digest
+  }
+  return digests
+}
+
 export interface SummaryRow {
   label: string
   value: string
