@@ -123,6 +123,33 @@ describe('QEMU', () => {
     expectClean(builder)
   })
 
+  it('is registered with the binfmt installer image, pulled through the mirror, when the runner has no qemu-user-static', async () => {
+    const conf = '/usr/lib/binfmt.d/qemu-aarch64.conf'
+    const hiddenConf = `${conf}.hidden-by-e2e`
+    unregister()
+    renameSync(conf, hiddenConf)
+    try {
+      const { builder, result } = await buildWith('qemuimage', {
+        push: 'false',
+        platforms: 'linux/arm64',
+        'no-cache': 'true',
+        'qemu-image': stack.STACK_BINFMT_IMAGE
+      })
+      expect(failure(result)).toBe('')
+      expect(result.summary).toContain('registered aarch64 with binfmt image')
+      expect(result.main.stdout).toContain(
+        `${stack.STACK_BINFMT_IMAGE}: pulled from ${stack.STACK_MIRROR}/${stack.STACK_BINFMT_IMAGE}`
+      )
+      expect(readFileSync(entry, 'utf8')).toMatch(/interpreter \/usr\/bin\/qemu-aarch64-static/)
+      expectClean(builder)
+    } finally {
+      renameSync(hiddenConf, conf)
+      // Back to the host's own registration, as stack/up left it.
+      unregister()
+      execFileSync('docker', ['rmi', stack.STACK_BINFMT_IMAGE], { stdio: 'ignore' })
+    }
+  })
+
   it('is left alone with qemu: false, and the exec format error is explained', async () => {
     unregister()
     const { builder, result } = await buildWith('noqemu', {
