@@ -40,7 +40,7 @@ export async function createBuilder(inputs: Inputs, plan: Plan, state: SavedStat
       if (appended.exitCode !== 0) throw failure('Adding a node to the builder failed', appended.stderr)
     }
   }
-  const booted = await docker(plan.commands.bootstrap)
+  const booted = await docker(plan.commands.bootstrap, { redactions: plan.redactions })
   if (booted.exitCode !== 0)
     throw failure('Starting the builder failed', `${booted.stdout}\n${booted.stderr}`)
   const nodes = parseInspectNodes(booted.stdout)

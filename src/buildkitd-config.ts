@@ -51,14 +51,27 @@ export function parseToml(input: string, text: string): TomlTable {
 /**
  * @iarna/toml 3 resolves a table named like an Object.prototype member ([constructor], toString.x) to that
  * built-in function, so what the table held is lost: refuse the key instead of dropping settings silently.
+ * Its writer escapes only the first control character of a string (and none in 'literal' strings), so a
+ * key or string holding more would make the generated buildkitd.toml unreadable: refuse those too.
  */
 function checkParsedValues(input: string, value: TomlValue, path: string[]): void {
+  const fail = (reason: string, hint: string): never => {
+    throw new InputError(input, `[${formatKeyPath(path)}]`, reason, hint)
+  }
   if (typeof value === 'function' || value === undefined || value === null) {
-    throw new InputError(
-      input,
-      `[${formatKeyPath(path)}]`,
+    fail(
       'this key is the name of a JavaScript built-in, which the TOML parser cannot hold',
       'BuildKit has no setting of that name; rename or remove the key.'
+    )
+  }
+  const control = [path[path.length - 1] ?? '', typeof value === 'string' ? value : '']
+    .join('')
+    .match(CONTROL_CHARACTER)
+  if (control) {
+    const code = control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')
+    fail(
+      `a key or string here holds the control character U+${code}`,
+      'Remove it: buildkitd.toml settings never need control characters.'
     )
   }
   if (Array.isArray(value)) value.forEach(item => checkParsedValues(input, item, path))
@@ -66,6 +79,10 @@ function checkParsedValues(input: string, value: TomlValue, path: string[]): voi
     for (const [key, nested] of Object.entries(value)) checkParsedValues(input, nested, [...path, key])
   }
 }
+
+/** C0 controls and DEL, except tab, LF and CR, which the TOML writer escapes everywhere. */
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARACTER = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/
 
 /**
  * `[registry.docker.io]` parses as nested tables that BuildKit silently ignores: refuse it with the fix. A

@@ -65,8 +65,8 @@ export type BuildOptions = Pick<
   | 'pull'
 > & {
   builder: string
-  /** Build args passed by name only, so their values come from the buildx process environment, not argv. */
-  envBuildArgs: string[]
+  /** Proxy build args: NAME alone (value from the buildx process environment) or NAME=VALUE. */
+  proxyBuildArgs: string[]
   metadataPath: string
   surface: BuildSurface
   /** --secret sources read from the buildx process environment (values never on argv or disk). */
@@ -80,7 +80,7 @@ export function buildArgs(options: BuildOptions): string[] {
   if (options.file !== '') args.push('--file', options.file)
   repeat('--tag', options.tags)
   repeat('--build-arg', options.buildArgs)
-  repeat('--build-arg', options.envBuildArgs)
+  repeat('--build-arg', options.proxyBuildArgs)
   repeat('--label', options.labels)
   if (options.target !== '') args.push('--target', options.target)
   repeat('--cache-from', options.cacheFrom)

@@ -1,3 +1,4 @@
+import * as core from '@actions/core'
 import * as exec from '@actions/exec'
 
 export interface DockerResult {
@@ -25,7 +26,11 @@ export async function docker(args: string[], options: DockerOptions = {}): Promi
   let stdout = ''
   let stderr = ''
   const show = !options.silent
-  if (show) process.stdout.write(`[command]docker ${redact(args, options.redactions ?? []).join(' ')}\n`)
+  // What buildx prints can repeat a secret too (inspect lists the driver options with the proxy URLs).
+  const redactions = options.redactions ?? []
+  const line = `docker ${redact(args, redactions).join(' ')}`
+  if (show) process.stdout.write(`[command]${line}\n`)
+  else core.debug(line)
   const exitCode = await exec.exec('docker', args, {
     env: { ...(process.env as Record<string, string>), ...options.env },
     // exec's own echo would print the unredacted argv, so output is relayed here instead.
@@ -34,19 +39,27 @@ export async function docker(args: string[], options: DockerOptions = {}): Promi
     listeners: {
       stdout: (data: Buffer) => {
         stdout += data.toString()
-        if (show) process.stdout.write(data)
+        if (show) process.stdout.write(redactText(data.toString(), redactions))
       },
       stderr: (data: Buffer) => {
         options.onStderr?.(data.toString())
         stderr += data.toString()
         if (stderr.length > 2 * KEEP_STDERR) stderr = stderr.slice(-KEEP_STDERR)
-        if (show) process.stderr.write(data)
+        if (show) process.stderr.write(redactText(data.toString(), redactions))
       }
     }
   })
-  return { exitCode, stdout, stderr: stderr.slice(-KEEP_STDERR) }
+  return {
+    exitCode,
+    stdout: redactText(stdout, redactions),
+    stderr: redactText(stderr.slice(-KEEP_STDERR), redactions)
+  }
 }
 
-function redact(args: string[], redactions: [string, string][]): string[] {
-  return args.map(arg => redactions.reduce((text, [secret, shown]) => text.split(secret).join(shown), arg))
+export function redact(args: string[], redactions: [string, string][]): string[] {
+  return args.map(arg => redactText(arg, redactions))
+}
+
+function redactText(text: string, redactions: [string, string][]): string {
+  return redactions.reduce((result, [secret, shown]) => result.split(secret).join(shown), text)
 }

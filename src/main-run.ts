@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { runBuild } from './build'
 import { createBuilder } from './builder'
+import { redact } from './docker'
 import { checkNetwork, obtainImage, setupQemu } from './environment'
 import { resolveLoopbackNames } from './loopback-names'
 import { makePlan, networkHostNames, Plan } from './plan'
@@ -31,6 +32,15 @@ export async function runMain(): Promise<void> {
       ? makePlan(inputs, { workDir, loopbackNames, appendNodes, droppedMirrors: preflight.drop })
       : firstPlan
   plan.warnings.forEach(warning => core.warning(warning))
+  if (core.isDebug()) {
+    const commands = Object.values(plan.commands).flatMap(c =>
+      Array.isArray(c[0]) ? (c as string[][]) : [c as string[]]
+    )
+    core.debug(
+      `planned docker commands:\n${commands.map(args => `  docker ${redact(args, plan.redactions).join(' ')}`).join('\n')}`
+    )
+    core.debug(`build environment adds: ${Object.keys(plan.buildEnv).join(', ') || '(nothing)'}`)
+  }
 
   // Saved before anything is created, so post cleans up after a failure or cancellation from here on.
   const state: SavedState = {

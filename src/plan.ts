@@ -59,6 +59,36 @@ export interface PlanContext {
   appendNodes?: AppendNode[]
 }
 
+/**
+ * Proxy settings for RUN steps. BuildKit records build args in provenance attestations (even mode=min), so a
+ * proxy URL with credentials goes to RUN steps without them; the builder and the buildx client keep them.
+ */
+function proxyBuildArgs(
+  proxyEnv: Record<string, string>,
+  userNames: Set<string>,
+  warnings: string[]
+): string[] {
+  const args: string[] = []
+  let stripped = false
+  for (const [name, value] of Object.entries(proxyEnv)) {
+    if (userNames.has(name)) continue
+    const bare = value.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^@/]*@/i, '$1')
+    if (bare === value) {
+      args.push(name)
+    } else {
+      args.push(`${name}=${bare}`)
+      stripped = true
+    }
+  }
+  if (stripped) {
+    warnings.push(
+      'RUN steps get the proxy without its credentials, because BuildKit records build args in the pushed ' +
+        'provenance. If a RUN step needs them, pass them as a build secret ("secrets") and read it there.'
+    )
+  }
+  return args
+}
+
 /** Secret values and the Git token reach buildx through its environment: never argv, never a file. */
 function buildSecrets(inputs: Inputs): { refs: { id: string; env: string }[]; env: Record<string, string> } {
   const refs: { id: string; env: string }[] = []
@@ -127,7 +157,7 @@ export function makePlan(inputs: Inputs, context: PlanContext): Plan {
   const build: BuildOptions = {
     ...inputs,
     builder,
-    envBuildArgs: Object.keys(proxyEnv).filter(name => !userBuildArgNames.has(name)),
+    proxyBuildArgs: proxyBuildArgs(proxyEnv, userBuildArgNames, warnings),
     metadataPath,
     envSecrets: secrets.refs
   }
