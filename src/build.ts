@@ -1,3 +1,4 @@
+import * as core from '@actions/core'
 import { readFileSync } from 'node:fs'
 import { StepCounter } from './build-log'
 import { docker } from './docker'
@@ -5,6 +6,7 @@ import { failure } from './failure'
 import { Inputs } from './inputs'
 import { Plan } from './plan'
 import { BuildResult, platformDigests, readMetadata } from './report'
+import { backoffMs, isTransient } from './retry'
 
 export interface BuildOutcome extends BuildResult {
   durationMs: number
@@ -15,14 +17,30 @@ export interface BuildOutcome extends BuildResult {
 
 /** The one `docker buildx build` for every platform, then the pushed index read back for per-platform digests. */
 export async function runBuild(inputs: Inputs, plan: Plan): Promise<BuildOutcome> {
-  const counter = new StepCounter()
+  let counter = new StepCounter()
   const started = Date.now()
   // The buildx client fetches registry tokens itself, so it needs the proxy too (moby/buildkit#5839).
-  const result = await docker(plan.commands.build, {
-    env: plan.buildEnv,
-    redactions: plan.redactions,
-    onStderr: chunk => counter.add(chunk)
-  })
+  const attempt = () =>
+    docker(plan.commands.build, {
+      env: plan.buildEnv,
+      redactions: plan.redactions,
+      onStderr: chunk => counter.add(chunk)
+    })
+  let result = await attempt()
+  // A retry runs on the same builder, so finished steps come from its cache and mostly the push is redone.
+  for (
+    let retry = 1;
+    result.exitCode !== 0 && retry <= inputs.retries && isTransient(result.stderr);
+    retry++
+  ) {
+    const wait = backoffMs(retry)
+    core.warning(
+      `The build failed on what looks like a passing network fault; retry ${retry} of ${inputs.retries} in ${wait / 1000} s.`
+    )
+    await new Promise(resolve => setTimeout(resolve, wait))
+    counter = new StepCounter()
+    result = await attempt()
+  }
   const durationMs = Date.now() - started
   if (result.exitCode !== 0)
     throw failure(`docker buildx build failed (exit code ${result.exitCode})`, result.stderr)

@@ -5,6 +5,7 @@ import { docker, DockerResult } from './docker'
 import { failure } from './failure'
 import { Inputs } from './inputs'
 import { Plan } from './plan'
+import { backoffMs, isTransient } from './retry'
 import { SavedState, saveState } from './state'
 
 const BUILDER_EXISTS = /existing instance for ".*" but no append mode|already exists/
@@ -40,7 +41,16 @@ export async function createBuilder(inputs: Inputs, plan: Plan, state: SavedStat
       if (appended.exitCode !== 0) throw failure('Adding a node to the builder failed', appended.stderr)
     }
   }
-  const booted = await docker(plan.commands.bootstrap, { redactions: plan.redactions })
+  let booted = await docker(plan.commands.bootstrap, { redactions: plan.redactions })
+  for (
+    let retry = 1;
+    booted.exitCode !== 0 && retry <= inputs.retries && isTransient(booted.stderr);
+    retry++
+  ) {
+    core.warning(`Starting the builder failed on a passing fault; retry ${retry} of ${inputs.retries}.`)
+    await new Promise(resolve => setTimeout(resolve, backoffMs(retry)))
+    booted = await docker(plan.commands.bootstrap, { redactions: plan.redactions })
+  }
   if (booted.exitCode !== 0)
     throw failure('Starting the builder failed', `${booted.stdout}\n${booted.stderr}`)
   const nodes = parseInspectNodes(booted.stdout)

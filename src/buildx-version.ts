@@ -1,4 +1,4 @@
-import { InputError, maskUserInfo } from './errors'
+import { InputError, maskUserInfo, quoteValue } from './errors'
 
 /** First buildx with `buildx create --buildkitd-config` (earlier releases only had `--config`). */
 export const MIN_BUILDX_VERSION = '0.13.0'
@@ -99,7 +99,8 @@ export function buildxDownloadUrl(template: string, version: string, platform: s
     ext: platform === 'win32' ? '.exe' : ''
   }
   const shown = maskUserInfo(template)
-  const unknown = /\{([^}]*)\}/.exec(template.replace(/\{(version|os|arch|ext)\}/g, ''))
+  const rest = template.replace(/\{(version|os|arch|ext)\}/g, '')
+  const unknown = /\{([^}]*)\}/.exec(rest) ?? (/[{}]/.test(rest) ? ['', rest.replace(/[^{}]/g, '')] : null)
   if (unknown) {
     throw new InputError(
       DOWNLOAD_URL_INPUT,
@@ -113,7 +114,7 @@ export function buildxDownloadUrl(template: string, version: string, platform: s
     throw new InputError(
       DOWNLOAD_URL_INPUT,
       shown,
-      `not an http(s) URL once expanded (${maskUserInfo(url)})`,
+      `not an http(s) URL once expanded (${quoteValue(maskUserInfo(url))})`,
       `Give a URL such as ${DEFAULT_BUILDX_DOWNLOAD_URL}.`
     )
   }

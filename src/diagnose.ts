@@ -11,6 +11,12 @@ interface Rule extends Diagnosis {
 
 const RULES: Rule[] = [
   {
+    test: /Cannot connect to the Docker daemon|error during connect/,
+    title: 'Docker daemon not reachable',
+    cause: 'the Docker CLI could not reach the daemon.',
+    fix: 'Start Docker on the runner (or set DOCKER_HOST) before this step; nothing in the inputs can fix this.'
+  },
+  {
     test: /docker exporter does not currently support exporting manifest lists/,
     title: 'Multi-platform image cannot be loaded',
     cause: 'the Docker image store can only load one platform at a time.',

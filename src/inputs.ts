@@ -44,6 +44,7 @@ export interface Inputs {
   surface: BuildSurface
   builderOptions: BuilderSurface
   summary: boolean
+  retries: number
 }
 
 export type MirrorCheck = 'warn' | 'strict' | 'off'
@@ -132,7 +133,8 @@ export function parseInputs(source: InputSource): Inputs {
     ...readBuildxDownload(get('buildx-version'), get('buildx-download-url')),
     surface: parseBuildSurface(source.get),
     builderOptions: parseBuilderSurface(source.get),
-    summary: bool('summary', true)
+    summary: bool('summary', true),
+    retries: parseRetries(get('retries'))
   }
 }
 
@@ -196,7 +198,8 @@ function parsePlatform(value: string): string {
 }
 
 function requireKeyValue(input: string, entry: string): string {
-  if (/^[^=\s]+=/.test(entry)) return entry
+  // A key is visible text: no spaces, quotes or invisible characters, which could not name an argument.
+  if (/^[^=\s\p{C}\p{Z}"']+=/u.test(entry)) return entry
   throw new InputError(
     input,
     entry,
@@ -224,6 +227,17 @@ function readBuildxDownload(
   const buildxDownloadUrl = template || DEFAULT_BUILDX_DOWNLOAD_URL
   expandDownloadUrl(buildxDownloadUrl, buildxVersion, 'linux', 'x64')
   return { buildxVersion, buildxDownloadUrl }
+}
+
+function parseRetries(value: string): number {
+  if (value === '') return 2
+  if (/^\d{1,2}$/.test(value) && Number(value) <= 10) return Number(value)
+  throw new InputError(
+    'retries',
+    value,
+    'not a whole number from 0 to 10',
+    'Set how often a build or bootstrap that failed on a network fault is tried again, e.g. 2.'
+  )
 }
 
 function imageInput(input: string, value: string): string {

@@ -72,7 +72,8 @@ function proxyBuildArgs(
   let stripped = false
   for (const [name, value] of Object.entries(proxyEnv)) {
     if (userNames.has(name)) continue
-    const bare = value.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^@/]*@/i, '$1')
+    // Up to the LAST @: a password may itself contain one.
+    const bare = value.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^]*@/i, '$1')
     if (bare === value) {
       args.push(name)
     } else {

@@ -1,4 +1,4 @@
-import { InputError, quoteValue } from './errors'
+import { InputError, maskUserInfo, quoteValue } from './errors'
 import { formatHostPort, parseHostPort } from './hosts'
 
 /** The registry part of buildkitd.toml, keyed by the registry host exactly as image references write it. */
@@ -48,7 +48,7 @@ export function parseMirrorEntry(entry: string): MirrorEntry {
   if (rest.includes('@')) {
     throw new InputError(
       input,
-      entry,
+      maskUserInfo(entry),
       'credentials in a mirror address are not supported',
       'BuildKit cannot send them; use a mirror that allows anonymous pulls.'
     )
