@@ -1,4 +1,3 @@
-import { gunzipSync } from 'node:zlib'
 import { buildWith, expectClean, failure, fixture, run, stack } from '../support/e2e'
 import { dockerText, Registry } from '../support/stack'
 
@@ -7,22 +6,6 @@ import { dockerText, Registry } from '../support/stack'
 jest.setTimeout(600_000)
 
 const registry = new Registry(stack.STACK_PUSH_REGISTRY)
-
-/** Every blob reachable from a tag (index, manifests, configs, layers, attestations), decompressed when gzip. */
-async function everyBlob(repository: string, tag: string): Promise<string[]> {
-  const texts: string[] = []
-  const { manifest: index } = await registry.manifest(repository, tag)
-  texts.push(JSON.stringify(index))
-  for (const entry of index.manifests ?? []) {
-    const { manifest } = await registry.manifest(repository, entry.digest)
-    texts.push(JSON.stringify(manifest))
-    for (const blob of [manifest.config, ...(manifest.layers ?? [])].filter(b => b !== undefined)) {
-      const bytes = await registry.blob(repository, blob.digest)
-      texts.push((bytes[0] === 0x1f ? gunzipSync(bytes) : bytes).toString('latin1'))
-    }
-  }
-  return texts
-}
 
 describe('secrets', () => {
   const secret = `tok-${run}-S3CRET-value`
@@ -50,7 +33,7 @@ describe('secrets', () => {
   })
 
   it('are in no pushed layer, image config, history or attestation', async () => {
-    const blobs = await everyBlob(repository, '1')
+    const blobs = await registry.everyBlobText(repository, '1')
     expect(blobs.length).toBeGreaterThanOrEqual(9)
     expect(blobs.some(text => text.includes('https://slsa.dev/provenance'))).toBe(true)
     expect(blobs.filter(text => text.includes(secret))).toEqual([])

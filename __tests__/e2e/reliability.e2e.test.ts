@@ -1,7 +1,6 @@
 import { spawn } from 'node:child_process'
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
-import { gunzipSync } from 'node:zlib'
 import { buildWith, expectClean, failure, fixture, run, stack } from '../support/e2e'
 import { BUNDLE, parseFileCommand, ROOT } from '../support/run-action'
 import { dockerText, leftovers, Registry } from '../support/stack'
@@ -11,21 +10,6 @@ import { dockerText, leftovers, Registry } from '../support/stack'
 jest.setTimeout(600_000)
 
 const registry = new Registry(stack.STACK_PUSH_REGISTRY)
-
-async function pushedTexts(repository: string, tag: string): Promise<string[]> {
-  const texts: string[] = []
-  const { manifest: index } = await registry.manifest(repository, tag)
-  texts.push(JSON.stringify(index))
-  for (const entry of index.manifests ?? []) {
-    const { manifest } = await registry.manifest(repository, entry.digest)
-    texts.push(JSON.stringify(manifest))
-    for (const blob of [manifest.config, ...(manifest.layers ?? [])].filter(b => b !== undefined)) {
-      const bytes = await registry.blob(repository, blob.digest)
-      texts.push((bytes[0] === 0x1f ? gunzipSync(bytes) : bytes).toString('latin1'))
-    }
-  }
-  return texts
-}
 
 function filesUnder(dir: string): string[] {
   return readdirSync(dir, { recursive: true, withFileTypes: true })
@@ -75,7 +59,7 @@ describe('secrets, with debug logging on', () => {
       }
     }
     expect(filesUnder(result.runnerTemp)).toEqual([])
-    const pushed = await pushedTexts(repository, '1')
+    const pushed = await registry.everyBlobText(repository, '1')
     pushed.forEach((text, index) =>
       secrets.forEach(secret => text.includes(secret) && hits.push(`pushed blob ${index}: ${secret}`))
     )

@@ -107,6 +107,22 @@ export class Registry {
     return found
   }
 
+  /** Every blob reachable from a tag (index, manifests, configs, layers, attestations), gunzipped, as text. */
+  async everyBlobText(repository: string, tag: string): Promise<string[]> {
+    const texts: string[] = []
+    const { manifest: index } = await this.manifest(repository, tag)
+    texts.push(JSON.stringify(index))
+    for (const entry of index.manifests ?? []) {
+      const { manifest } = await this.manifest(repository, entry.digest)
+      texts.push(JSON.stringify(manifest))
+      for (const blob of [manifest.config, ...(manifest.layers ?? [])].filter(b => b !== undefined)) {
+        const bytes = await this.blob(repository, blob.digest)
+        texts.push((bytes[0] === 0x1f ? gunzipSync(bytes) : bytes).toString('latin1'))
+      }
+    }
+    return texts
+  }
+
   private async layerTar(repository: string, layer: Descriptor): Promise<Buffer> {
     const blob = await this.blob(repository, layer.digest)
     return layer.mediaType.endsWith('gzip') || blob[0] === 0x1f ? gunzipSync(blob) : blob
