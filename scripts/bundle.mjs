@@ -18,6 +18,7 @@ await build({
   minify: true,
   legalComments: 'linked',
   logLevel: 'warning',
+  alias: { undici: './scripts/undici-stub.mjs' },
   // Some bundled CommonJS code calls require() for Node built-ins; give the ESM bundle a require.
   banner: {
     js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);"
