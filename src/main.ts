@@ -1,12 +1,14 @@
 import * as core from '@actions/core'
-import { runMain } from './main-run'
-import { runPost } from './post'
 import { isPost } from './state'
 
-/** The runner starts this file twice: as `main`, then as `post` (which runs even when main failed). */
+/**
+ * The runner starts this file twice: as `main`, then as `post` (which runs even when main failed). Each loads
+ * only its own code, so post does not pay for parsing inputs, planning and building.
+ */
 async function run(): Promise<void> {
   try {
-    await (isPost() ? runPost() : runMain())
+    if (isPost()) await (await import('./post')).runPost()
+    else await (await import('./main-run')).runMain()
   } catch (error) {
     core.setFailed(error instanceof Error ? error.message : String(error))
   }
