@@ -58,8 +58,11 @@ export async function setupQemu(inputs: Inputs): Promise<string> {
 
 /** The daemon's copy of an image, else one pulled through the mirrors of its registry; says where it came from. */
 export async function obtainImage(image: string, inputs: Inputs): Promise<string> {
+  const candidates = mirrorCandidates(image, inputs.mirrors)
+  // With no mirror to fall back on there is nothing to do before buildx asks the daemon for it.
+  if (candidates.length === 0) return 'the Docker daemon’s (no mirror for its registry)'
   try {
-    const { source } = await ensureImage(image, mirrorCandidates(image, inputs.mirrors), {
+    const { source } = await ensureImage(image, candidates, {
       attemptsPerSource: 3,
       backoffMs: 2000,
       log: line => core.info(line)

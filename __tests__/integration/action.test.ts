@@ -226,7 +226,7 @@ describe('failures and re-runs (node 20)', () => {
       env: docker.env({ HTTPS_PROXY: proxy, HTTP_PROXY: proxy, NO_PROXY: 'a,b' })
     })
     expect(run.main.code).toBe(0)
-    const create = docker.calls()[1].argv
+    const create = docker.calls().find(call => call.argv[1] === 'create')?.argv ?? []
     expect(create).toContain('network=host')
     expect(run.main.stdout).toContain(
       'Builder uses the host network: proxy http://***@127.0.0.1:3128 is on loopback'
