@@ -6,7 +6,7 @@ import { failure } from './failure'
 import { Inputs } from './inputs'
 import { Plan } from './plan'
 import { BuildResult, platformDigests, readMetadata } from './report'
-import { backoffMs, isTransient } from './retry'
+import { retryTransient } from './retry'
 
 export interface BuildOutcome extends BuildResult {
   durationMs: number
@@ -20,27 +20,22 @@ export async function runBuild(inputs: Inputs, plan: Plan): Promise<BuildOutcome
   let counter = new StepCounter()
   const started = Date.now()
   // The buildx client fetches registry tokens itself, so it needs the proxy too (moby/buildkit#5839).
-  const attempt = () =>
-    docker(plan.commands.build, {
-      env: plan.buildEnv,
-      redactions: plan.redactions,
-      onStderr: chunk => counter.add(chunk)
-    })
-  let result = await attempt()
   // A retry runs on the same builder, so finished steps come from its cache and mostly the push is redone.
-  for (
-    let retry = 1;
-    result.exitCode !== 0 && retry <= inputs.retries && isTransient(result.stderr);
-    retry++
-  ) {
-    const wait = backoffMs(retry)
-    core.warning(
-      `The build failed on what looks like a passing network fault; retry ${retry} of ${inputs.retries} in ${wait / 1000} s.`
-    )
-    await new Promise(resolve => setTimeout(resolve, wait))
-    counter = new StepCounter()
-    result = await attempt()
-  }
+  const result = await retryTransient(
+    () => {
+      counter = new StepCounter()
+      return docker(plan.commands.build, {
+        env: plan.buildEnv,
+        redactions: plan.redactions,
+        onStderr: chunk => counter.add(chunk)
+      })
+    },
+    inputs.retries,
+    (retry, wait) =>
+      core.warning(
+        `The build failed on what looks like a passing network fault; retry ${retry} of ${inputs.retries} in ${wait / 1000} s.`
+      )
+  )
   const durationMs = Date.now() - started
   if (result.exitCode !== 0)
     throw failure(`docker buildx build failed (exit code ${result.exitCode})`, result.stderr)

@@ -5,7 +5,7 @@ import { docker, DockerResult } from './docker'
 import { failure } from './failure'
 import { Inputs } from './inputs'
 import { Plan } from './plan'
-import { backoffMs, isTransient } from './retry'
+import { retryTransient } from './retry'
 import { SavedState, saveState } from './state'
 
 const BUILDER_EXISTS = /existing instance for ".*" but no append mode|already exists/
@@ -41,16 +41,12 @@ export async function createBuilder(inputs: Inputs, plan: Plan, state: SavedStat
       if (appended.exitCode !== 0) throw failure('Adding a node to the builder failed', appended.stderr)
     }
   }
-  let booted = await docker(plan.commands.bootstrap, { redactions: plan.redactions })
-  for (
-    let retry = 1;
-    booted.exitCode !== 0 && retry <= inputs.retries && isTransient(booted.stderr);
-    retry++
-  ) {
-    core.warning(`Starting the builder failed on a passing fault; retry ${retry} of ${inputs.retries}.`)
-    await new Promise(resolve => setTimeout(resolve, backoffMs(retry)))
-    booted = await docker(plan.commands.bootstrap, { redactions: plan.redactions })
-  }
+  const booted = await retryTransient(
+    () => docker(plan.commands.bootstrap, { redactions: plan.redactions }),
+    inputs.retries,
+    retry =>
+      core.warning(`Starting the builder failed on a passing fault; retry ${retry} of ${inputs.retries}.`)
+  )
   if (booted.exitCode !== 0)
     throw failure('Starting the builder failed', `${booted.stdout}\n${booted.stderr}`)
   const nodes = parseInspectNodes(booted.stdout)

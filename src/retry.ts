@@ -20,3 +20,23 @@ export function isTransient(output: string): boolean {
 export function backoffMs(attempt: number, baseMs = 2000): number {
   return Math.min(baseMs * 2 ** (attempt - 1), 30_000)
 }
+
+/**
+ * Runs `attempt` and runs it again, up to `retries` times with backoff, while it fails with a transient error.
+ * `attempt` gets the attempt number (0 first); `onRetry` is told before each wait.
+ */
+export async function retryTransient<T extends { exitCode: number; stderr: string }>(
+  attempt: (count: number) => Promise<T>,
+  retries: number,
+  onRetry: (retry: number, waitMs: number) => void,
+  sleep: (ms: number) => Promise<unknown> = ms => new Promise(resolve => setTimeout(resolve, ms))
+): Promise<T> {
+  let result = await attempt(0)
+  for (let retry = 1; result.exitCode !== 0 && retry <= retries && isTransient(result.stderr); retry++) {
+    const wait = backoffMs(retry)
+    onRetry(retry, wait)
+    await sleep(wait)
+    result = await attempt(retry)
+  }
+  return result
+}

@@ -1,4 +1,4 @@
-import { backoffMs, isTransient } from '../../src/retry'
+import { backoffMs, isTransient, retryTransient } from '../../src/retry'
 
 describe('isTransient', () => {
   it.each([
@@ -25,5 +25,52 @@ describe('isTransient', () => {
 describe('backoffMs', () => {
   it('doubles from the base and stops at 30 s', () => {
     expect([1, 2, 3, 10].map(attempt => backoffMs(attempt))).toEqual([2000, 4000, 8000, 30000])
+  })
+})
+
+describe('retryTransient', () => {
+  const transient = {
+    exitCode: 1,
+    stderr: 'ERROR: failed to push: unexpected status: 503 Service Unavailable'
+  }
+  const permanent = {
+    exitCode: 1,
+    stderr: 'ERROR: process "/bin/sh -c false" did not complete successfully: exit code: 1'
+  }
+  const ok = { exitCode: 0, stderr: '' }
+  const noSleep = () => Promise.resolve()
+
+  it('retries a transient failure until it succeeds, waiting with backoff', async () => {
+    const results = [transient, transient, ok]
+    const waits: number[] = []
+    const result = await retryTransient(
+      async count => results[count],
+      3,
+      (_retry, wait) => waits.push(wait),
+      noSleep
+    )
+    expect(result).toBe(ok)
+    expect(waits).toEqual([2000, 4000])
+  })
+  it('stops after the given number of retries', async () => {
+    let attempts = 0
+    await retryTransient(
+      async () => (attempts++, transient),
+      2,
+      () => undefined,
+      noSleep
+    )
+    expect(attempts).toBe(3)
+  })
+  it('does not retry a permanent failure', async () => {
+    let attempts = 0
+    const result = await retryTransient(
+      async () => (attempts++, permanent),
+      5,
+      () => undefined,
+      noSleep
+    )
+    expect(result).toBe(permanent)
+    expect(attempts).toBe(1)
   })
 })
