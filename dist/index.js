@@ -1,2 +1,2 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
-import{a as o}from"./chunks/chunk-5D6R3YIJ.js";import{j as i}from"./chunks/chunk-I6P4MJAF.js";import"./chunks/chunk-XY7QUVLB.js";async function t(){try{o()?await(await import("./chunks/post-NN5J7FCU.js")).runPost():await(await import("./chunks/main-run-KQJW5WXF.js")).runMain()}catch(r){i(r instanceof Error?r.message:String(r))}}t();
+import{a as o}from"./chunks/chunk-XWTRUS4K.js";import{i}from"./chunks/chunk-6UPPCIEP.js";import"./chunks/chunk-XY7QUVLB.js";async function t(){try{o()?await(await import("./chunks/post-P2KFLESA.js")).runPost():await(await import("./chunks/main-run-ZLSTMC6H.js")).runMain()}catch(r){i(r instanceof Error?r.message:String(r))}}t();

@@ -19,6 +19,18 @@ await build({
   legalComments: 'linked',
   logLevel: 'warning',
   alias: { undici: './scripts/undici-stub.mjs' },
+  plugins: [
+    {
+      name: 'core-without-oidc-client',
+      setup(build) {
+        build.onResolve({ filter: /^@actions\/http-client/ }, args =>
+          /@actions[\\/]core[\\/]/.test(args.importer)
+            ? { path: new URL('./oidc-http-client-stub.mjs', import.meta.url).pathname }
+            : undefined
+        )
+      }
+    }
+  ],
   // Some bundled CommonJS code calls require() for Node built-ins; give the ESM bundle a require.
   banner: {
     js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);"

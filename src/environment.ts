@@ -5,7 +5,6 @@ import { mirrorCandidates } from './image-refs'
 import { Inputs } from './inputs'
 import { Plan } from './plan'
 import { decideMirrors, formatProbeTable, preflightEndpoints, ProbeResult } from './preflight'
-import { probeAll } from './probe'
 import { emulatedArchitectures, hostGoArch } from './qemu'
 import { registerQemu } from './qemu-setup'
 
@@ -26,6 +25,8 @@ export async function checkNetwork(inputs: Inputs, plan: Plan): Promise<Prefligh
   if (inputs.mirrorCheck === 'off' || !plan.ownBuilder) return { drop: [], results: [] }
   const endpoints = preflightEndpoints(plan.registryModel, inputs.proxy)
   if (endpoints.length === 0) return { drop: [], results: [] }
+  // The probe (and node:http with it) is loaded only when there is something to probe.
+  const { probeAll } = await import('./probe')
   const results = await probeAll(endpoints, PROBE_TIMEOUT_MS)
   core.info(formatProbeTable(results))
   const decision = decideMirrors(results, inputs.mirrorCheck)
