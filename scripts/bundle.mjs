@@ -2,6 +2,7 @@
 // that understands the ESM-only @actions packages and produces the files the runner executes.
 import { build } from 'esbuild'
 import { rmSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 
 // An optional argument builds elsewhere, so a test can compare a fresh bundle with the committed dist/.
 const outdir = process.argv[2] ?? 'dist'
@@ -25,7 +26,7 @@ await build({
       setup(build) {
         build.onResolve({ filter: /^@actions\/http-client/ }, args =>
           /@actions[\\/]core[\\/]/.test(args.importer)
-            ? { path: new URL('./oidc-http-client-stub.mjs', import.meta.url).pathname }
+            ? { path: join(import.meta.dirname, 'oidc-http-client-stub.mjs') }
             : undefined
         )
       }
