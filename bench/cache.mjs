@@ -5,29 +5,13 @@
 //
 //   node bench/cache.mjs               # N=3
 //   BENCH_CACHE_N=5 node bench/cache.mjs
-import { loadavg } from 'node:os'
-import { actionNode, lineTime, runAction, snapshotDist } from './lib/action.mjs'
-import {
-  answers,
-  fmt,
-  intFromEnv,
-  loadStack,
-  median,
-  removeBuilders,
-  retrying,
-  run,
-  table,
-  waitQuiet
-} from './lib/common.mjs'
+import { lineTime, runAction } from './lib/action.mjs'
+import { fmt, intFromEnv, median, removeBuilders, retrying, table } from './lib/common.mjs'
+import { loadNote, runScript, stackBench, startOnStack } from './lib/stack-bench.mjs'
 
 const N = intFromEnv('BENCH_CACHE_N', 3)
 const BUDGET_MS = intFromEnv('BENCH_CACHE_BUDGET_S', 1800) * 1000
-const log = (...args) => console.error('[cache]', ...args)
-const stack = loadStack()
-const PUSH = stack.STACK_PUSH_REGISTRY ?? '127.0.0.1:5000'
-const MIRROR = stack.STACK_MIRROR ?? '127.0.0.1:5001'
-const runId = Date.now().toString(36)
-const PREFIX = `bench-cache-${runId}`
+const { log, PUSH, MIRROR, runId, PREFIX } = stackBench('cache')
 
 async function build(bundle, kind, i) {
   const cacheRef = `${PUSH}/bench/cache:${runId}-${i}`
@@ -66,16 +50,8 @@ async function build(bundle, kind, i) {
 }
 
 async function main() {
-  if (!(await answers(`http://${PUSH}/v2/`)) || !(await answers(`http://${MIRROR}/v2/`))) {
-    console.error(`The stack is not up (${PUSH}, ${MIRROR}): run "bash stack/up" first.`)
-    process.exit(2)
-  }
-  const busy = await waitQuiet(log)
-  const dist = snapshotDist()
-  const node = (await run(actionNode(), ['--version'])).stdout.trim()
-  const loadBefore = loadavg()
-    .map(l => l.toFixed(2))
-    .join(' ')
+  const start = await startOnStack({ PUSH, MIRROR, log })
+  const { dist, node } = start
   const deadline = Date.now() + BUDGET_MS
   const results = { plain: [], cold: [], warm: [] }
   try {
@@ -128,16 +104,9 @@ async function main() {
     `Warm / cold: **${fmt(warm / cold, 2)}** (${fmt(cold - warm, 0)} ms saved). ` +
       `Cold with the cache export minus the plain build: ${fmt(cold - med('plain', 'totalMs'), 0)} ms ` +
       `(per round: ${results.cold.map((r, i) => fmt(r.totalMs - results.plain[i].totalMs, 0)).join(', ')}). ` +
-      (busy ? `Not quiet at the start: ${busy}. ` : '') +
-      `Load average ${loadBefore} before, ${loadavg()
-        .map(l => l.toFixed(2))
-        .join(' ')} after.`
+      loadNote(start)
   )
   console.log(out.join('\n'))
 }
 
-main().catch(async error => {
-  console.error(error)
-  await removeBuilders(PREFIX)
-  process.exit(1)
-})
+runScript(main, PREFIX)

@@ -6,38 +6,31 @@
 //   BENCH_E2E_N=9 node bench/e2e.mjs
 //   BENCH_E2E_CONTEXT=bench/fixtures/cache node bench/e2e.mjs   # a build with a 3 s RUN step per platform
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { loadavg, tmpdir } from 'node:os'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { actionNode, lineTime, runAction, snapshotDist } from './lib/action.mjs'
+import { lineTime, runAction } from './lib/action.mjs'
 import {
-  answers,
   cleanEnv,
   fmt,
   intFromEnv,
-  loadStack,
   median,
   nowMs,
   removeBuilders,
   retrying,
   run,
-  table,
-  waitQuiet
+  table
 } from './lib/common.mjs'
+import { loadNote, runScript, stackBench, startOnStack } from './lib/stack-bench.mjs'
 
 const N = intFromEnv('BENCH_E2E_N', 5)
 const BUDGET_MS = intFromEnv('BENCH_E2E_BUDGET_S', 1800) * 1000
 const RUN_TIMEOUT_MS = 300_000
 const TARGET_RATIO = 1.05
-const log = (...args) => console.error('[e2e]', ...args)
 
-const stack = loadStack()
-const PUSH = stack.STACK_PUSH_REGISTRY ?? '127.0.0.1:5000'
-const MIRROR = stack.STACK_MIRROR ?? '127.0.0.1:5001'
+const { log, PUSH, MIRROR, runId, PREFIX } = stackBench('e2e')
 const PLATFORMS = 'linux/amd64,linux/arm64'
 // A heavier context shows how the fixed overhead weighs on a longer build, e.g. bench/fixtures/cache.
 const CONTEXT = process.env.BENCH_E2E_CONTEXT || 'examples/multi-arch'
-const runId = Date.now().toString(36)
-const PREFIX = `bench-e2e-${runId}`
 
 /** The buildkitd.toml a person would write for one plain-HTTP Docker Hub mirror (what the action generates). */
 const CONFIG = `[registry."docker.io"]
@@ -126,18 +119,10 @@ async function byHand(i, configFile) {
 }
 
 async function main() {
-  if (!(await answers(`http://${PUSH}/v2/`)) || !(await answers(`http://${MIRROR}/v2/`))) {
-    console.error(`The stack is not up (${PUSH}, ${MIRROR}): run "bash stack/up" first.`)
-    process.exit(2)
-  }
-  const busy = await waitQuiet(log)
-  const dist = snapshotDist()
-  const node = (await run(actionNode(), ['--version'])).stdout.trim()
+  const start = await startOnStack({ PUSH, MIRROR, log })
+  const { dist, node } = start
   const dir = mkdtempSync(join(tmpdir(), 'bench-e2e-'))
   const configFile = join(dir, 'buildkitd.toml')
-  const loadBefore = loadavg()
-    .map(l => l.toFixed(2))
-    .join(' ')
   const deadline = Date.now() + BUDGET_MS
   const pairs = []
   let config = ''
@@ -214,17 +199,8 @@ async function main() {
       : `The action’s buildkitd.toml differs from the one written by hand:\n\n\`\`\`toml\n${config}\n\`\`\``
   )
   out.push('')
-  out.push(
-    (busy ? `Not quiet at the start: ${busy}. ` : '') +
-      `Load average ${loadBefore} before, ${loadavg()
-        .map(l => l.toFixed(2))
-        .join(' ')} after.`
-  )
+  out.push(loadNote(start))
   console.log(out.join('\n'))
 }
 
-main().catch(async error => {
-  console.error(error)
-  await removeBuilders(PREFIX)
-  process.exit(1)
-})
+runScript(main, PREFIX)

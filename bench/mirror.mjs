@@ -7,31 +7,15 @@
 //   node bench/mirror.mjs                  # N=3, hold 30 s, hard timeout 300 s
 //   BENCH_MIRROR_N=5 BENCH_MIRROR_HOLD_S=20 BENCH_MIRROR_TIMEOUT_S=240 node bench/mirror.mjs
 import { createServer } from 'node:net'
-import { loadavg } from 'node:os'
 import { clearTimeout, setTimeout } from 'node:timers'
-import { actionNode, runAction, snapshotDist } from './lib/action.mjs'
-import {
-  answers,
-  fmt,
-  intFromEnv,
-  loadStack,
-  median,
-  removeBuilders,
-  retrying,
-  run,
-  table,
-  waitQuiet
-} from './lib/common.mjs'
+import { runAction } from './lib/action.mjs'
+import { fmt, intFromEnv, median, removeBuilders, retrying, table } from './lib/common.mjs'
+import { loadNote, runScript, stackBench, startOnStack } from './lib/stack-bench.mjs'
 
 const N = intFromEnv('BENCH_MIRROR_N', 3)
 const HOLD_MS = intFromEnv('BENCH_MIRROR_HOLD_S', 30) * 1000
 const TIMEOUT_MS = intFromEnv('BENCH_MIRROR_TIMEOUT_S', 300) * 1000
-const log = (...args) => console.error('[mirror]', ...args)
-const stack = loadStack()
-const PUSH = stack.STACK_PUSH_REGISTRY ?? '127.0.0.1:5000'
-const MIRROR = stack.STACK_MIRROR ?? '127.0.0.1:5001'
-const runId = Date.now().toString(36)
-const PREFIX = `bench-mirror-${runId}`
+const { log, PUSH, MIRROR, runId, PREFIX } = stackBench('mirror')
 
 /** Accepts on 127.0.0.1, reads and never answers; closes each connection after HOLD_MS. Counts connections. */
 async function silentListener() {
@@ -93,16 +77,8 @@ async function once(bundle, variant, dead, i) {
 }
 
 async function main() {
-  if (!(await answers(`http://${PUSH}/v2/`)) || !(await answers(`http://${MIRROR}/v2/`))) {
-    console.error(`The stack is not up (${PUSH}, ${MIRROR}): run "bash stack/up" first.`)
-    process.exit(2)
-  }
-  const busy = await waitQuiet(log)
-  const dist = snapshotDist()
-  const node = (await run(actionNode(), ['--version'])).stdout.trim()
-  const loadBefore = loadavg()
-    .map(l => l.toFixed(2))
-    .join(' ')
+  const start = await startOnStack({ PUSH, MIRROR, log })
+  const { dist, node } = start
   const dead = await silentListener()
   const results = { clean: [], warn: [], off: [] }
   try {
@@ -170,17 +146,8 @@ async function main() {
     )
   )
   out.push('')
-  out.push(
-    (busy ? `Not quiet at the start: ${busy}. ` : '') +
-      `Load average ${loadBefore} before, ${loadavg()
-        .map(l => l.toFixed(2))
-        .join(' ')} after.`
-  )
+  out.push(loadNote(start))
   console.log(out.join('\n'))
 }
 
-main().catch(async error => {
-  console.error(error)
-  await removeBuilders(PREFIX)
-  process.exit(1)
-})
+runScript(main, PREFIX)
