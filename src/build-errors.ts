@@ -1,7 +1,11 @@
+/** A line of the error message is cut here: a RUN step can print one line of any length. */
+const MAX_SHOWN = 1000
+
 /**
  * Picks the lines that explain a failed buildx command out of its output: the framed log of the failing
  * step (between "------" rules), the Dockerfile excerpt, and the ERROR lines. The last stderr line alone
- * ("ERROR: failed to build: ...") rarely says what went wrong inside the step.
+ * ("ERROR: failed to build: ...") rarely says what went wrong inside the step. Every test below is anchored
+ * at the start of a line, so the whole output is read in one pass.
  */
 export function explainFailure(output: string, maxLines = 40): string[] {
   const lines = output.split(/\r?\n/).map(line => line.replace(/^#\d+ /, ''))
@@ -24,8 +28,17 @@ export function explainFailure(output: string, maxLines = 40): string[] {
     }
   }
   const unique = picked.filter((line, index) => index === 0 || line !== picked[index - 1])
-  if (unique.length === 0) {
-    return lines.filter(line => line.trim() !== '').slice(-10)
-  }
-  return unique.length > maxLines ? unique.slice(-maxLines) : unique
+  const shown =
+    unique.length === 0
+      ? lines.filter(line => line.trim() !== '').slice(-10)
+      : unique.length > maxLines
+        ? unique.slice(-maxLines)
+        : unique
+  return shown.map(clip)
+}
+
+function clip(line: string): string {
+  return line.length > MAX_SHOWN
+    ? `${line.slice(0, MAX_SHOWN)} … (${line.length - MAX_SHOWN} more characters)`
+    : line
 }

@@ -1,5 +1,6 @@
 import { InputError } from './errors'
-import { parseList } from './lists'
+import { parseList, positionalValue, singleValue } from './lists'
+import { isBuilderName } from './names'
 import { isPlatform } from './references'
 
 /** The build options of docker/build-push-action, under the same names and list rules. */
@@ -24,6 +25,8 @@ export interface BuildSurface {
   call: string
   cgroupParent: string
   githubToken: string
+  /** host[:port] of the workflow's server: the only Git host the token is ever sent to. */
+  workflowServer: string
 }
 
 /** Builder options of docker/setup-buildx-action that this action's own builder honours. */
@@ -41,7 +44,8 @@ type Get = (name: string) => string
 
 const ENTITLEMENTS = ['network.host', 'security.insecure', 'device']
 
-export function parseBuildSurface(get: Get): BuildSurface {
+export function parseBuildSurface(get: Get, env: Record<string, string | undefined> = {}): BuildSurface {
+  const single = (name: string) => singleValue(name, get(name).trim())
   const lines = (name: string) => parseList(get(name), { commas: false })
   const items = (name: string) => parseList(get(name), { commas: true })
   const pairs = (name: string, hint: string) =>
@@ -76,19 +80,20 @@ export function parseBuildSurface(get: Get): BuildSurface {
     ssh: lines('ssh'),
     annotations: lines('annotations'),
     attests: lines('attests'),
-    provenance: get('provenance').trim(),
-    sbom: get('sbom').trim(),
+    provenance: single('provenance'),
+    sbom: single('sbom'),
     buildContexts: lines('build-contexts'),
     outputs: lines('outputs'),
-    network: get('network').trim(),
+    network: single('network'),
     addHosts: items('add-hosts'),
-    shmSize: get('shm-size').trim(),
+    shmSize: single('shm-size'),
     ulimits: lines('ulimit'),
     allow,
     noCacheFilters: items('no-cache-filters'),
     call,
-    cgroupParent: get('cgroup-parent').trim(),
-    githubToken: get('github-token').trim()
+    cgroupParent: single('cgroup-parent'),
+    githubToken: single('github-token'),
+    workflowServer: workflowServerHost(env.GITHUB_SERVER_URL)
   }
 }
 
@@ -104,14 +109,28 @@ export function parseBuilderSurface(get: Get): BuilderSurface {
       )
     }
   }
+  const single = (name: string) => singleValue(name, get(name).trim())
   const keepState = get('keep-state').trim()
   if (!['', 'true', 'false'].includes(keepState)) {
     throw new InputError('keep-state', keepState, 'not a boolean', 'Use true or false.')
   }
+  const existingBuilder = single('builder')
+  if (existingBuilder !== '' && !isBuilderName(existingBuilder)) {
+    throw new InputError(
+      'builder',
+      existingBuilder,
+      'not a valid builder name',
+      'Give the name of an existing buildx builder (letters, digits, ".", "_" and "-").'
+    )
+  }
   return {
-    existingBuilder: get('builder').trim(),
+    existingBuilder,
     nodePlatforms,
-    endpoint: get('endpoint').trim(),
+    endpoint: positionalValue(
+      'endpoint',
+      single('endpoint'),
+      'Give a Docker context name or a unix://, tcp:// or ssh:// address.'
+    ),
     keepState: keepState === 'true',
     append: get('append')
   }
@@ -122,11 +141,34 @@ export function secretEnvName(index: number): string {
   return `MPB_BUILD_SECRET_${index}`
 }
 
-/** The host of a Git build context (for GIT_AUTH_TOKEN.<host>), or undefined for a local context. */
+/**
+ * host[:port] of a Git build context, as BuildKit looks up GIT_AUTH_TOKEN.<host[:port]>; undefined for a local
+ * context. URL() finds the host, so user info ("https://user:token@host/...") is never taken for it.
+ */
 export function gitContextHost(context: string): string | undefined {
-  const match = /^(?:https?:\/\/|git@|git:\/\/|ssh:\/\/(?:[^@/]+@)?)([^/:]+)/.exec(context)
-  if (!match) return undefined
-  return /\.git(#|$)|^https?:\/\/(github\.com|gitlab\.com)\//.test(context) || context.startsWith('git@')
-    ? match[1]
-    : undefined
+  const isGit =
+    /\.git(#|$)/.test(context) ||
+    /^https?:\/\/(github\.com|gitlab\.com)\//.test(context) ||
+    /^git@/.test(context)
+  if (!isGit) return undefined
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(context)) {
+    // scp-like form: user@host:path
+    const scp = /^[\w.-]+@([a-z0-9.-]+):/i.exec(context)
+    return scp ? scp[1].toLowerCase() : undefined
+  }
+  try {
+    const host = new URL(context).host.toLowerCase()
+    return host === '' ? undefined : host
+  } catch {
+    return undefined
+  }
+}
+
+/** host[:port] of the workflow's own Git server (GITHUB_SERVER_URL: GitHub, GitHub Enterprise, Gitea, Forgejo). */
+export function workflowServerHost(serverUrl: string | undefined): string {
+  try {
+    return new URL(serverUrl || 'https://github.com').host.toLowerCase()
+  } catch {
+    return 'github.com'
+  }
 }

@@ -1,8 +1,9 @@
-import * as core from '@actions/core'
 import { readFileSync } from 'node:fs'
 import { StepCounter } from './build-log'
+import { readIndexArgs } from './commands'
 import { docker } from './docker'
 import { failure } from './failure'
+import * as log from './log'
 import { Inputs } from './inputs'
 import { Plan } from './plan'
 import { BuildResult, platformDigests, readMetadata } from './report'
@@ -32,7 +33,7 @@ export async function runBuild(inputs: Inputs, plan: Plan): Promise<BuildOutcome
     },
     inputs.retries,
     (retry, wait) =>
-      core.warning(
+      log.warning(
         `The build failed on what looks like a passing network fault; retry ${retry} of ${inputs.retries} in ${wait / 1000} s.`
       )
   )
@@ -49,14 +50,7 @@ export async function runBuild(inputs: Inputs, plan: Plan): Promise<BuildOutcome
 
 async function readIndex(tag: string, digest: string, plan: Plan): Promise<Record<string, string>> {
   const reference = `${tag.replace(/@.*$/, '').replace(/:[^:/]+$/, '')}@${digest}`
-  // --builder: imagetools then reads registries the way the builder does (plain-HTTP and insecure ones too).
-  const raw = await docker(
-    ['buildx', 'imagetools', 'inspect', '--builder', plan.builder, '--raw', reference],
-    {
-      silent: true,
-      env: plan.proxyEnv
-    }
-  )
+  const raw = await docker(readIndexArgs(plan.builder, reference), { silent: true, env: plan.proxyEnv })
   if (raw.exitCode !== 0) return {}
   return platformDigests(raw.stdout)
 }

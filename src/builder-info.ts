@@ -7,15 +7,19 @@ export interface BuilderNode {
   pinned: string[]
 }
 
+const FIELDS = new Set(['Name', 'Endpoint', 'Status', 'Platforms'])
+
 /** Reads the nodes of `docker buildx inspect` output ("Nodes:" then one "Name: …" block per node). */
 export function parseInspectNodes(output: string): BuilderNode[] {
   const nodesAt = output.indexOf('\nNodes:')
   if (nodesAt < 0) return []
   const nodes: BuilderNode[] = []
   for (const line of output.slice(nodesAt).split(/\r?\n/)) {
-    const match = /^(Name|Endpoint|Status|Platforms):\s*(.*)$/.exec(line)
-    if (!match) continue
-    const [, key, value] = match
+    // Split at the colon, not with `:\s*(.*)$`: that backtracked quadratically on a long line of spaces.
+    const colon = line.indexOf(':')
+    const key = line.slice(0, colon)
+    if (colon < 0 || !FIELDS.has(key)) continue
+    const value = line.slice(colon + 1)
     if (key === 'Name')
       nodes.push({ name: value.trim(), endpoint: '', status: '', platforms: [], pinned: [] })
     const node = nodes.at(-1)

@@ -1,4 +1,4 @@
-import * as core from '@actions/core'
+import * as log from './log'
 import { BuilderNode, builderPlatforms, parseInspectNodes, unsupportedPlatforms } from './builder-info'
 import { needsBuildx, parseBuildxVersion } from './buildx-version'
 import { docker, DockerResult } from './docker'
@@ -45,7 +45,7 @@ export async function createBuilder(inputs: Inputs, plan: Plan, state: SavedStat
     () => docker(plan.commands.bootstrap, { redactions: plan.redactions }),
     inputs.retries,
     retry =>
-      core.warning(`Starting the builder failed on a passing fault; retry ${retry} of ${inputs.retries}.`)
+      log.warning(`Starting the builder failed on a passing fault; retry ${retry} of ${inputs.retries}.`)
   )
   if (booted.exitCode !== 0)
     throw failure('Starting the builder failed', `${booted.stdout}\n${booted.stderr}`)
@@ -53,7 +53,7 @@ export async function createBuilder(inputs: Inputs, plan: Plan, state: SavedStat
   const platforms = builderPlatforms(nodes)
   const missing = unsupportedPlatforms(inputs.platforms, platforms)
   if (missing.length > 0 && platforms.length > 0) {
-    core.warning(
+    log.warning(
       `The builder cannot run ${missing.join(', ')} natively or under emulation (it has ${platforms.join(', ')}). ` +
         'Register QEMU (input "qemu") or add a node for them ("append"), or RUN steps for those platforms fail.'
     )
@@ -66,18 +66,19 @@ async function create(plan: Plan): Promise<DockerResult> {
   if (created.exitCode === 0 || !BUILDER_EXISTS.test(created.stderr)) return created
   // A builder left by an earlier run with this name would keep its old config: replace it.
   await docker(plan.commands.remove, { silent: true })
-  core.info(`Removed an existing builder named ${plan.builder}.`)
+  log.info(`Removed an existing builder named ${plan.builder}.`)
   return docker(plan.commands.create, { redactions: plan.redactions })
 }
 
 /** Installs the pinned buildx (code loaded only on this path) and makes docker use it. */
 async function installBuildx(inputs: Inputs, plan: Plan, state: SavedState): Promise<string> {
-  core.info('docker cannot run a buildx that knows --buildkitd-config (v0.13 or later): installing one.')
+  log.info('docker cannot run a buildx that knows --buildkitd-config (v0.13 or later): installing one.')
   const { installBuildx: install, useBuildxPlugin } = await import('./buildx-install')
   const download = await install({
     version: inputs.buildxVersion,
     urlTemplate: inputs.buildxDownloadUrl,
-    log: core,
+    skipVerification: inputs.buildxSkipVerification,
+    log,
     proxyEnv: plan.proxyEnv
   })
   const link = useBuildxPlugin(download.path)

@@ -2,18 +2,19 @@ import * as tc from '@actions/tool-cache'
 import { createHash } from 'node:crypto'
 import {
   chmodSync,
-  createReadStream,
-  existsSync,
+  constants as fsConstants,
   lstatSync,
   mkdirSync,
   readFileSync,
   readlinkSync,
   renameSync,
   rmSync,
+  statSync,
   symlinkSync
 } from 'node:fs'
+import { open } from 'node:fs/promises'
 import { homedir } from 'node:os'
-import { dirname, join, resolve, sep } from 'node:path'
+import { basename, dirname, join, resolve, sep } from 'node:path'
 import {
   bareVersion,
   buildxDownloadUrl,
@@ -42,6 +43,11 @@ export interface InstallOptions {
    * and no_proxy/NO_PROXY (host suffixes only, no CIDRs; loopback hosts always bypass the proxy).
    */
   proxyEnv?: Record<string, string>
+  /**
+   * The buildx-skip-verification input: run a buildx that checksums.txt cannot vouch for (none published,
+   * the file not listed, the list unreachable), with a warning each time. One the list contradicts never runs.
+   */
+  skipVerification?: boolean
 }
 
 export interface InstalledBuildx {
@@ -51,37 +57,49 @@ export interface InstalledBuildx {
 }
 
 const TOOL = 'docker-buildx'
+const DOWNLOAD_URL_INPUT = 'buildx-download-url'
+const SKIP_INPUT = 'buildx-skip-verification'
+/** buildx's own checksums.txt is a few KB; a list this large is not one, and is not read into memory. */
+const MAX_CHECKSUMS_BYTES = 1024 * 1024
 
 export function pluginFileName(platform: string = process.platform): string {
   return platform === 'win32' ? `${TOOL}.exe` : TOOL
 }
 
-/** Finds buildx `version` in the runner's tool cache, or downloads, verifies and caches it. */
+/**
+ * Finds buildx `version` in the runner's tool cache, or downloads and caches it. Either way the binary is
+ * checked against the checksums.txt published beside the download URL before it is used: a persistent tool
+ * cache (self-hosted runners) may hold a file that an earlier job put there.
+ */
 export async function installBuildx(options: InstallOptions): Promise<InstalledBuildx> {
   const { log } = options
   const version = bareVersion(options.version)
   const fileName = pluginFileName()
-  const cached = tc.find(TOOL, version)
-  if (cached !== '' && existsSync(join(cached, fileName))) {
-    log.info(`Using buildx ${version} from the tool cache: ${cached}`)
-    return { path: cached, source: 'tool-cache' }
-  }
   const template = options.urlTemplate?.trim() || DEFAULT_BUILDX_DOWNLOAD_URL
   const url = buildxDownloadUrl(template, version, process.platform, process.arch)
-  const file = await withEnv(options.proxyEnv ?? {}, () => downloadVerified(url, log))
-  try {
-    chmodSync(file, 0o755)
-    const dir = await tc.cacheFile(file, fileName, TOOL, version)
-    chmodSync(join(dir, fileName), 0o755)
-    log.info(`Cached buildx ${version} in ${dir}`)
-    return { path: dir, source: 'downloaded' }
-  } finally {
-    rmSync(file, { force: true })
-  }
+  const skip = options.skipVerification === true
+  return withEnv(options.proxyEnv ?? {}, async () => {
+    const cached = tc.find(TOOL, version)
+    if (cached !== '' && lexists(join(cached, fileName))) {
+      await verifyCached(cached, join(cached, fileName), url, skip, log)
+      log.info(`Using buildx ${version} from the tool cache: ${cached}`)
+      return { path: cached, source: 'tool-cache' }
+    }
+    const file = await downloadVerified(url, skip, log)
+    try {
+      chmodSync(file, 0o755)
+      const dir = await tc.cacheFile(file, fileName, TOOL, version)
+      chmodSync(join(dir, fileName), 0o755)
+      log.info(`Cached buildx ${version} in ${dir}`)
+      return { path: dir, source: 'downloaded' }
+    } finally {
+      rmSync(file, { force: true })
+    }
+  })
 }
 
 /** Downloads url into RUNNER_TEMP and checks it against checksums.txt beside it; returns the file. */
-async function downloadVerified(url: string, log: Log): Promise<string> {
+async function downloadVerified(url: string, skip: boolean, log: Log): Promise<string> {
   const shown = maskUserInfo(url)
   log.info(`Downloading buildx from ${shown}`)
   let file: string
@@ -92,18 +110,20 @@ async function downloadVerified(url: string, log: Log): Promise<string> {
   }
   try {
     const sumsUrl = checksumUrl(url)
-    const expected = await publishedChecksum(sumsUrl, downloadFileName(url), log)
-    if (expected !== undefined) {
-      const actual = await sha256File(file)
-      if (actual !== expected) {
-        throw new Error(
-          `Checksum mismatch for ${shown}: ${maskUserInfo(sumsUrl)} lists sha256 ${expected}, ` +
-            `the downloaded file has sha256 ${actual}. ` +
-            'Check "buildx-download-url" (a mirror may serve another file).'
-        )
-      }
-      log.info(`sha256 ${actual} matches ${maskUserInfo(sumsUrl)}`)
+    const expected = await publishedChecksum(sumsUrl, downloadFileName(url))
+    if (typeof expected !== 'string') {
+      unverified(`the buildx downloaded from ${shown}`, expected, skip, log)
+      return file
     }
+    const actual = await sha256File(file)
+    if (actual !== expected) {
+      throw new Error(
+        `Checksum mismatch for ${shown}: ${maskUserInfo(sumsUrl)} lists sha256 ${expected}, ` +
+          `the downloaded file has sha256 ${actual}. ` +
+          `Check "${DOWNLOAD_URL_INPUT}" (a mirror may serve another file).`
+      )
+    }
+    log.info(`sha256 ${actual} matches ${maskUserInfo(sumsUrl)}`)
     return file
   } catch (error) {
     rmSync(file, { force: true })
@@ -112,42 +132,131 @@ async function downloadVerified(url: string, log: Log): Promise<string> {
 }
 
 /**
- * The sha256 that checksums.txt lists for fileName. A 404 means the source publishes no checksums (a plain
- * mirror, say) and a file missing from the list is how buildx releases leave some platforms out: both are
- * warned about and the download is used unverified. Any other failure to fetch the list is an error.
+ * Checks a tool cache hit against checksums.txt, fetched again from where the binary would be downloaded
+ * (one small request). tc.find only checks that a directory and its .complete marker exist, so whatever is
+ * in there is untrusted until it matches. A copy that cannot be right is removed (only that entry, inside the
+ * tool cache's docker-buildx folder) so the next run downloads afresh, and the step fails.
  */
-async function publishedChecksum(sumsUrl: string, fileName: string, log: Log): Promise<string | undefined> {
+async function verifyCached(
+  entry: string,
+  file: string,
+  url: string,
+  skip: boolean,
+  log: Log
+): Promise<void> {
+  const shape = entryProblem(entry, file)
+  if (shape !== undefined) {
+    throw new Error(
+      `The tool cache copy at ${file} is refused: ${shape}. This action caches a plain file, so something ` +
+        `else put this there. ${removeEntry(entry)}`
+    )
+  }
+  const sumsUrl = checksumUrl(url)
+  const expected = await publishedChecksum(sumsUrl, downloadFileName(url))
+  if (typeof expected !== 'string') {
+    unverified(`the tool cache copy at ${file}`, expected, skip, log)
+    return
+  }
+  const actual = await sha256File(file, true)
+  if (actual !== expected) {
+    throw new Error(
+      `The tool cache copy at ${file} does not match ${maskUserInfo(sumsUrl)}: that lists sha256 ${expected} ` +
+        `for ${downloadFileName(url)}, the copy has sha256 ${actual}. Something changed the tool cache, or ` +
+        `the source now publishes another build. ${removeEntry(entry)}`
+    )
+  }
+  log.info(`sha256 ${actual} of ${file} matches ${maskUserInfo(sumsUrl)}`)
+}
+
+/** Why the tool cache entry is not what tc.cacheFile makes (real directories, a regular file), if it is not. */
+function entryProblem(entry: string, file: string): string | undefined {
+  for (const dir of [dirname(dirname(entry)), dirname(entry), entry]) {
+    const stats = lstatSync(dir, { throwIfNoEntry: false })
+    if (stats?.isSymbolicLink()) return `${dir} is a symbolic link`
+    if (!stats?.isDirectory()) return `${dir} is not a directory`
+  }
+  const stats = lstatSync(file, { throwIfNoEntry: false })
+  if (stats?.isSymbolicLink()) return 'it is a symbolic link'
+  if (!stats?.isFile()) return 'it is not a regular file'
+  return undefined
+}
+
+/**
+ * Removes a refused <tool cache>/docker-buildx/<version>/<arch> entry and its marker. Nothing is removed
+ * unless both folders above it are real directories: through a symlinked one, "inside the tool cache" could
+ * be anywhere. rmSync unlinks symlinks, in the entry or the entry itself, and never follows them.
+ */
+function removeEntry(entry: string): string {
+  const versionDir = dirname(entry)
+  const toolDir = dirname(versionDir)
+  const realDir = (path: string) => lstatSync(path, { throwIfNoEntry: false })?.isDirectory() === true
+  if (basename(toolDir) !== TOOL || !realDir(toolDir) || !realDir(versionDir)) {
+    return `Left in place: remove ${entry} and ${entry}.complete yourself.`
+  }
+  try {
+    rmSync(`${entry}.complete`, { force: true })
+    rmSync(entry, { recursive: true, force: true })
+  } catch (error) {
+    return `Removing it failed (${messageOf(error)}): remove ${entry} and ${entry}.complete yourself.`
+  }
+  return 'It was removed from the tool cache: the next run downloads buildx again.'
+}
+
+/** What checksums.txt cannot tell: why, and what the publisher of the download should do. */
+interface Unverifiable {
+  reason: string
+  fix: string
+}
+
+/** Fails the step, or with buildx-skip-verification warns that an unverified buildx is about to run. */
+function unverified(what: string, problem: Unverifiable, skip: boolean, log: Log): void {
+  if (!skip) {
+    throw new Error(`Input "${DOWNLOAD_URL_INPUT}": cannot verify ${what}: ${problem.reason}. ${problem.fix}`)
+  }
+  log.warning(
+    `${SKIP_INPUT} is true: running ${what} UNVERIFIED, because ${problem.reason}. Whoever can change that ` +
+      `file or its download controls your builds and their secrets. ${problem.fix} Then remove ${SKIP_INPUT}.`
+  )
+}
+
+/** The sha256 that checksums.txt lists for fileName, or why there is none to check against. */
+async function publishedChecksum(sumsUrl: string, fileName: string): Promise<string | Unverifiable> {
   const shown = maskUserInfo(sumsUrl)
+  const fix = `Publish checksums.txt (sha256sum output that lists ${fileName}) beside the binary, as buildx releases do.`
   let text: string
   try {
     const file = await tc.downloadTool(sumsUrl)
     try {
+      if (statSync(file).size > MAX_CHECKSUMS_BYTES) {
+        return { reason: `${shown} is larger than ${MAX_CHECKSUMS_BYTES} bytes`, fix }
+      }
       text = readFileSync(file, 'utf8')
     } finally {
       rmSync(file, { force: true })
     }
   } catch (error) {
     if ((error as { httpStatusCode?: number }).httpStatusCode === 404) {
-      log.warning(`No checksums published at ${shown} (HTTP 404): the buildx download is not verified.`)
-      return undefined
+      return { reason: `there is no checksums.txt at ${shown} (HTTP 404)`, fix }
     }
-    throw new Error(`Downloading ${shown} to verify buildx failed: ${messageOf(error)}`)
+    return {
+      reason: `downloading ${shown} failed (${messageOf(error)})`,
+      fix: 'Make it reachable from the runner (the proxy inputs apply to it), or publish it there if it is not.'
+    }
   }
-  const expected = findChecksum(text, fileName)
-  if (expected === undefined) {
-    log.warning(`${shown} lists no sha256 for ${fileName}: the buildx download is not verified.`)
-  }
-  return expected
+  return findChecksum(text, fileName) ?? { reason: `${shown} does not list ${fileName}`, fix }
 }
 
-function sha256File(path: string): Promise<string> {
-  return new Promise((resolvePromise, reject) => {
-    const hash = createHash('sha256')
-    createReadStream(path)
-      .on('error', reject)
-      .on('data', chunk => hash.update(chunk))
-      .on('end', () => resolvePromise(hash.digest('hex')))
-  })
+function lexists(path: string): boolean {
+  return lstatSync(path, { throwIfNoEntry: false }) !== undefined
+}
+
+/** noFollow: refuse a symlink swapped in after the lstat check, where the platform can (O_NOFOLLOW). */
+async function sha256File(path: string, noFollow = false): Promise<string> {
+  const handle = await open(path, noFollow ? fsConstants.O_RDONLY | (fsConstants.O_NOFOLLOW ?? 0) : 'r')
+  const hash = createHash('sha256')
+  // The stream closes the handle when it ends or fails; it ends at the end of the file.
+  for await (const chunk of handle.createReadStream()) hash.update(chunk)
+  return hash.digest('hex')
 }
 
 /** Runs fn with extra process environment variables, restored afterwards (tool-cache reads no other). */

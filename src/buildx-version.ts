@@ -1,4 +1,5 @@
 import { InputError, maskUserInfo, quoteValue } from './errors'
+import { isLoopbackHost } from './hosts'
 
 /** First buildx with `buildx create --buildkitd-config` (earlier releases only had `--config`). */
 export const MIN_BUILDX_VERSION = '0.13.0'
@@ -82,11 +83,25 @@ const ARCH: Record<string, string> = {
   riscv64: 'riscv64'
 }
 
+/** Longer templates are refused before anything scans them: a real one is well under 300 characters. */
+export const MAX_DOWNLOAD_URL_LENGTH = 2048
+
+const PLACEHOLDER_HINT = 'Use only {version}, {os}, {arch} and {ext}.'
+
 /**
  * Expands a download URL template: {version} (with a leading v), {os}, {arch} and {ext} (".exe" on Windows).
- * platform and arch are Node's process.platform and process.arch values.
+ * platform and arch are Node's process.platform and process.arch values. The URL must be https, or http to a
+ * loopback address, where no one can sit between the runner and the server.
  */
 export function buildxDownloadUrl(template: string, version: string, platform: string, arch: string): string {
+  if (template.length > MAX_DOWNLOAD_URL_LENGTH) {
+    throw new InputError(
+      DOWNLOAD_URL_INPUT,
+      shorten(maskUserInfo(template)),
+      `${template.length} characters long, more than ${MAX_DOWNLOAD_URL_LENGTH}`,
+      'Give the URL template of one file, such as the default.'
+    )
+  }
   const os = OS[platform]
   const buildxArch = ARCH[arch]
   if (os === undefined || buildxArch === undefined) {
@@ -99,35 +114,95 @@ export function buildxDownloadUrl(template: string, version: string, platform: s
     ext: platform === 'win32' ? '.exe' : ''
   }
   const shown = maskUserInfo(template)
-  const rest = template.replace(/\{(version|os|arch|ext)\}/g, '')
-  const unknown = /\{([^}]*)\}/.exec(rest) ?? (/[{}]/.test(rest) ? ['', rest.replace(/[^{}]/g, '')] : null)
-  if (unknown) {
-    throw new InputError(
-      DOWNLOAD_URL_INPUT,
-      shown,
-      `unknown placeholder {${unknown[1]}}`,
-      'Use only {version}, {os}, {arch} and {ext}.'
-    )
+  // Values hold no spaces: trimming the result is trimming the template, with positions that match the input.
+  const result = expandTemplate(template, values)
+  if (typeof result !== 'string') {
+    throw new InputError(DOWNLOAD_URL_INPUT, shown, result.problem, PLACEHOLDER_HINT)
   }
-  const url = template.trim().replace(/\{(version|os|arch|ext)\}/g, (_m, name: string) => values[name])
-  if (!isHttpUrl(url)) {
+  const expanded = result.trim()
+  const url = parseHttpUrl(expanded)
+  if (url === undefined) {
     throw new InputError(
       DOWNLOAD_URL_INPUT,
       shown,
-      `not an http(s) URL once expanded (${quoteValue(maskUserInfo(url))})`,
+      `not an http(s) URL once expanded (${quoteValue(maskUserInfo(expanded))})`,
       `Give a URL such as ${DEFAULT_BUILDX_DOWNLOAD_URL}.`
     )
   }
-  return url
+  if (url.protocol === 'http:' && !isPlainHttpSafe(url.hostname)) {
+    throw new InputError(
+      DOWNLOAD_URL_INPUT,
+      shown,
+      `plain http to ${url.hostname}, where anyone on the way could swap the binary and its checksums`,
+      'Use an https:// URL; http:// is only accepted for 127.0.0.0/8, [::1] and localhost.'
+    )
+  }
+  return expanded
 }
 
-function isHttpUrl(text: string): boolean {
+/**
+ * One pass from left to right; a "{" looks at most MAX_NAME characters ahead and a placeholder is skipped
+ * whole, so every character is read a bounded number of times (a regex that rescans from each "{" is
+ * quadratic on "{{{{..."). Returns the URL, or what is wrong with the template.
+ */
+function expandTemplate(template: string, values: Record<string, string>): string | { problem: string } {
+  const MAX_NAME = 16
+  // A placeholder's text before the last "@" is part of user:password, which messages never show.
+  const secretEnd = template.lastIndexOf('@')
+  const parts: string[] = []
+  let i = 0
+  while (i < template.length) {
+    const open = template.indexOf('{', i)
+    const close = template.indexOf('}', i)
+    if (close !== -1 && (open === -1 || close < open)) {
+      return { problem: `a "}" that closes no placeholder (character ${close + 1})` }
+    }
+    if (open === -1) {
+      parts.push(template.slice(i))
+      break
+    }
+    parts.push(template.slice(i, open))
+    let end = open + 1
+    while (end < template.length && end - open <= MAX_NAME && template[end] !== '{' && template[end] !== '}')
+      end++
+    if (template[end] !== '}') {
+      return { problem: `a "{" that opens no placeholder (character ${open + 1})` }
+    }
+    const name = template.slice(open + 1, end)
+    if (!Object.hasOwn(values, name)) {
+      return {
+        problem:
+          open < secretEnd
+            ? 'an unknown placeholder in the masked user:password part'
+            : `unknown placeholder {${name}}`
+      }
+    }
+    parts.push(values[name])
+    i = end + 1
+  }
+  return parts.join('')
+}
+
+function parseHttpUrl(text: string): URL | undefined {
   try {
     const url = new URL(text)
-    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== ''
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '' ? url : undefined
   } catch {
-    return false
+    return undefined
   }
+}
+
+/**
+ * Loopback addresses and the name localhost. Other *.localhost names are not: DNS may answer for them, and
+ * @actions/http-client sends them through a configured proxy, where plain http could be read and changed.
+ */
+function isPlainHttpSafe(hostname: string): boolean {
+  return isLoopbackHost(hostname) && !hostname.toLowerCase().endsWith('.localhost')
+}
+
+/** The start of a long value, for a message. */
+function shorten(value: string): string {
+  return value.length > 80 ? `${value.slice(0, 80)}…` : value
 }
 
 /** The file name a download URL ends in, e.g. buildx-v0.37.2.linux-amd64. */

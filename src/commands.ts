@@ -2,15 +2,18 @@ import type { BuildSurface } from './build-surface'
 import type { Inputs } from './inputs'
 import { csvQuote } from './lists'
 
-/** argv (after `docker`) of every command the action runs. Values are single arguments: no shell is involved. */
+/**
+ * argv (after `docker`) of every command the action runs. Values are single arguments: no shell is involved,
+ * and every positional value comes after `--`, so a value starting with "-" can never be read as an option.
+ */
 
 export function removeBuilderArgs(builder: string, keepState = false): string[] {
-  return keepState ? ['buildx', 'rm', '--keep-state', builder] : ['buildx', 'rm', builder]
+  return keepState ? ['buildx', 'rm', '--keep-state', '--', builder] : ['buildx', 'rm', '--', builder]
 }
 
 /** Boots the builder and prints its platforms in one call. */
 export function bootstrapBuilderArgs(builder: string): string[] {
-  return ['buildx', 'inspect', '--bootstrap', builder]
+  return ['buildx', 'inspect', '--bootstrap', '--', builder]
 }
 
 export interface CreateOptions {
@@ -34,7 +37,7 @@ export function createBuilderArgs(options: CreateOptions): string[] {
   if (options.platforms.length > 0) args.push('--platform', options.platforms.join(','))
   for (const opt of options.driverOpts) args.push('--driver-opt', opt)
   if (options.buildkitdFlags !== '') args.push('--buildkitd-flags', options.buildkitdFlags)
-  if (options.endpoint !== '') args.push(options.endpoint)
+  if (options.endpoint !== '') args.push('--', options.endpoint)
   return args
 }
 
@@ -112,6 +115,11 @@ export function buildArgs(options: BuildOptions): string[] {
   if (options.push && producesImage) args.push('--push')
   if (options.load && producesImage) args.push('--load')
   args.push('--metadata-file', options.metadataPath)
-  args.push(options.context)
+  args.push('--', options.context)
   return args
+}
+
+/** Reads the raw index of a pushed image; --builder makes imagetools reach registries as the builder does. */
+export function readIndexArgs(builder: string, reference: string): string[] {
+  return ['buildx', 'imagetools', 'inspect', '--builder', builder, '--raw', '--', reference]
 }

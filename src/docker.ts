@@ -1,5 +1,5 @@
-import * as core from '@actions/core'
 import * as exec from '@actions/exec'
+import * as log from './log'
 
 export interface DockerResult {
   exitCode: number
@@ -25,41 +25,37 @@ const KEEP_STDERR = 256 * 1024
 export async function docker(args: string[], options: DockerOptions = {}): Promise<DockerResult> {
   let stdout = ''
   let stderr = ''
-  const show = !options.silent
   // What buildx prints can repeat a secret too (inspect lists the driver options with the proxy URLs).
   const redactions = options.redactions ?? []
-  const line = `docker ${redact(args, redactions).join(' ')}`
-  if (show) process.stdout.write(`[command]${line}\n`)
-  else core.debug(line)
-  const exitCode = await exec.exec('docker', args, {
-    env: { ...(process.env as Record<string, string>), ...options.env },
-    // exec's own echo would print the unredacted argv, so output is relayed here instead.
-    silent: true,
-    ignoreReturnCode: true,
-    listeners: {
-      stdout: (data: Buffer) => {
-        stdout += data.toString()
-        if (show) process.stdout.write(redactText(data.toString(), redactions))
-      },
-      stderr: (data: Buffer) => {
-        options.onStderr?.(data.toString())
-        stderr += data.toString()
-        if (stderr.length > 2 * KEEP_STDERR) stderr = stderr.slice(-KEEP_STDERR)
-        if (show) process.stderr.write(redactText(data.toString(), redactions))
+  const line = log.formatCommand(args, redactions)
+  const relay = options.silent ? undefined : new log.FencedRelay(redactions)
+  if (relay) relay.line(`[command]${line}`)
+  else log.debug(line)
+  try {
+    const exitCode = await exec.exec('docker', args, {
+      env: { ...(process.env as Record<string, string>), ...options.env },
+      // exec's own echo would print the unredacted argv, and its relay would not be fenced.
+      silent: true,
+      ignoreReturnCode: true,
+      listeners: {
+        stdout: (data: Buffer) => {
+          stdout += data.toString()
+          relay?.write('stdout', data.toString())
+        },
+        stderr: (data: Buffer) => {
+          options.onStderr?.(data.toString())
+          stderr += data.toString()
+          if (stderr.length > 2 * KEEP_STDERR) stderr = stderr.slice(-KEEP_STDERR)
+          relay?.write('stderr', data.toString())
+        }
       }
+    })
+    return {
+      exitCode,
+      stdout: log.redact(stdout, redactions),
+      stderr: log.redact(stderr.slice(-KEEP_STDERR), redactions)
     }
-  })
-  return {
-    exitCode,
-    stdout: redactText(stdout, redactions),
-    stderr: redactText(stderr.slice(-KEEP_STDERR), redactions)
+  } finally {
+    relay?.close()
   }
-}
-
-export function redact(args: string[], redactions: [string, string][]): string[] {
-  return args.map(arg => redactText(arg, redactions))
-}
-
-function redactText(text: string, redactions: [string, string][]): string {
-  return redactions.reduce((result, [secret, shown]) => result.split(secret).join(shown), text)
 }

@@ -27,17 +27,17 @@ export async function ensureImage(
   mirrorRefs: string[],
   options: EnsureOptions
 ): Promise<ImageSource> {
-  const present = await docker(['image', 'inspect', '--format', '{{.Id}}', image], { silent: true })
+  const present = await docker(['image', 'inspect', '--format', '{{.Id}}', '--', image], { silent: true })
   if (present.exitCode === 0) return { source: 'local', attempts: [] }
   const attempts: string[] = []
   for (const reference of [...mirrorRefs, image]) {
     for (let attempt = 1; attempt <= options.attemptsPerSource; attempt++) {
-      const pulled = await docker(['pull', reference], { silent: true })
+      const pulled = await docker(['pull', '--', reference], { silent: true })
       if (pulled.exitCode === 0) {
         if (reference !== image) {
-          await docker(['tag', reference, image], { silent: true })
+          await docker(['tag', '--', reference, image], { silent: true })
           // Only the extra name goes; the image stays under the name the builder asks for.
-          await docker(['rmi', reference], { silent: true })
+          await docker(['rmi', '--', reference], { silent: true })
         }
         options.log(`${image}: pulled from ${reference}`)
         return { source: reference, attempts }

@@ -1,4 +1,4 @@
-import * as core from '@actions/core'
+import * as log from './log'
 import { ensureImage } from './ensure-image'
 import { failure } from './failure'
 import { mirrorCandidates } from './image-refs'
@@ -28,9 +28,9 @@ export async function checkNetwork(inputs: Inputs, plan: Plan): Promise<Prefligh
   // The probe (and node:http with it) is loaded only when there is something to probe.
   const { probeAll } = await import('./probe')
   const results = await probeAll(endpoints, PROBE_TIMEOUT_MS)
-  core.info(formatProbeTable(results))
+  log.info(formatProbeTable(results))
   const decision = decideMirrors(results, inputs.mirrorCheck)
-  decision.warnings.forEach(warning => core.warning(warning))
+  decision.warnings.forEach(warning => log.warning(warning))
   if (decision.error) throw new Error(decision.error)
   return { drop: decision.drop, results }
 }
@@ -48,11 +48,11 @@ export async function setupQemu(inputs: Inputs): Promise<string> {
       result.registered.length > 0
         ? `registered ${result.registered.join(', ')} with ${result.method}`
         : `already registered: ${result.alreadyRegistered.join(', ')}`
-    core.info(`QEMU ${state}.`)
+    log.info(`QEMU ${state}.`)
     return state
   } catch (error) {
     if (inputs.qemu === 'true') throw error
-    core.warning(`${(error as Error).message} (qemu: auto goes on without it.)`)
+    log.warning(`${(error as Error).message} (qemu: auto goes on without it.)`)
     return `not registered: ${needed.join(', ')}`
   }
 }
@@ -66,7 +66,7 @@ export async function obtainImage(image: string, inputs: Inputs): Promise<string
     const { source } = await ensureImage(image, candidates, {
       attemptsPerSource: 3,
       backoffMs: 2000,
-      log: line => core.info(line)
+      log: line => log.info(line)
     })
     return source === 'local' ? 'already in the Docker daemon' : `pulled from ${source}`
   } catch (error) {

@@ -6,7 +6,8 @@ export class InputError extends Error {
     readonly reason: string,
     readonly hint: string
   ) {
-    super(`Input "${input}": ${reason} (got ${quoteValue(value)}). ${hint}`)
+    // Values come from workflows, where a URL with user:password in it is a common mistake: never print it.
+    super(maskCredentials(`Input "${input}": ${reason} (got ${quoteValue(maskUrlUserInfo(value))}). ${hint}`))
     this.name = 'InputError'
   }
 }
@@ -17,6 +18,15 @@ export class InputError extends Error {
  * that looks right was refused and the message stays one line.
  */
 export function quoteValue(value: string): string {
+  // A pasted blob is refused by its length; the message shows its start, not all of it.
+  const shown = value.length > MAX_QUOTED ? value.slice(0, MAX_QUOTED) : value
+  const more = value.length > MAX_QUOTED ? `… (${value.length} characters)` : ''
+  return `${quoteShown(shown)}${more}`
+}
+
+const MAX_QUOTED = 200
+
+function quoteShown(value: string): string {
   return JSON.stringify(value).replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Zs}]/gu, char =>
     char === ' '
       ? char
@@ -36,4 +46,21 @@ export function maskUserInfo(value: string): string {
     /^([a-z][a-z0-9+.-]*:\/\/)?[^]*@/i,
     (_m, scheme: string | undefined) => `${scheme ?? ''}***@`
   )
+}
+
+/**
+ * Masks the user info of every URL in a text (scheme://user:password@host), for any message or log line.
+ * The text is cut into tokens at whitespace and each token is scanned once, so this is linear on any input.
+ * As in maskUserInfo, everything from the scheme to a token's last "@" goes, so no part of a malformed
+ * password shows (a value with spaces in its password is masked whole by the callers that know it is one).
+ */
+export function maskCredentials(text: string): string {
+  return text.replace(/\S+/g, maskUrlUserInfo)
+}
+
+/** One value (a token, or a whole input entry whose password may hold spaces) with its URL user info masked. */
+export function maskUrlUserInfo(value: string): string {
+  const scheme = value.indexOf('://')
+  const at = value.lastIndexOf('@')
+  return scheme > 0 && at > scheme ? `${value.slice(0, scheme + 3)}***${value.slice(at)}` : value
 }

@@ -6,7 +6,8 @@ import {
 } from './buildx-version'
 import { BuilderSurface, BuildSurface, parseBuilderSurface, parseBuildSurface } from './build-surface'
 import { InputError } from './errors'
-import { parseList } from './lists'
+import { parseList, positionalValue, singleValue, splitCsvLine } from './lists'
+import { isBuilderName } from './names'
 import { ProxySettings, parseNoProxy, parseProxyUrl } from './proxy'
 import { QemuMode } from './qemu'
 import { isImageReference, isPlatform, suggestPlatform } from './references'
@@ -41,6 +42,8 @@ export interface Inputs {
   mirrorCheck: MirrorCheck
   buildxVersion: string
   buildxDownloadUrl: string
+  /** buildx-skip-verification: run a downloaded or cached buildx that checksums.txt cannot vouch for. */
+  buildxSkipVerification: boolean
   surface: BuildSurface
   builderOptions: BuilderSurface
   summary: boolean
@@ -59,6 +62,8 @@ export interface InputSource {
 
 export function parseInputs(source: InputSource): Inputs {
   const get = (name: string): string => source.get(name).trim()
+  // Free-form one-line values; the others are refused by their own grammar, which names the problem better.
+  const text = (name: string): string => singleValue(name, get(name))
   const bool = (name: string, fallback: boolean): boolean => parseBoolean(name, get(name), fallback)
   const list = (name: string, commas: boolean): string[] => parseList(source.get(name), { commas })
 
@@ -95,7 +100,7 @@ export function parseInputs(source: InputSource): Inputs {
 
   const buildkitImage = imageInput('buildkit-image', get('buildkit-image') || 'moby/buildkit:buildx-stable-1')
   const builderName = get('builder-name') || source.defaultBuilderName
-  if (!/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}$/.test(builderName)) {
+  if (!isBuilderName(builderName)) {
     throw new InputError(
       'builder-name',
       builderName,
@@ -105,15 +110,19 @@ export function parseInputs(source: InputSource): Inputs {
   }
 
   return {
-    context: get('context') || '.',
-    file: get('file'),
+    context: positionalValue(
+      'context',
+      text('context') || '.',
+      'Give a folder (write ./-name for one whose name starts with "-") or a Git URL.'
+    ),
+    file: text('file'),
     tags,
     platforms,
     push,
     load,
     buildArgs: list('build-args', false).map(entry => requireKeyValue('build-args', entry)),
     labels: list('labels', false).map(entry => requireKeyValue('labels', entry)),
-    target: get('target'),
+    target: text('target'),
     cacheFrom: list('cache-from', false),
     cacheTo: list('cache-to', false),
     noCache: bool('no-cache', false),
@@ -123,15 +132,19 @@ export function parseInputs(source: InputSource): Inputs {
     proxy: readProxy(source),
     builderName,
     buildkitImage,
-    driverOpts: list('driver-opts', false),
-    buildkitdFlags: get('buildkitd-flags'),
+    driverOpts: list('driver-opts', false).map(parseDriverOpt),
+    buildkitdFlags: text('buildkitd-flags'),
     configSources: readConfigSources(source),
     cleanup: bool('cleanup', true),
     qemu: oneOf('qemu', get('qemu'), ['auto', 'true', 'false'] as const, 'auto'),
     qemuImage: imageInput('qemu-image', get('qemu-image') || 'tonistiigi/binfmt:latest'),
     mirrorCheck: oneOf('mirror-check', get('mirror-check'), ['warn', 'strict', 'off'] as const, 'warn'),
-    ...readBuildxDownload(get('buildx-version'), get('buildx-download-url')),
-    surface: parseBuildSurface(source.get),
+    ...readBuildxDownload(
+      get('buildx-version'),
+      get('buildx-download-url'),
+      bool('buildx-skip-verification', false)
+    ),
+    surface: parseBuildSurface(source.get, source.env),
     builderOptions: parseBuilderSurface(source.get),
     summary: bool('summary', true),
     retries: parseRetries(get('retries'))
@@ -186,6 +199,44 @@ function readConfigSources(source: InputSource): { input: string; text: string }
   return sources
 }
 
+/** Options of buildx's docker-container driver; anything else fails `buildx create`, so it is refused first. */
+const DRIVER_OPTS = new Set([
+  'image',
+  'network',
+  'memory',
+  'memory-swap',
+  'cpu-period',
+  'cpu-quota',
+  'cpu-shares',
+  'cpuset-cpus',
+  'cpuset-mems',
+  'cgroup-parent',
+  'restart-policy',
+  'default-load',
+  'provenance-add-gha',
+  'allow-untrusted-image'
+])
+
+/** One driver-opts line: buildx reads it as CSV, so each field must be a known KEY=VALUE. */
+export function parseDriverOpt(entry: string): string {
+  const hint =
+    'Write one KEY=VALUE per line, e.g. "memory=4g" or "env.NAME=value"; quote a value holding commas: "env.NO_PROXY=a,b".'
+  for (const field of splitCsvLine(entry)) {
+    const at = field.indexOf('=')
+    const key = at > 0 ? field.slice(0, at).trim() : ''
+    if (!DRIVER_OPTS.has(key) && !/^env\.[A-Za-z_][A-Za-z0-9_]*$/.test(key)) {
+      throw new InputError(
+        'driver-opts',
+        entry,
+        at > 0 ? `"${key}" is not an option of the docker-container driver` : 'not of the form KEY=VALUE',
+        hint
+      )
+    }
+    if (key === 'image') imageInput('driver-opts', field.slice(at + 1).trim())
+  }
+  return entry
+}
+
 function parsePlatform(value: string): string {
   if (isPlatform(value)) return value
   const suggestion = suggestPlatform(value)
@@ -211,8 +262,9 @@ function requireKeyValue(input: string, entry: string): string {
 /** The version and URL template are checked now, so a typo fails before anything runs, not mid-download. */
 function readBuildxDownload(
   version: string,
-  template: string
-): { buildxVersion: string; buildxDownloadUrl: string } {
+  template: string,
+  buildxSkipVerification: boolean
+): { buildxVersion: string; buildxDownloadUrl: string; buildxSkipVerification: boolean } {
   const buildxVersion = version || `v${PINNED_BUILDX_VERSION}`
   try {
     bareVersion(buildxVersion)
@@ -226,7 +278,7 @@ function readBuildxDownload(
   }
   const buildxDownloadUrl = template || DEFAULT_BUILDX_DOWNLOAD_URL
   expandDownloadUrl(buildxDownloadUrl, buildxVersion, 'linux', 'x64')
-  return { buildxVersion, buildxDownloadUrl }
+  return { buildxVersion, buildxDownloadUrl, buildxSkipVerification }
 }
 
 function parseRetries(value: string): number {

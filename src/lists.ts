@@ -1,3 +1,32 @@
+import { InputError } from './errors'
+
+/** The longest single value any input takes (a token, a URL, a path); longer ones are pasted by mistake. */
+const MAX_SINGLE_VALUE = 8192
+
+/** A one-line value: a line break or control character in it would end up splitting a log line or argument. */
+export function singleValue(input: string, value: string): string {
+  // eslint-disable-next-line no-control-regex
+  const control = /[\u0000-\u001f\u007f\u2028\u2029]/.exec(value)
+  if (control) {
+    throw new InputError(
+      input,
+      value,
+      'holds a line break or control character',
+      'This input takes one value on one line.'
+    )
+  }
+  if (value.length > MAX_SINGLE_VALUE) {
+    throw new InputError(input, value, `is longer than ${MAX_SINGLE_VALUE} characters`, 'Check the value.')
+  }
+  return value
+}
+
+/** A value that docker takes as a positional argument: argv puts "--" before it, and "-" first is refused too. */
+export function positionalValue(input: string, value: string, hint: string): string {
+  if (value.startsWith('-')) throw new InputError(input, value, 'starts with "-"', hint)
+  return singleValue(input, value)
+}
+
 /**
  * Splits a multi-line input into entries. Blank lines and surrounding whitespace are dropped and CRLF is
  * accepted. With `commas`, a line may also hold several entries separated by commas, and an entry that

@@ -1,12 +1,14 @@
 import * as core from '@actions/core'
+import { randomBytes } from 'node:crypto'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { runBuild } from './build'
 import { createBuilder } from './builder'
-import { redact } from './docker'
 import { checkNetwork, obtainImage, setupQemu } from './environment'
+import * as log from './log'
 import { resolveLoopbackNames } from './loopback-names'
+import { workDirName } from './names'
 import { makePlan, networkHostNames, Plan } from './plan'
 import { readInputs } from './read-inputs'
 import { platformsBuilt, summaryRows } from './report'
@@ -17,29 +19,30 @@ import { writeSummary } from './summary'
 export async function runMain(): Promise<void> {
   markMainStarted()
   const inputs = readInputs()
-  const workDir = join(process.env.RUNNER_TEMP || tmpdir(), `multi-platform-build-${inputs.builderName}`)
+  // A new name each run: a folder someone planted (or a world-writable one left over) is never reused.
+  const workDir = join(process.env.RUNNER_TEMP || tmpdir(), workDirName(randomBytes(6).toString('hex')))
   const loopbackNames = resolveLoopbackNames(networkHostNames(inputs))
   // YAML for extra nodes is parsed (and its library loaded) only when there are any.
   const appendNodes = inputs.builderOptions.append.trim()
     ? (await import('./nodes')).parseAppendNodes(inputs.builderOptions.append)
     : []
   const firstPlan = makePlan(inputs, { workDir, loopbackNames, appendNodes })
-  const preflight = await core.group('Preflight: mirrors, registries, proxy', () =>
+  const preflight = await log.group('Preflight: mirrors, registries, proxy', () =>
     checkNetwork(inputs, firstPlan)
   )
   const plan =
     preflight.drop.length > 0
       ? makePlan(inputs, { workDir, loopbackNames, appendNodes, droppedMirrors: preflight.drop })
       : firstPlan
-  plan.warnings.forEach(warning => core.warning(warning))
+  plan.warnings.forEach(warning => log.warning(warning))
   if (core.isDebug()) {
     const commands = Object.values(plan.commands).flatMap(c =>
       Array.isArray(c[0]) ? (c as string[][]) : [c as string[]]
     )
-    core.debug(
-      `planned docker commands:\n${commands.map(args => `  docker ${redact(args, plan.redactions).join(' ')}`).join('\n')}`
+    log.debug(
+      `planned docker commands:\n${commands.map(args => `  ${log.formatCommand(args, plan.redactions)}`).join('\n')}`
     )
-    core.debug(`build environment adds: ${Object.keys(plan.buildEnv).join(', ') || '(nothing)'}`)
+    log.debug(`build environment adds: ${Object.keys(plan.buildEnv).join(', ') || '(nothing)'}`)
   }
 
   // Saved before anything is created, so post cleans up after a failure or cancellation from here on.
@@ -47,20 +50,20 @@ export async function runMain(): Promise<void> {
     builder: plan.builder,
     workDir,
     cleanup: inputs.cleanup && plan.ownBuilder,
-    removeArgs: plan.commands.remove
+    keepState: inputs.builderOptions.keepState
   }
   saveState(state)
-  writeConfig(plan, workDir)
+  await writeConfig(plan, workDir)
 
-  const qemu = await core.group('QEMU', () => setupQemu(inputs))
+  const qemu = await log.group('QEMU', () => setupQemu(inputs))
   const image = plan.ownBuilder
-    ? await core.group(`BuildKit image ${plan.buildkitImage}`, () => obtainImage(plan.buildkitImage, inputs))
+    ? await log.group(`BuildKit image ${plan.buildkitImage}`, () => obtainImage(plan.buildkitImage, inputs))
     : 'the existing builder’s own'
-  const builder = await core.group(`Builder ${plan.builder}`, () => createBuilder(inputs, plan, state))
+  const builder = await log.group(`Builder ${plan.builder}`, () => createBuilder(inputs, plan, state))
   core.setOutput('platforms', builder.platforms.join(','))
   core.setOutput('nodes', JSON.stringify(builder.nodes))
 
-  const outcome = await core.group('Build', () => runBuild(inputs, plan))
+  const outcome = await log.group('Build', () => runBuild(inputs, plan))
   core.setOutput('digest', outcome.digest)
   core.setOutput('imageid', outcome.imageId)
   core.setOutput('metadata', outcome.metadata)
@@ -79,14 +82,15 @@ export async function runMain(): Promise<void> {
   }
 }
 
-function writeConfig(plan: Plan, workDir: string): void {
-  mkdirSync(workDir, { recursive: true, mode: 0o700 })
-  writeFileSync(plan.configPath, plan.configToml, { mode: 0o600 })
+/** The work dir must be new (mkdir fails on anything already there) and the config a new file in it. */
+async function writeConfig(plan: Plan, workDir: string): Promise<void> {
+  mkdirSync(workDir, { mode: 0o700 })
+  writeFileSync(plan.configPath, plan.configToml, { mode: 0o600, flag: 'wx' })
   core.setOutput('buildkitd-config', plan.configToml)
   core.setOutput('builder', plan.builder)
-  core.startGroup('buildkitd.toml')
-  core.info(plan.configToml.trim() === '' ? '(empty: BuildKit defaults)' : plan.configToml)
-  if (plan.hostNetworkReasons.length > 0)
-    core.info(`\nBuilder uses the host network: ${plan.hostNetworkReasons.join('; ')}`)
-  core.endGroup()
+  await log.group('buildkitd.toml', async () => {
+    log.info(plan.configToml.trim() === '' ? '(empty: BuildKit defaults)' : plan.configToml)
+    if (plan.hostNetworkReasons.length > 0)
+      log.info(`\nBuilder uses the host network: ${plan.hostNetworkReasons.join('; ')}`)
+  })
 }

@@ -1,4 +1,4 @@
-import * as core from '@actions/core'
+import * as log from './log'
 import { isPost } from './state'
 
 /**
@@ -10,7 +10,7 @@ async function run(): Promise<void> {
     if (isPost()) await (await import('./post')).runPost()
     else await (await import('./main-run')).runMain()
   } catch (error) {
-    core.setFailed(error instanceof Error ? error.message : String(error))
+    log.fail(error instanceof Error ? error.message : String(error))
   }
 }
 

@@ -1,5 +1,6 @@
 import { parse } from 'yaml'
 import { InputError } from './errors'
+import { positionalValue } from './lists'
 import { isPlatform } from './references'
 
 /** An extra node of the builder, as the `append` input describes it (the YAML setup-buildx-action users know). */
@@ -52,6 +53,11 @@ export function parseAppendNodes(text: string): AppendNode[] {
     }
     const endpoint = text('endpoint')
     if (endpoint === '') throw new InputError('append', name, `node ${name} has no endpoint`, hint)
+    positionalValue(
+      'append',
+      endpoint,
+      `Give node ${name} a Docker context name or a unix://, tcp:// or ssh:// address.`
+    )
     const platforms = list('platforms')
     const bad = platforms.find(platform => !isPlatform(platform))
     if (bad)

@@ -98,8 +98,9 @@ function buildSecrets(inputs: Inputs): { refs: { id: string; env: string }[]; en
     refs.push({ id, env: secretEnvName(index) })
     env[secretEnvName(index)] = value
   })
+  // The token is the workflow's: it goes to the workflow's own server, never to a host a context names.
   const gitHost = gitContextHost(inputs.context)
-  if (inputs.surface.githubToken !== '' && gitHost) {
+  if (inputs.surface.githubToken !== '' && gitHost && gitHost === inputs.surface.workflowServer) {
     refs.push({ id: `GIT_AUTH_TOKEN.${gitHost}`, env: 'MPB_GIT_AUTH_TOKEN' })
     env.MPB_GIT_AUTH_TOKEN = inputs.surface.githubToken
   }

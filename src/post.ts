@@ -1,31 +1,73 @@
-import * as core from '@actions/core'
-import { rmSync } from 'node:fs'
+import { lstatSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { basename, dirname, join, resolve, sep } from 'node:path'
+import { removeBuilderArgs } from './commands'
 import { docker } from './docker'
-import { loadState } from './state'
+import * as log from './log'
+import { isWorkDirName } from './names'
+import { loadState, SavedState } from './state'
 
-/** Undoes what main recorded: the builder (container and state volume) and this run's files. */
+/**
+ * Undoes what main recorded: the builder (container and state volume), this run's files and a buildx link.
+ * Post trusts the state only as far as it can check it: the removal is rebuilt from a valid builder name, and
+ * only a folder of ours directly in RUNNER_TEMP and a link of ours into the tool cache are deleted. Every
+ * failure here is a warning: the build's result stands.
+ */
 export async function runPost(): Promise<void> {
-  const state = loadState()
-  if (!state) {
-    core.info('Main created nothing; nothing to clean up.')
+  let state: SavedState | undefined
+  try {
+    state = loadState()
+  } catch (error) {
+    log.warning(`Nothing cleaned up: ${(error as Error).message}.`)
     return
   }
-  if (state.cleanup) {
-    const removed = await docker(state.removeArgs)
-    if (removed.exitCode === 0) {
-      core.info(`Removed builder ${state.builder}.`)
-    } else if (/no builder .* found|not found/i.test(removed.stderr)) {
-      core.info(`Builder ${state.builder} was never created.`)
-    } else {
-      core.warning(`Could not remove builder ${state.builder}: ${removed.stderr.trim()}`)
-    }
-  } else {
-    core.info(`cleanup is false: keeping builder ${state.builder}.`)
+  if (!state) {
+    log.info('Main created nothing; nothing to clean up.')
+    return
   }
-  if (state.buildxPlugin) {
-    const { removeBuildxPlugin } = await import('./buildx-install')
-    if (removeBuildxPlugin(state.buildxPlugin.path, state.buildxPlugin.dir))
-      core.info(`Removed ${state.buildxPlugin.path}.`)
+  if (state.cleanup) await removeBuilder(state.builder, state.keepState)
+  else log.info(`cleanup is false: keeping builder ${state.builder}.`)
+  if (state.buildxPlugin) await removePluginLink(state.buildxPlugin)
+  removeWorkDir(state.workDir)
+}
+
+async function removeBuilder(builder: string, keepState: boolean): Promise<void> {
+  const removed = await docker(removeBuilderArgs(builder, keepState))
+  if (removed.exitCode === 0) log.info(`Removed builder ${builder}.`)
+  else if (/no builder .* found|not found/i.test(removed.stderr))
+    log.info(`Builder ${builder} was never created.`)
+  else log.warning(`Could not remove builder ${builder}: ${removed.stderr.trim()}`)
+}
+
+async function removePluginLink(plugin: { path: string; dir: string }): Promise<void> {
+  const { dockerConfigDir, pluginFileName, removeBuildxPlugin } = await import('./buildx-install')
+  const toolCache = process.env.RUNNER_TOOL_CACHE
+  const ownLink = resolve(plugin.path) === join(dockerConfigDir(), 'cli-plugins', pluginFileName())
+  const ownDir =
+    !!toolCache && resolve(plugin.dir).startsWith(join(resolve(toolCache), 'docker-buildx') + sep)
+  if (!ownLink || !ownDir) {
+    log.warning(`Left ${plugin.path} alone: it is not the buildx link this action makes.`)
+    return
   }
-  rmSync(state.workDir, { recursive: true, force: true })
+  if (removeBuildxPlugin(plugin.path, plugin.dir)) log.info(`Removed ${plugin.path}.`)
+}
+
+function removeWorkDir(workDir: string): void {
+  const base = resolve(process.env.RUNNER_TEMP || tmpdir())
+  const path = resolve(workDir)
+  if (dirname(path) !== base || !isWorkDirName(basename(path))) {
+    log.warning(`Left ${workDir} alone: it is not a work folder of this action in ${base}.`)
+    return
+  }
+  let stat
+  try {
+    stat = lstatSync(path)
+  } catch {
+    return
+  }
+  if (!stat.isDirectory() || (process.getuid && stat.uid !== process.getuid())) {
+    log.warning(`Left ${workDir} alone: it is not a folder this run created.`)
+    return
+  }
+  rmSync(path, { recursive: true, force: true })
 }

@@ -1,4 +1,5 @@
 import { isIPv4, isIPv6 } from 'node:net'
+import { quoteValue } from './errors'
 import { isLoopbackHost } from './hosts'
 import { ProxySettings } from './proxy'
 import { DOCKER_HUB, RegistryModel } from './registries'
@@ -68,12 +69,25 @@ function withProxy(endpoint: Endpoint, proxy: ProxySettings): Endpoint {
 
 /** Go's httpproxy choice: HTTPS_PROXY for https URLs, HTTP_PROXY for http ones, none for loopback or NO_PROXY. */
 export function proxyFor(url: string, proxy: ProxySettings): string | undefined {
-  const parsed = new URL(url)
+  const parsed = parseProbeUrl(url)
   const https = parsed.protocol === 'https:'
   const chosen = https ? proxy.https : proxy.http
   if (!chosen || isLoopbackHost(parsed.hostname)) return undefined
   const port = parsed.port === '' ? (https ? 443 : 80) : Number(parsed.port)
   return matchesNoProxy(parsed.hostname, port, proxy.noProxy) ? undefined : chosen.url
+}
+
+/**
+ * The URL of an endpoint. Registry keys and mirrors are checked where they are read (inputs and the TOML),
+ * so this only fails on a model built some other way: say which inputs hold hosts instead of "Invalid URL".
+ */
+function parseProbeUrl(url: string): URL {
+  if (URL.canParse(url)) return new URL(url)
+  throw new Error(
+    `Cannot probe ${quoteValue(url)}: it is not a valid URL, so a registry key or mirror in the buildkitd config ` +
+      'is not a host[:port][/path-prefix]. Fix it in "registry-mirrors", "insecure-registries", ' +
+      '"buildkitd-config" or "buildkitd-config-inline", or set "mirror-check: off".'
+  )
 }
 
 /**

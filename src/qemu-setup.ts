@@ -57,7 +57,15 @@ export async function registerQemu(
     }
   }
   await ensureImage(qemuImage)
-  const installed = await docker(['run', '--rm', '--privileged', qemuImage, '--install', missing.join(',')])
+  const installed = await docker([
+    'run',
+    '--rm',
+    '--privileged',
+    '--',
+    qemuImage,
+    '--install',
+    missing.join(',')
+  ])
   const stillMissing = missing.filter(name => !isRegistered(name))
   if (installed.exitCode !== 0 || stillMissing.length > 0) {
     throw new Error(

@@ -1,26 +1,90 @@
 import * as core from '@actions/core'
 import { randomBytes } from 'node:crypto'
-import { readFileSync } from 'node:fs'
-import { resolve } from 'node:path'
+import { closeSync, constants, fstatSync, openSync, readSync, realpathSync } from 'node:fs'
+import { relative, resolve, isAbsolute } from 'node:path'
 import { defaultBuilderName, Inputs, parseInputs, PROXY_INPUTS, rawProxyValue } from './inputs'
 import { proxyCredentialSecrets } from './proxy'
 
-/** Reads the workflow inputs; proxy credentials are masked in the log before anything can print them. */
+/** Reads the workflow inputs; credentials are masked in the log before anything can print them. */
 export function readInputs(): Inputs {
   const env = process.env
   const get = (name: string): string => core.getInput(name)
   PROXY_INPUTS.forEach((_, index) => {
-    for (const secret of proxyCredentialSecrets(rawProxyValue({ get, env }, index))) core.setSecret(secret)
+    for (const secret of proxyCredentialSecrets(rawProxyValue({ get, env }, index))) mask(secret)
   })
-  for (const line of get('secrets').split(/\r?\n/)) {
+  for (const line of get('secrets').split(/\r\n|\r|\n/)) {
     const value = line.slice(line.indexOf('=') + 1).trim()
-    if (line.includes('=') && value !== '') core.setSecret(value)
+    if (line.includes('=') && value !== '') mask(value)
   }
-  if (get('github-token').trim() !== '') core.setSecret(get('github-token').trim())
+  mask(get('github-token').trim())
+  for (const secret of urlPasswords(get('context'))) mask(secret)
+  const workspace = env.GITHUB_WORKSPACE || process.cwd()
   return parseInputs({
     get,
     env,
-    readFile: path => readFileSync(resolve(env.GITHUB_WORKSPACE ?? '.', path), 'utf8'),
+    readFile: path => readWorkspaceFile(workspace, path),
     defaultBuilderName: defaultBuilderName(env, randomBytes(4).toString('hex'))
   })
+}
+
+/**
+ * Registers a secret with the runner. The runner masks line by line and ends a line at CR as well as LF, so a
+ * value spanning lines is registered line by line too, or its parts would show.
+ */
+function mask(secret: string): void {
+  if (secret === '') return
+  core.setSecret(secret)
+  const lines = secret.split(/\r\n|\r|\n/).filter(line => line.trim() !== '')
+  if (lines.length > 1) lines.forEach(line => core.setSecret(line))
+}
+
+/** The user info of a URL (a Git context with a token in it), as written and decoded. */
+function urlPasswords(value: string): string[] {
+  const match = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)@/i.exec(value.trim())
+  if (!match) return []
+  const userInfo = match[1]
+  const password = userInfo.slice(userInfo.indexOf(':') + 1)
+  const decoded = (text: string) => {
+    try {
+      return decodeURIComponent(text)
+    } catch {
+      return text
+    }
+  }
+  return [...new Set([userInfo, password, decoded(password)])].filter(secret => secret.length >= 3)
+}
+
+/** buildkitd.toml is small; anything bigger is not one. */
+const MAX_CONFIG_BYTES = 1024 * 1024
+
+/**
+ * A file the workflow names, read only when it is a regular file inside the workspace (after symlinks), and at
+ * most MAX_CONFIG_BYTES. Opened non-blocking, so a FIFO cannot hang the step; the checks run on the open file.
+ */
+export function readWorkspaceFile(workspace: string, path: string): string {
+  const root = realpathSync(workspace)
+  const real = realpathSync(resolve(root, path))
+  const inside = relative(root, real)
+  if (inside === '' || inside.startsWith('..') || isAbsolute(inside)) {
+    throw Object.assign(new Error('outside the workspace'), { code: 'outside the workspace' })
+  }
+  const fd = openSync(real, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW)
+  try {
+    const stat = fstatSync(fd)
+    if (!stat.isFile()) throw Object.assign(new Error('not a regular file'), { code: 'not a regular file' })
+    if (stat.size > MAX_CONFIG_BYTES) {
+      throw Object.assign(new Error('too big'), { code: `larger than ${MAX_CONFIG_BYTES} bytes` })
+    }
+    const buffer = Buffer.alloc(MAX_CONFIG_BYTES + 1)
+    let length = 0
+    for (let read = -1; read !== 0 && length <= MAX_CONFIG_BYTES; length += read) {
+      read = readSync(fd, buffer, length, buffer.length - length, null)
+    }
+    if (length > MAX_CONFIG_BYTES) {
+      throw Object.assign(new Error('too big'), { code: `larger than ${MAX_CONFIG_BYTES} bytes` })
+    }
+    return buffer.subarray(0, length).toString('utf8')
+  } finally {
+    closeSync(fd)
+  }
 }

@@ -22,9 +22,9 @@ export interface MirrorEntry {
   plainHttp: boolean
 }
 
-const PATH_PREFIX = /^(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)+$/
+export const PATH_PREFIX = /^(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)+$/
 /** The prefix is part of every repository name pulled through the mirror, and a name has at most 255. */
-const MAX_PREFIX_LENGTH = 255
+export const MAX_PREFIX_LENGTH = 255
 
 export function parseMirrorEntry(entry: string): MirrorEntry {
   const input = 'registry-mirrors'

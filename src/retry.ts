@@ -1,19 +1,37 @@
+import { compile, examinedLines, matches } from './diagnose'
+
 /**
  * Whether a failed buildx command may succeed when run again: network hiccups and 5xx answers from a
  * registry, mirror or proxy. Everything else (a failing RUN step, 401/403, a missing image, a bad config)
- * fails the same way again, so it is not retried.
+ * fails the same way again, so it is not retried. Read line by line with the steps of diagnose.ts, so a
+ * hostile log costs one pass (`50[0-4][^\n]*(…)` on a line of "500 500 …" took over a second).
  */
-const TRANSIENT =
-  /\b50[0-4]\b[^\n]*(Service Unavailable|Bad Gateway|Gateway Timeout|Internal Server Error|status)|unexpected status[^\n]*: 50[0-4]|connection reset by peer|broken pipe|i\/o timeout|TLS handshake timeout|server closed idle connection|unexpected EOF|: EOF\b|context deadline exceeded|no such host/i
+const TRANSIENT = compile(
+  [
+    [/\b50[0-4]\b/, /Service Unavailable|Bad Gateway|Gateway Timeout|Internal Server Error|status/],
+    ['unexpected status', /: 50[0-4]/],
+    ['connection reset by peer'],
+    ['broken pipe'],
+    ['i/o timeout'],
+    ['TLS handshake timeout'],
+    ['server closed idle connection'],
+    ['unexpected EOF'],
+    [/: EOF\b/],
+    ['context deadline exceeded'],
+    ['no such host']
+  ],
+  true
+)
+/** Alternatives of literals (and one short run): linear on any line. */
 const PERMANENT =
   /did not complete successfully|exec format error|40[134]\b|denied|insufficient_scope|not found|manifest unknown|failed to parse|HTTP response to HTTPS client|x509|invalid|Cannot connect to the Docker daemon/i
 
 export function isTransient(output: string): boolean {
-  const relevant = output
-    .split('\n')
-    .filter(line => /ERROR|error|failed/.test(line))
-    .join('\n')
-  return TRANSIENT.test(relevant) && !PERMANENT.test(relevant)
+  const relevant = examinedLines(output).filter(line => /ERROR|error|failed/.test(line))
+  return (
+    relevant.some(line => matches(line.toLowerCase(), TRANSIENT)) &&
+    !relevant.some(line => PERMANENT.test(line))
+  )
 }
 
 /** Seconds to wait before retry `attempt` (1-based): 2, 4, 8, … capped at 30. */

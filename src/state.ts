@@ -1,12 +1,16 @@
 import * as core from '@actions/core'
+import { isBuilderName } from './names'
 
-/** What post needs from main, saved before main creates anything so post can undo a failed or cancelled main. */
+/**
+ * What post needs from main, saved before main creates anything so post can undo a failed or cancelled main.
+ * Post re-checks every field (see post.ts): a value that reached the state file some other way must not
+ * make it run a command or delete a path that main would not have.
+ */
 export interface SavedState {
   builder: string
   workDir: string
   cleanup: boolean
-  /** argv of the removal (with --keep-state when asked), so post repeats exactly what main planned. */
-  removeArgs: string[]
+  keepState: boolean
   /** A docker-buildx link this run made in the Docker CLI's plugin folder, and the tool-cache folder it points to. */
   buildxPlugin?: { path: string; dir: string }
 }
@@ -27,7 +31,35 @@ export function saveState(state: SavedState): void {
   core.saveState(SAVED, JSON.stringify(state))
 }
 
+/** The saved state, undefined when main saved none; throws when it is not what main writes. */
 export function loadState(): SavedState | undefined {
   const text = core.getState(SAVED)
-  return text === '' ? undefined : (JSON.parse(text) as SavedState)
+  return text === '' ? undefined : parseState(text)
+}
+
+export function parseState(text: string): SavedState {
+  let value: unknown
+  try {
+    value = JSON.parse(text)
+  } catch {
+    throw new Error('the saved state is not JSON')
+  }
+  const state = value as Partial<Record<keyof SavedState, unknown>>
+  const string = (v: unknown): v is string => typeof v === 'string'
+  if (typeof value !== 'object' || value === null) throw new Error('the saved state is not an object')
+  if (!string(state.builder) || !isBuilderName(state.builder))
+    throw new Error('the saved builder name is invalid')
+  if (!string(state.workDir)) throw new Error('the saved work dir is invalid')
+  if (typeof state.cleanup !== 'boolean' || typeof state.keepState !== 'boolean')
+    throw new Error('the saved cleanup flags are invalid')
+  const plugin = state.buildxPlugin as { path?: unknown; dir?: unknown } | undefined
+  if (plugin !== undefined && !(string(plugin?.path) && string(plugin?.dir)))
+    throw new Error('the saved buildx plugin is invalid')
+  return {
+    builder: state.builder,
+    workDir: state.workDir,
+    cleanup: state.cleanup,
+    keepState: state.keepState,
+    ...(plugin ? { buildxPlugin: { path: plugin.path as string, dir: plugin.dir as string } } : {})
+  }
 }

@@ -193,7 +193,7 @@ describe('buildx missing on the runner', () => {
     await new Promise(resolve => server.close(resolve))
   })
 
-  it('is downloaded through buildx-download-url, verified, cached, and found in the tool cache the second time', async () => {
+  it('is downloaded through buildx-download-url, verified, cached, and found in the tool cache and verified again the second time', async () => {
     const env = { DOCKER_CONFIG: join(dir, 'docker-config'), RUNNER_TOOL_CACHE: join(dir, 'tool-cache') }
     const inputs = {
       push: 'false',
@@ -212,7 +212,9 @@ describe('buildx missing on the runner', () => {
 
     const second = await buildWith('buildx2', inputs, { env })
     expect(failure(second.result)).toBe('')
-    expect(requests).toHaveLength(2)
+    // The cached copy is checked against checksums.txt again before it runs: that one request, no binary.
+    expect(requests.slice(2).map(url => url.split('/').at(-1))).toEqual(['checksums.txt'])
+    expect(second.result.main.stdout).toMatch(/sha256 [0-9a-f]{64} of .*docker-buildx matches /)
     expect(second.result.summary).toContain('(tool cache)')
   })
 })

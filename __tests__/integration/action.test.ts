@@ -96,8 +96,9 @@ describe.each([
       'buildx inspect --bootstrap',
       'buildx build --builder',
       'buildx imagetools inspect',
-      'buildx rm ci-builder'
+      'buildx rm --'
     ])
+    expect(calls.at(-1)?.argv).toEqual(['buildx', 'rm', '--', 'ci-builder'])
     const create = calls[1].argv
     const configPath = create[create.indexOf('--buildkitd-config') + 1]
     expect(configPath.startsWith(run.runnerTemp)).toBe(true)
@@ -169,7 +170,7 @@ describe('failures and re-runs (node 20)', () => {
     expect(error).toContain('Dockerfile:2')
     expect(error).toContain('ERROR: failed to build')
     expect(run.post.code).toBe(0)
-    expect(docker.calls().at(-1)?.argv).toEqual(['buildx', 'rm', 'ci-builder'])
+    expect(docker.calls().at(-1)?.argv).toEqual(['buildx', 'rm', '--', 'ci-builder'])
     expect(docker.builders()).toEqual([])
     expect(readdirSync(run.runnerTemp)).toEqual([])
   })
@@ -244,13 +245,14 @@ describe('failures and re-runs (node 20)', () => {
     const run = await runAction({
       inputs: {
         tags: 'r.local:5000/app:1',
-        'buildkitd-config': join(configDir, 'buildkitd.toml'),
+        // A path in the workspace, as a workflow gives it (files outside it are refused).
+        'buildkitd-config': 'buildkitd.toml',
         'buildkitd-config-inline': '[worker.oci]\nmax-parallelism = 2',
         'registry-mirrors': 'extra.example',
         'insecure-registries': 'r.local:5000',
         'mirror-check': 'off'
       },
-      env: docker.env()
+      env: docker.env({ GITHUB_WORKSPACE: configDir })
     })
     expect(run.main.code).toBe(0)
     expect(TOML.parse(run.outputs['buildkitd-config'])).toEqual({
@@ -280,12 +282,12 @@ describe('BuildKit image through the mirrors (node 20)', () => {
     expect(run.main.code).toBe(0)
     const pulls = docker.calls().filter(call => ['pull', 'tag', 'rmi'].includes(call.argv[0]))
     expect(pulls.map(call => call.argv.join(' '))).toEqual([
-      'pull dead.example/moby/buildkit:buildx-stable-1',
-      'pull dead.example/moby/buildkit:buildx-stable-1',
-      'pull dead.example/moby/buildkit:buildx-stable-1',
-      'pull 127.0.0.1:5001/moby/buildkit:buildx-stable-1',
-      'tag 127.0.0.1:5001/moby/buildkit:buildx-stable-1 moby/buildkit:buildx-stable-1',
-      'rmi 127.0.0.1:5001/moby/buildkit:buildx-stable-1'
+      'pull -- dead.example/moby/buildkit:buildx-stable-1',
+      'pull -- dead.example/moby/buildkit:buildx-stable-1',
+      'pull -- dead.example/moby/buildkit:buildx-stable-1',
+      'pull -- 127.0.0.1:5001/moby/buildkit:buildx-stable-1',
+      'tag -- 127.0.0.1:5001/moby/buildkit:buildx-stable-1 moby/buildkit:buildx-stable-1',
+      'rmi -- 127.0.0.1:5001/moby/buildkit:buildx-stable-1'
     ])
     expect(run.main.stdout).toContain(
       'pull of dead.example/moby/buildkit:buildx-stable-1 failed (attempt 3/3)'

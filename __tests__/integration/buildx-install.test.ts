@@ -17,7 +17,7 @@ import {
 import { createServer, Server } from 'node:http'
 import { AddressInfo } from 'node:net'
 import { arch, tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { dirname, join, resolve } from 'node:path'
 import { buildxDownloadUrl, checksumUrl } from '../../src/buildx-version'
 
 // The edge module runs in a child process (its @actions imports are ESM-only), bundled here with esbuild the
@@ -31,7 +31,10 @@ const sha256 = (data: string): string => createHash('sha256').update(data).diges
 const fakeBuildx = (version: string): string =>
   `#!/bin/sh\necho "github.com/docker/buildx v${version} fake"\n`
 
-/** What the fake server publishes: 9.9.9 is right, 9.9.8 lies, 9.9.7 has no checksums, 9.9.6 nothing. */
+/**
+ * What the fake server publishes: 9.9.9 is right, 9.9.8 lies, 9.9.7 has no checksums, 9.9.6 nothing, and
+ * 9.9.5 a checksums.txt that lists another platform only.
+ */
 const RELEASES: Record<
   string,
   { binary: boolean; checksums?: (fileName: string, binary: string) => string }
@@ -43,7 +46,8 @@ const RELEASES: Record<
   },
   '9.9.8': { binary: true, checksums: fileName => `${'0'.repeat(64)}  ${fileName}\n` },
   '9.9.7': { binary: true },
-  '9.9.6': { binary: false }
+  '9.9.6': { binary: false },
+  '9.9.5': { binary: true, checksums: () => `${sha256('other')} *buildx-v9.9.5.darwin-arm64\n` }
 }
 
 interface RunResult {
@@ -125,10 +129,14 @@ describe('installBuildx and useBuildxPlugin (bundled, in a child process)', () =
 
   function run(
     dirs: ReturnType<typeof runnerDirs>,
-    request: { version?: string; use?: boolean; remove?: boolean }
+    request: { version?: string; use?: boolean; remove?: boolean; skipVerification?: boolean }
   ): Promise<RunResult> {
     const body = {
-      install: { version: request.version ?? '9.9.9', urlTemplate: template() },
+      install: {
+        version: request.version ?? '9.9.9',
+        urlTemplate: template(),
+        skipVerification: request.skipVerification
+      },
       use: request.use,
       remove: request.remove
     }
@@ -193,17 +201,23 @@ describe('installBuildx and useBuildxPlugin (bundled, in a child process)', () =
     )
 
     it(
-      'uses the tool cache on the second run without any request',
+      'uses the tool cache on the second run once checksums.txt, fetched again, vouches for it',
       async () => {
         requests.length = 0
         const run2 = await run(shared, {})
+        expect(run2.stderr).toBe('')
         expect(run2.code).toBe(0)
-        expect(requests).toEqual([])
+        expect(requests).toEqual(['/v9.9.9/checksums.txt'])
         expect(run2.result?.install).toEqual({
           path: cacheDir(shared.toolCache, '9.9.9'),
           source: 'tool-cache'
         })
+        const binary = join(cacheDir(shared.toolCache, '9.9.9'), 'docker-buildx')
+        expect(run2.stdout).toContain(
+          `sha256 ${sha256(fakeBuildx('9.9.9'))} of ${binary} matches ${base}/v9.9.9/checksums.txt`
+        )
         expect(run2.stdout).toContain('Using buildx 9.9.9 from the tool cache')
+        expect(run2.stdout).not.toContain('::warning::')
       },
       RUN_TIMEOUT_MS + 5_000
     )
@@ -226,21 +240,217 @@ describe('installBuildx and useBuildxPlugin (bundled, in a child process)', () =
   )
 
   it(
-    'installs unverified, with a warning, when no checksums.txt is published (404)',
+    'fails naming buildx-download-url when no checksums.txt is published (404), and caches nothing',
     async () => {
       const dirs = runnerDirs()
       requests.length = 0
       const result = await run(dirs, { version: '9.9.7' })
-      expect(result.code).toBe(0)
+      expect(result.code).toBe(1)
       expect(requests).toEqual([new URL(binaryUrl('9.9.7')).pathname, '/v9.9.7/checksums.txt'])
-      expect(result.stdout).toContain(
-        `::warning::No checksums published at ${base}/v9.9.7/checksums.txt (HTTP 404): the buildx download is not verified.`
+      expect(result.stderr).toContain(
+        `Input "buildx-download-url": cannot verify the buildx downloaded from ${binaryUrl('9.9.7')}: ` +
+          `there is no checksums.txt at ${base}/v9.9.7/checksums.txt (HTTP 404). ` +
+          `Publish checksums.txt (sha256sum output that lists ${fileName('9.9.7')}) beside the binary, ` +
+          'as buildx releases do.'
       )
-      expect(result.result?.install?.source).toBe('downloaded')
-      expect(versionOf(join(cacheDir(dirs.toolCache, '9.9.7'), 'docker-buildx'))).toContain('v9.9.7')
+      expect(result.stdout).not.toContain('RESULT')
+      expect(existsSync(`${cacheDir(dirs.toolCache, '9.9.7')}.complete`)).toBe(false)
+      expect(readdirSync(dirs.temp)).toEqual([])
     },
     RUN_TIMEOUT_MS + 5_000
   )
+
+  it(
+    'fails naming buildx-download-url when checksums.txt does not list the file, and caches nothing',
+    async () => {
+      const dirs = runnerDirs()
+      requests.length = 0
+      const result = await run(dirs, { version: '9.9.5' })
+      expect(result.code).toBe(1)
+      expect(requests).toEqual([new URL(binaryUrl('9.9.5')).pathname, '/v9.9.5/checksums.txt'])
+      expect(result.stderr).toContain(
+        `Input "buildx-download-url": cannot verify the buildx downloaded from ${binaryUrl('9.9.5')}: ` +
+          `${base}/v9.9.5/checksums.txt does not list ${fileName('9.9.5')}.`
+      )
+      expect(existsSync(`${cacheDir(dirs.toolCache, '9.9.5')}.complete`)).toBe(false)
+      expect(readdirSync(dirs.temp)).toEqual([])
+    },
+    RUN_TIMEOUT_MS + 5_000
+  )
+
+  it.each([
+    ['no checksums.txt (404)', '9.9.7', 'there is no checksums.txt at'],
+    ['a checksums.txt without the file', '9.9.5', 'checksums.txt does not list']
+  ])(
+    'installs with buildx-skip-verification and %s, warning that it is unverified',
+    async (_case, version, reason) => {
+      const dirs = runnerDirs()
+      const result = await run(dirs, { version, skipVerification: true })
+      expect(result.stderr).toBe('')
+      expect(result.code).toBe(0)
+      const warnings = result.stdout.split('\n').filter(line => line.startsWith('::warning::'))
+      expect(warnings).toHaveLength(1)
+      expect(warnings[0]).toContain(
+        `::warning::buildx-skip-verification is true: running the buildx downloaded from ${binaryUrl(version)} UNVERIFIED, because `
+      )
+      expect(warnings[0]).toContain(reason)
+      expect(result.result?.install?.source).toBe('downloaded')
+      expect(versionOf(join(cacheDir(dirs.toolCache, version), 'docker-buildx'))).toContain(`v${version}`)
+    },
+    RUN_TIMEOUT_MS + 5_000
+  )
+
+  it(
+    'still refuses a checksum mismatch with buildx-skip-verification',
+    async () => {
+      const dirs = runnerDirs()
+      const result = await run(dirs, { version: '9.9.8', skipVerification: true })
+      expect(result.code).toBe(1)
+      expect(result.stderr).toContain(`Checksum mismatch for ${binaryUrl('9.9.8')}`)
+      expect(existsSync(`${cacheDir(dirs.toolCache, '9.9.8')}.complete`)).toBe(false)
+    },
+    RUN_TIMEOUT_MS + 5_000
+  )
+
+  describe('a tool cache entry that this action did not make (a persistent cache on a self-hosted runner)', () => {
+    /** Puts file content (or a symlink to target) where tc.find looks, with the .complete marker. */
+    function plant(toolCache: string, version: string, content: { data?: string; linkTo?: string }): string {
+      const entry = cacheDir(toolCache, version)
+      mkdirSync(entry, { recursive: true })
+      writeFileSync(`${entry}.complete`, '')
+      const file = join(entry, 'docker-buildx')
+      if (content.linkTo !== undefined) symlinkSync(content.linkTo, file)
+      else writeFileSync(file, content.data ?? '', { mode: 0o755 })
+      return file
+    }
+    /** Something the user keeps beside and outside the tool cache's docker-buildx folder. */
+    function bystanders(dirs: ReturnType<typeof runnerDirs>): string[] {
+      const other = plant(dirs.toolCache, '1.2.3', { data: fakeBuildx('1.2.3') })
+      const outside = join(dirs.toolCache, 'other-tool', 'keep.txt')
+      mkdirSync(dirname(outside), { recursive: true })
+      writeFileSync(outside, 'keep')
+      return [other, `${cacheDir(dirs.toolCache, '1.2.3')}.complete`, outside]
+    }
+
+    it(
+      'refuses a tampered binary after fetching only checksums.txt, and removes just that entry',
+      async () => {
+        const dirs = runnerDirs()
+        const keep = bystanders(dirs)
+        const file = plant(dirs.toolCache, '9.9.9', { data: fakeBuildx('6.6.6') })
+        requests.length = 0
+        const result = await run(dirs, {})
+        expect(result.code).toBe(1)
+        expect(requests).toEqual(['/v9.9.9/checksums.txt'])
+        expect(result.stderr).toContain(
+          `The tool cache copy at ${file} does not match ${base}/v9.9.9/checksums.txt: that lists sha256 ` +
+            `${sha256(fakeBuildx('9.9.9'))} for ${fileName('9.9.9')}, the copy has sha256 ${sha256(fakeBuildx('6.6.6'))}.`
+        )
+        expect(result.stderr).toContain(
+          'It was removed from the tool cache: the next run downloads buildx again.'
+        )
+        expect(existsSync(cacheDir(dirs.toolCache, '9.9.9'))).toBe(false)
+        expect(existsSync(`${cacheDir(dirs.toolCache, '9.9.9')}.complete`)).toBe(false)
+        for (const path of keep) expect({ path, kept: existsSync(path) }).toEqual({ path, kept: true })
+      },
+      RUN_TIMEOUT_MS + 5_000
+    )
+
+    it(
+      'refuses a tampered binary with buildx-skip-verification too',
+      async () => {
+        const dirs = runnerDirs()
+        const file = plant(dirs.toolCache, '9.9.9', { data: fakeBuildx('6.6.6') })
+        const result = await run(dirs, { skipVerification: true })
+        expect(result.code).toBe(1)
+        expect(result.stderr).toContain(`The tool cache copy at ${file} does not match`)
+      },
+      RUN_TIMEOUT_MS + 5_000
+    )
+
+    it(
+      'refuses a symlink, even to a matching binary, before any request, and leaves its target alone',
+      async () => {
+        const dirs = runnerDirs()
+        const target = join(dirs.home, 'buildx-elsewhere')
+        writeFileSync(target, fakeBuildx('9.9.9'), { mode: 0o755 })
+        const file = plant(dirs.toolCache, '9.9.9', { linkTo: target })
+        requests.length = 0
+        const result = await run(dirs, {})
+        expect(result.code).toBe(1)
+        expect(requests).toEqual([])
+        expect(result.stderr).toContain(`The tool cache copy at ${file} is refused: it is a symbolic link.`)
+        expect(lstatSync(cacheDir(dirs.toolCache, '9.9.9'), { throwIfNoEntry: false })).toBeUndefined()
+        expect(readFileSync(target, 'utf8')).toBe(fakeBuildx('9.9.9'))
+      },
+      RUN_TIMEOUT_MS + 5_000
+    )
+
+    it(
+      'refuses a version folder that is a symlink out of the tool cache, and removes nothing',
+      async () => {
+        const dirs = runnerDirs()
+        const elsewhere = join(dirs.home, 'planted-version')
+        const good = join(elsewhere, arch(), 'docker-buildx')
+        mkdirSync(dirname(good), { recursive: true })
+        writeFileSync(good, fakeBuildx('9.9.9'), { mode: 0o755 })
+        writeFileSync(`${dirname(good)}.complete`, '')
+        mkdirSync(join(dirs.toolCache, 'docker-buildx'), { recursive: true })
+        const versionDir = join(dirs.toolCache, 'docker-buildx', '9.9.9')
+        symlinkSync(elsewhere, versionDir)
+        requests.length = 0
+        const result = await run(dirs, {})
+        expect(result.code).toBe(1)
+        expect(requests).toEqual([])
+        expect(result.stderr).toContain(`${versionDir} is a symbolic link`)
+        expect(result.stderr).toContain('Left in place')
+        expect(readFileSync(good, 'utf8')).toBe(fakeBuildx('9.9.9'))
+        expect(existsSync(`${dirname(good)}.complete`)).toBe(true)
+        expect(lstatSync(versionDir).isSymbolicLink()).toBe(true)
+      },
+      RUN_TIMEOUT_MS + 5_000
+    )
+
+    it(
+      'fails naming buildx-download-url when checksums.txt is gone, rather than trust the cached copy',
+      async () => {
+        const dirs = runnerDirs()
+        const file = plant(dirs.toolCache, '9.9.7', { data: fakeBuildx('9.9.7') })
+        requests.length = 0
+        const result = await run(dirs, { version: '9.9.7' })
+        expect(result.code).toBe(1)
+        expect(requests).toEqual(['/v9.9.7/checksums.txt'])
+        expect(result.stderr).toContain(
+          `Input "buildx-download-url": cannot verify the tool cache copy at ${file}: there is no checksums.txt at ${base}/v9.9.7/checksums.txt (HTTP 404).`
+        )
+        // Nothing says the copy is wrong, so it stays.
+        expect(readFileSync(file, 'utf8')).toBe(fakeBuildx('9.9.7'))
+      },
+      RUN_TIMEOUT_MS + 5_000
+    )
+
+    it(
+      'uses an unverifiable cached copy with buildx-skip-verification, warning each run',
+      async () => {
+        const dirs = runnerDirs()
+        const file = plant(dirs.toolCache, '9.9.7', { data: fakeBuildx('9.9.7') })
+        for (let attempt = 0; attempt < 2; attempt++) {
+          requests.length = 0
+          const result = await run(dirs, { version: '9.9.7', skipVerification: true })
+          expect(result.code).toBe(0)
+          expect(requests).toEqual(['/v9.9.7/checksums.txt'])
+          expect(result.result?.install).toEqual({
+            path: cacheDir(dirs.toolCache, '9.9.7'),
+            source: 'tool-cache'
+          })
+          expect(result.stdout).toContain(
+            `::warning::buildx-skip-verification is true: running the tool cache copy at ${file} UNVERIFIED, because there is no checksums.txt at ${base}/v9.9.7/checksums.txt (HTTP 404).`
+          )
+        }
+      },
+      2 * RUN_TIMEOUT_MS + 5_000
+    )
+  })
 
   it(
     'fails without retrying when the binary is not there, naming the URL',

@@ -179,6 +179,7 @@ describe('append nodes', () => {
         'linux/arm64',
         '--driver-opt',
         'image=moby/buildkit:buildx-stable-1',
+        '--',
         'unix:///run/docker.sock'
       ]
     ])

@@ -1,3 +1,4 @@
+import fc from 'fast-check'
 import {
   bareVersion,
   buildxDownloadUrl,
@@ -6,11 +7,15 @@ import {
   DEFAULT_BUILDX_DOWNLOAD_URL,
   downloadFileName,
   findChecksum,
+  MAX_DOWNLOAD_URL_LENGTH,
   MIN_BUILDX_VERSION,
   needsBuildx,
   parseBuildxVersion,
   PINNED_BUILDX_VERSION
 } from '../../src/buildx-version'
+import { InputError } from '../../src/errors'
+import { parseInputs } from '../../src/inputs'
+import { inputSource } from '../support/inputs'
 
 describe('parseBuildxVersion', () => {
   it.each([
@@ -102,12 +107,12 @@ describe('buildxDownloadUrl', () => {
   it('expands every occurrence in a mirror template', () => {
     expect(
       buildxDownloadUrl(
-        'http://mirror.corp:8080/buildx/{version}/{os}/{arch}/buildx-{version}{ext}',
+        'https://mirror.corp:8443/buildx/{version}/{os}/{arch}/buildx-{version}{ext}',
         '0.20.0',
         'linux',
         'x64'
       )
-    ).toBe('http://mirror.corp:8080/buildx/v0.20.0/linux/amd64/buildx-v0.20.0')
+    ).toBe('https://mirror.corp:8443/buildx/v0.20.0/linux/amd64/buildx-v0.20.0')
   })
   it.each([
     ['aix', 'ppc64'],
@@ -135,6 +140,145 @@ describe('buildxDownloadUrl', () => {
     expect(() =>
       buildxDownloadUrl('ftp://bob:hunter22@mirror/{version}', '0.37.2', 'linux', 'x64')
     ).not.toThrow(/hunter22/)
+  })
+})
+
+/** The InputError that expanding template throws (the test fails if it throws nothing or something else). */
+function inputErrorOf(template: string): InputError {
+  let caught: unknown
+  try {
+    buildxDownloadUrl(template, '0.37.2', 'linux', 'x64')
+  } catch (error) {
+    caught = error
+  }
+  expect(caught).toBeInstanceOf(InputError)
+  expect((caught as InputError).input).toBe('buildx-download-url')
+  return caught as InputError
+}
+
+describe('buildxDownloadUrl transport: https, or plain http only where no one sits in between', () => {
+  const expand = (template: string) => buildxDownloadUrl(template, '0.37.2', 'linux', 'x64')
+  it.each([
+    ['https://mirror.corp/{version}/b-{os}', 'https://mirror.corp/v0.37.2/b-linux'],
+    ['http://127.0.0.1:8080/{version}/b', 'http://127.0.0.1:8080/v0.37.2/b'],
+    ['http://127.8.9.10/{version}/b', 'http://127.8.9.10/v0.37.2/b'],
+    ['http://[::1]:8080/{version}/b', 'http://[::1]:8080/v0.37.2/b'],
+    ['http://localhost:8080/{version}/b', 'http://localhost:8080/v0.37.2/b'],
+    ['HTTP://LocalHost/{version}/b', 'HTTP://LocalHost/v0.37.2/b'],
+    ['http://u:p@127.0.0.1/{version}/b', 'http://u:p@127.0.0.1/v0.37.2/b']
+  ])('accepts %s', (template, expected) => {
+    expect(expand(template)).toBe(expected)
+  })
+  it.each([
+    'http://mirror.corp/{version}/b',
+    'http://10.0.0.1:8080/{version}/b',
+    'http://128.0.0.1/{version}/b',
+    'http://127.0.0.1.nip.io/{version}/b',
+    'http://localhost.evil.example/{version}/b',
+    // DNS may answer for these, and @actions/http-client sends them through a configured proxy.
+    'http://mirror.localhost/{version}/b',
+    'http://[::ffff:127.0.0.1]/{version}/b',
+    'http://[::2]/{version}/b'
+  ])('refuses %s', template => {
+    expect(inputErrorOf(template).reason).toMatch(/^plain http to \S+, where anyone on the way could swap/)
+  })
+  it('says how to fix it, and never shows the password', () => {
+    const error = inputErrorOf('http://bob:hunter22@mirror.corp/{version}/b')
+    expect(error.message).toContain('http://***@mirror.corp/{version}/b')
+    expect(error.message).toContain('Use an https:// URL')
+    expect(error.message).not.toContain('hunter22')
+  })
+})
+
+describe('buildxDownloadUrl template scanning', () => {
+  const expand = (template: string) => buildxDownloadUrl(template, '0.37.2', 'linux', 'x64')
+  it('refuses a 2000-character run of "{" as a template error, at the first one', () => {
+    const template = `https://m/${'{'.repeat(1990)}`
+    expect(template).toHaveLength(2000)
+    expect(inputErrorOf(template).reason).toBe('a "{" that opens no placeholder (character 11)')
+  })
+  it.each([
+    ['1990 × "}"', `https://m/${'}'.repeat(1990)}`, 'a "}" that closes no placeholder (character 11)'],
+    [
+      '"{" and 1989 letters',
+      `https://m/{${'a'.repeat(1989)}`,
+      'a "{" that opens no placeholder (character 11)'
+    ],
+    ['600 × "{os"', `https://m/${'{os'.repeat(600)}`, 'a "{" that opens no placeholder (character 11)'],
+    ['{{version}}', 'https://m/{{version}}', 'a "{" that opens no placeholder (character 11)'],
+    ['{version}}', 'https://m/{version}}', 'a "}" that closes no placeholder (character 20)'],
+    ['a "{" at the end', 'https://m/{', 'a "{" that opens no placeholder (character 11)'],
+    ['{}', 'https://m/{}', 'unknown placeholder {}'],
+    ['{toString}', 'https://m/{toString}', 'unknown placeholder {toString}'],
+    ['{__proto__}', 'https://m/{__proto__}', 'unknown placeholder {__proto__}']
+  ])('refuses %s', (_label, template, reason) => {
+    expect(inputErrorOf(template).reason).toBe(reason)
+  })
+  it(`refuses a template longer than ${MAX_DOWNLOAD_URL_LENGTH} characters before scanning it, briefly`, () => {
+    const error = inputErrorOf(`https://bob:hunter22@m/${'{'.repeat(100_000)}`)
+    expect(error.reason).toBe(`100023 characters long, more than ${MAX_DOWNLOAD_URL_LENGTH}`)
+    expect(error.message.length).toBeLessThan(300)
+    expect(error.message).not.toContain('hunter22')
+  })
+  it(`accepts a template of exactly ${MAX_DOWNLOAD_URL_LENGTH} characters`, () => {
+    const prefix = 'https://m/'
+    const template = `${prefix}${'a'.repeat(MAX_DOWNLOAD_URL_LENGTH - prefix.length - '{os}'.length)}{os}`
+    expect(template).toHaveLength(MAX_DOWNLOAD_URL_LENGTH)
+    expect(expand(template)).toBe(`${template.slice(0, -'{os}'.length)}linux`)
+  })
+  it('expands hundreds of placeholders in one template', () => {
+    expect(expand(`https://m/${'{os}'.repeat(500)}`)).toBe(`https://m/${'linux'.repeat(500)}`)
+  })
+  it('ignores spaces around the template', () => {
+    expect(expand('  https://m/{version}\n')).toBe('https://m/v0.37.2')
+  })
+  it('never shows a placeholder-like part of user:password', () => {
+    const error = inputErrorOf('https://bob:{hunter22}@m/{version}')
+    expect(error.reason).toBe('an unknown placeholder in the masked user:password part')
+    expect(error.message).not.toContain('hunter22')
+  })
+  it('expands any mix of text and placeholders as plain substitution would', () => {
+    const values: Record<string, string> = { version: 'v0.37.2', os: 'windows', arch: 'arm64', ext: '.exe' }
+    const piece = fc.oneof(
+      fc.constantFrom('{version}', '{os}', '{arch}', '{ext}'),
+      fc.stringMatching(/^[a-z0-9./_-]{1,8}$/)
+    )
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 40 }), pieces => {
+        const expected = pieces.map(p => (p.startsWith('{') ? values[p.slice(1, -1)] : p)).join('')
+        expect(buildxDownloadUrl(`https://m/${pieces.join('')}`, '0.37.2', 'win32', 'arm64')).toBe(
+          `https://m/${expected}`
+        )
+      })
+    )
+  })
+})
+
+describe('buildx download inputs', () => {
+  const pushable = { tags: 'registry.example.com/app:1' }
+  it('do not skip verification unless asked', () => {
+    expect(parseInputs(inputSource(pushable)).buildxSkipVerification).toBe(false)
+    expect(
+      parseInputs(inputSource({ ...pushable, 'buildx-skip-verification': 'false' })).buildxSkipVerification
+    ).toBe(false)
+    expect(
+      parseInputs(inputSource({ ...pushable, 'buildx-skip-verification': 'true' })).buildxSkipVerification
+    ).toBe(true)
+  })
+  it('refuse a buildx-skip-verification that is not a boolean', () => {
+    expect(() => parseInputs(inputSource({ ...pushable, 'buildx-skip-verification': 'yes please' }))).toThrow(
+      /Input "buildx-skip-verification": not a boolean/
+    )
+  })
+  it('refuse a plain-http buildx-download-url to another host when the inputs are read', () => {
+    let caught: unknown
+    try {
+      parseInputs(inputSource({ ...pushable, 'buildx-download-url': 'http://mirror.corp/{version}/b' }))
+    } catch (error) {
+      caught = error
+    }
+    expect(caught).toBeInstanceOf(InputError)
+    expect((caught as InputError).input).toBe('buildx-download-url')
   })
 })
 

@@ -72,6 +72,7 @@ describe('makePlan for the README example', () => {
       '--push',
       '--metadata-file',
       '/tmp/run/metadata.json',
+      '--',
       '.'
     ])
     expect(plan.proxyEnv.HTTPS_PROXY).toBe('http://proxy.corp:3128')
@@ -89,8 +90,8 @@ describe('makePlan for the README example', () => {
     expect(plan.commands.create).not.toContain('network=host')
   })
   it('boots and removes the same builder', () => {
-    expect(plan.commands.remove).toEqual(['buildx', 'rm', 'b1'])
-    expect(plan.commands.bootstrap).toEqual(['buildx', 'inspect', '--bootstrap', 'b1'])
+    expect(plan.commands.remove).toEqual(['buildx', 'rm', '--', 'b1'])
+    expect(plan.commands.bootstrap).toEqual(['buildx', 'inspect', '--bootstrap', '--', 'b1'])
   })
 })
 
@@ -213,6 +214,7 @@ describe('build options', () => {
       '--load',
       '--metadata-file',
       '/tmp/run/metadata.json',
+      '--',
       'app'
     ])
   })

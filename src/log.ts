@@ -1,0 +1,113 @@
+import * as core from '@actions/core'
+import { randomBytes } from 'node:crypto'
+import { maskCredentials } from './errors'
+
+/**
+ * The only writer of the job log. The runner reads every line a step prints for workflow commands: "::name::"
+ * at the start of a line (after any spaces) and the legacy "##[name]" anywhere in one, with a bare CR starting
+ * a new line. Input values reach our own lines (command echoes, the config, tables), so those lines are
+ * neutralised; what docker prints (a RUN step can print anything) is relayed between ::stop-commands:: and a
+ * token only this process knows. ESLint keeps every other module away from core's log calls and stdout.
+ */
+
+/** Breaks the two command prefixes with a zero-width space: the text still reads the same. */
+const BREAK = '\u200b'
+
+/** One line of ours: URL credentials masked, command prefixes broken. No line break may reach this. */
+function neutralizeLine(line: string): string {
+  return maskCredentials(line)
+    .replace(/^(\s*:):/, `$1${BREAK}:`)
+    .replaceAll('##[', `##${BREAK}[`)
+}
+
+/** Text of ours over any number of lines (CR, LF or CRLF), each line neutralised; lines end in LF. */
+export function neutralize(text: string): string {
+  return text
+    .split(/\r\n|\r|\n/)
+    .map(neutralizeLine)
+    .join('\n')
+}
+
+/** A value that must stay on one line (an argument in an echoed command): CR, LF and other controls shown escaped. */
+export function oneLine(value: string): string {
+  // eslint-disable-next-line no-control-regex
+  return neutralizeLine(value.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, escapeControl))
+}
+
+function escapeControl(char: string): string {
+  const named: Record<string, string> = { '\r': '\\r', '\n': '\\n', '\t': '\\t' }
+  return named[char] ?? `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`
+}
+
+/** `docker ARGS` as one line for the log, with secrets replaced ([secret, shown instead]) first. */
+export function formatCommand(args: string[], redactions: [string, string][] = []): string {
+  return `docker ${args.map(arg => oneLine(redact(arg, redactions))).join(' ')}`
+}
+
+export function redact(text: string, redactions: [string, string][]): string {
+  return redactions.reduce((result, [secret, shown]) => result.split(secret).join(shown), text)
+}
+
+export function info(text: string): void {
+  core.info(neutralize(text))
+}
+
+/** Annotations and debug lines are command data, which @actions/core escapes; credentials are still masked. */
+export function warning(text: string, properties?: core.AnnotationProperties): void {
+  core.warning(maskCredentials(text), properties)
+}
+
+export function error(text: string, properties?: core.AnnotationProperties): void {
+  core.error(maskCredentials(text), properties)
+}
+
+export function debug(text: string): void {
+  core.debug(maskCredentials(text))
+}
+
+export function fail(text: string): void {
+  core.setFailed(maskCredentials(text))
+}
+
+export async function group<T>(name: string, fn: () => Promise<T>): Promise<T> {
+  return core.group(maskCredentials(name), fn)
+}
+
+/**
+ * Relays a program's output to the job log with every workflow command in it inert: stdout and stderr both go
+ * to our stdout (the runner reads its two pipes independently, so stderr could outrun the closing token), in
+ * whole lines (so a secret split across two chunks is still replaced), between `::stop-commands::TOKEN` and
+ * `::TOKEN::`. The token is new for every relay and never derived from anything a build can see.
+ */
+export class FencedRelay {
+  private readonly token = randomBytes(16).toString('hex')
+  private readonly partial = new Map<string, string>()
+
+  constructor(private readonly redactions: [string, string][] = []) {
+    process.stdout.write(`::stop-commands::${this.token}\n`)
+  }
+
+  /** A line of ours inside the fence (the echoed command). */
+  line(text: string): void {
+    process.stdout.write(`${oneLine(text)}\n`)
+  }
+
+  /** A chunk of one stream; complete lines are written now, the rest when the stream's next line ends. */
+  write(stream: string, chunk: string): void {
+    const text = (this.partial.get(stream) ?? '') + chunk
+    const end = Math.max(text.lastIndexOf('\n'), text.lastIndexOf('\r'))
+    // A line that never ends is still relayed once it is long, so memory stays bounded.
+    const cut = end >= 0 ? end + 1 : text.length > 64 * 1024 ? text.length : 0
+    if (cut > 0) process.stdout.write(redact(text.slice(0, cut), this.redactions))
+    this.partial.set(stream, text.slice(cut))
+  }
+
+  /** Writes what is left of each stream on lines of its own, then resumes command processing. */
+  close(): void {
+    for (const rest of this.partial.values()) {
+      if (rest !== '') process.stdout.write(`${redact(rest, this.redactions)}\n`)
+    }
+    this.partial.clear()
+    process.stdout.write(`::${this.token}::\n`)
+  }
+}
