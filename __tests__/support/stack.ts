@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process'
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, readFileSync, statSync } from 'node:fs'
+import { request as httpsRequest } from 'node:https'
 import { gunzipSync } from 'node:zlib'
 
 /** The endpoints stack/up wrote to $STACK_STATE/env. */
@@ -166,4 +167,179 @@ export function leftovers(builder: string): { containers: string[]; volumes: str
     ),
     builders: lines(dockerText(['buildx', 'ls', '--format', '{{.Name}}'])).filter(name => name === builder)
   }
+}
+
+/** Byte length of a log file now: what a test reads from afterwards with `logSince` (0 if it does not exist yet). */
+export function logOffset(path: string): number {
+  return existsSync(path) ? statSync(path).size : 0
+}
+
+/** What was appended to a log file after `offset` (from `logOffset`). */
+export function logSince(path: string, offset: number): string {
+  return existsSync(path) ? readFileSync(path).subarray(offset).toString('utf8') : ''
+}
+
+/** One request as stack/token-service.mjs logs it (a JSON line in $STACK_TOKEN_AUTH_LOG). */
+export interface TokenLogEntry {
+  time: string
+  method: string
+  path: string
+  /** Address:port the request came from: the named proxy's STACK_NAMED_PROXY_SOURCE when it came through it. */
+  source: string
+  service?: string
+  scope?: string[]
+  user?: string
+  authenticated?: boolean
+  granted?: string[]
+  status: number
+}
+
+export function tokenLogEntries(text: string): TokenLogEntry[] {
+  return text
+    .split('\n')
+    .filter(line => line.startsWith('{'))
+    .map(line => JSON.parse(line) as TokenLogEntry)
+}
+
+/** One access-log line of a distribution registry (text formatter): client, method, path, status. */
+export interface AccessLogLine {
+  client: string
+  method: string
+  path: string
+  status: number
+  userAgent: string
+}
+
+export function accessLogLines(text: string): AccessLogLine[] {
+  const lines: AccessLogLine[] = []
+  for (const line of text.split('\n')) {
+    const match = /^(\S+) - \S+ \[[^\]]*\] "(\w+) (\S+) [^"]*" (\d{3}) \S+ "[^"]*" "([^"]*)"/.exec(line)
+    if (match)
+      lines.push({
+        client: match[1],
+        method: match[2],
+        path: match[3],
+        status: Number(match[4]),
+        userAgent: match[5]
+      })
+  }
+  return lines
+}
+
+/** An HTTPS GET/HEAD to a loopback address for a host name the runner cannot resolve (SNI and Host set to it). */
+function httpsLoopback(
+  address: string,
+  hostPort: string,
+  path: string,
+  ca: string,
+  method: 'GET' | 'HEAD',
+  headers: Record<string, string>
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }> {
+  const [host, port] = [address.replace(/:\d+$/, ''), Number(address.replace(/^.*:/, ''))]
+  const servername = hostPort.replace(/:\d+$/, '')
+  return new Promise((resolve, reject) => {
+    const request = httpsRequest(
+      { host, port, path, method, servername, ca, headers: { Host: hostPort, ...headers }, timeout: 10_000 },
+      response => {
+        const chunks: Buffer[] = []
+        response.on('data', (chunk: Buffer) => chunks.push(chunk))
+        response.on('end', () =>
+          resolve({
+            status: response.statusCode ?? 0,
+            headers: response.headers,
+            body: Buffer.concat(chunks)
+          })
+        )
+        response.on('error', reject)
+      }
+    )
+    request.on('timeout', () => request.destroy(new Error(`${method} https://${hostPort}${path}: timeout`)))
+    request.on('error', reject)
+    request.end()
+  })
+}
+
+/**
+ * Reads from the stack's token-auth registry ($STACK_TOKEN_REGISTRY) as an outside client: straight to its loopback
+ * address (no proxy, no name lookup) with the registry's name for TLS, after an anonymous pull token from the token
+ * service (also straight to its loopback address). Those token requests come from 127.0.0.1, not from the named
+ * proxy's source address.
+ */
+export class TokenRegistry {
+  private readonly ca: string
+  constructor(private readonly stack: Record<string, string>) {
+    this.ca = readFileSync(stack.STACK_TLS_CA, 'utf8')
+  }
+
+  async token(repository: string): Promise<string> {
+    const realm = new URL(this.stack.STACK_TOKEN_REALM)
+    const query = new URLSearchParams({
+      service: this.stack.STACK_TOKEN_SERVICE,
+      scope: `repository:${repository}:pull`
+    })
+    const response = await httpsLoopback(
+      this.stack.STACK_TOKEN_AUTH_ADDRESS,
+      realm.host,
+      `${realm.pathname}?${query}`,
+      this.ca,
+      'GET',
+      {}
+    )
+    if (response.status !== 200) throw new Error(`token for ${repository}: ${response.status}`)
+    return (JSON.parse(response.body.toString('utf8')) as { token: string }).token
+  }
+
+  private async request(method: 'GET' | 'HEAD', repository: string, path: string) {
+    return httpsLoopback(
+      this.stack.STACK_TOKEN_REGISTRY_ADDRESS,
+      this.stack.STACK_TOKEN_REGISTRY,
+      `/v2/${repository}/${path}`,
+      this.ca,
+      method,
+      { Accept: ACCEPT, Authorization: `Bearer ${await this.token(repository)}` }
+    )
+  }
+
+  async manifest(repository: string, reference: string): Promise<{ manifest: Manifest; digest: string }> {
+    const response = await this.request('GET', repository, `manifests/${reference}`)
+    if (response.status !== 200) throw new Error(`GET ${repository}:${reference}: ${response.status}`)
+    return {
+      manifest: JSON.parse(response.body.toString('utf8')) as Manifest,
+      digest: String(response.headers['docker-content-digest'] ?? '')
+    }
+  }
+
+  /** Whether a tag exists (404 means absent; anything else unexpected throws). */
+  async hasTag(repository: string, tag: string): Promise<boolean> {
+    const { status } = await this.request('HEAD', repository, `manifests/${tag}`)
+    if (status === 404) return false
+    if (status === 200) return true
+    throw new Error(`HEAD ${repository}:${tag}: ${status}`)
+  }
+
+  /** Image manifests of an index by platform, without attestation manifests. */
+  async platformManifests(repository: string, reference: string) {
+    const { manifest, digest } = await this.manifest(repository, reference)
+    const platforms: Record<string, Descriptor> = {}
+    for (const descriptor of manifest.manifests ?? []) {
+      if (descriptor.annotations?.['vnd.docker.reference.type'] === 'attestation-manifest') continue
+      const p = descriptor.platform
+      if (p) platforms[[p.os, p.architecture, p.variant].filter(Boolean).join('/')] = descriptor
+    }
+    return { index: manifest, digest, platforms }
+  }
+}
+
+/** `leftovers`, with the builder store of another docker config directory (DOCKER_CONFIG) for the builder list. */
+export function leftoversIn(
+  builder: string,
+  dockerConfig: string
+): { containers: string[]; volumes: string[]; builders: string[] } {
+  const names = execFileSync('docker', ['buildx', 'ls', '--format', '{{.Name}}'], {
+    encoding: 'utf8',
+    timeout: 60_000,
+    env: { ...process.env, DOCKER_CONFIG: dockerConfig }
+  })
+  const { containers, volumes } = leftovers(builder)
+  return { containers, volumes, builders: names.split('\n').filter(name => name.trim() === builder) }
 }
