@@ -44,7 +44,7 @@ export function parseToml(input: string, text: string): TomlTable {
     // Editors on Windows save a byte-order mark, which TOML parsers report as an unknown character.
     table = TOML.parse(text.replace(/^\uFEFF/, '')) as TomlTable
   } catch (error) {
-    // The parser recurses on some nestings; the stack running out is the input's fault, not a crash.
+    // Should the parser's stack run out on some nesting, that is the input's fault: say so, not RangeError.
     if (error instanceof RangeError) {
       throw new InputError(input, '', `the TOML nests too deeply for the parser`, NESTING_HINT)
     }
@@ -84,7 +84,7 @@ function lineAt(text: string, index: number): string {
 /**
  * Walks the parsed document without recursion (it is the user's, of any depth) and refuses what the rest of
  * the action cannot hold: nesting deeper than MAX_DEPTH (every later step recurses), integers JavaScript
- * cannot hold exactly (the parser gives a BigInt, which JSON.stringify throws on), and what follows.
+ * cannot hold exactly (the parser gives a BigInt, which JSON.stringify throws on), and the two cases below.
  *
  * @iarna/toml 3 resolves a table named like an Object.prototype member ([constructor], toString.x) to that
  * built-in function, so what the table held is lost: refuse the key instead of dropping settings silently.
@@ -366,12 +366,8 @@ export function mergeTomlSources(sources: TomlSource[]): MergeResult {
           if (!existing.some(present => sameValue(present, item))) existing.push(cloneValue(item))
         }
       } else if (!sameValue(existing, value)) {
-        const from = origin.get(name)
-        // Values from the file stay out of the log, as in parseToml's messages.
-        const before = from === FILE_INPUT ? '' : ` = ${show(existing)}`
-        const after = input === FILE_INPUT ? 'the value' : show(value)
         warnings.push(
-          `buildkitd config: ${name}${before} from ${from} is replaced by ${after} from ${input}.`
+          `buildkitd config: ${name} = ${show(existing)} from ${origin.get(name)} is replaced by ${show(value)} from ${input}.`
         )
         setOwn(target, key, cloneValue(value))
         origin.set(name, input)

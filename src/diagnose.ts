@@ -23,7 +23,7 @@ const MAX_LINE = 8192
 /** Only the last lines are read: buildx prints the error last, and a log of tiny lines is no slower than this. */
 const MAX_LINES = 20_000
 
-/** The lines of the output that rules look at, without CR, each at most MAX_LINE / 2 characters long. */
+/** The lines of the output that rules look at, without CR, none longer than MAX_LINE. */
 export function examinedLines(output: string): string[] {
   const lines = output.split('\n')
   const kept = lines.length > MAX_LINES ? lines.slice(-MAX_LINES) : lines
@@ -41,6 +41,17 @@ export function compile(sequences: Sequence[], ignoreCase = false): Matcher {
     steps.map(step => {
       if (typeof step === 'string') return ignoreCase ? step.toLowerCase() : step
       return new RegExp(step.source, ignoreCase ? 'gi' : 'g')
+    })
+  )
+}
+
+/** Whether every step of some sequence is somewhere in the text, in any order: needed for a match. */
+function mayMatch(text: string, matcher: Matcher): boolean {
+  return matcher.some(steps =>
+    steps.every(step => {
+      if (typeof step === 'string') return text.includes(step)
+      step.lastIndex = 0
+      return step.test(text)
     })
   )
 }
@@ -263,6 +274,8 @@ const COMPILED = RULES.map(rule => ({
 
 /** Host names are few per failure; more would only lengthen the annotation. */
 const MAX_HOSTS = 3
+/** Lines read for those names: the same host often fails on many lines. */
+const MAX_EXPLAINED_LINES = 50
 const LOOKUP = /lookup ([a-z0-9_](?:[a-z0-9_.-]{0,252}))/gi
 
 /** The names after "lookup " (Go's resolver errors), in order, without duplicates. */
@@ -284,14 +297,18 @@ export function diagnose(output: string): Diagnosis[] {
   const lines = examinedLines(output)
   let lower: string[] | undefined
   const found: Diagnosis[] = []
+  let lowerOutput: string | undefined
   for (const { rule, any, unless } of COMPILED) {
+    // Each step of a matching line is somewhere in the output: one search of the whole skips most rules.
+    const whole = rule.ignoreCase ? (lowerOutput ??= output.toLowerCase()) : output
+    if (!mayMatch(whole, any)) continue
     const texts = rule.ignoreCase ? (lower ??= lines.map(line => line.toLowerCase())) : lines
     const matched: string[] = []
     for (let i = 0; i < lines.length; i++) {
       if (!matches(texts[i], any) || matches(texts[i], unless)) continue
       matched.push(lines[i])
       // A fixed explanation needs one line; a made one reads a few.
-      if (typeof rule.explain !== 'function' || matched.length === MAX_HOSTS) break
+      if (typeof rule.explain !== 'function' || matched.length === MAX_EXPLAINED_LINES) break
     }
     if (matched.length === 0) continue
     const { cause, fix } = typeof rule.explain === 'function' ? rule.explain(matched) : rule.explain

@@ -101,3 +101,159 @@ describe('mergeTomlSources', () => {
     expect(first).toEqual({ registry: { h: { mirrors: ['a'] } } })
   })
 })
+
+/** The InputError a config gives, checked to be one line and to name the input. */
+function refusal(input: string, text: string): InputError {
+  let error: unknown
+  try {
+    parseToml(input, text)
+  } catch (caught) {
+    error = caught
+  }
+  expect(error).toBeInstanceOf(InputError)
+  const refused = error as InputError
+  expect(refused.input).toBe(input)
+  expect(refused.message.startsWith(`Input "${input}": `)).toBe(true)
+  expect(refused.message).not.toMatch(/[\r\n\u2028\u2029]/)
+  return refused
+}
+
+const keys = (count: number): string => Array.from({ length: count }, (_, i) => `k${i}`).join('.')
+
+describe('parseToml on hostile documents', () => {
+  it.each([
+    ['nested arrays', `a = ${'['.repeat(5000)}${']'.repeat(5000)}`],
+    ['nested inline tables', `a = ${'{ b = '.repeat(5000)}1${' }'.repeat(5000)}`],
+    ['dotted keys', `${keys(5000)} = 1`],
+    ['a table header', `[${keys(5000)}]\nx = 1`],
+    ['an array of tables header', `[[${keys(5000)}]]\nx = 1`],
+    ['17 levels of arrays', `a = ${'['.repeat(17)}${']'.repeat(17)}`]
+  ])('refuses %s nested too deep, naming the input and the fix', (_name, text) => {
+    for (const input of ['buildkitd-config', 'buildkitd-config-inline']) {
+      const { reason, hint } = refusal(input, text)
+      expect(reason).toContain('more than 16 levels deep')
+      expect(hint).toContain('at most 16 levels deep')
+    }
+  })
+  it('takes 16 levels', () => {
+    expect(() => parseToml('buildkitd-config', `${keys(16)} = 1`)).not.toThrow()
+    expect(() => parseToml('buildkitd-config', `a = ${'['.repeat(15)}${']'.repeat(15)}`)).not.toThrow()
+  })
+  it('turns the parser running out of stack into an InputError', () => {
+    const parse = jest.spyOn(TOML, 'parse').mockImplementation(() => {
+      throw new RangeError('Maximum call stack size exceeded')
+    })
+    try {
+      const { reason, hint } = refusal('buildkitd-config', 'a = 1')
+      expect(reason).toContain('nests too deeply')
+      expect(hint).toContain('at most 16 levels deep')
+    } finally {
+      parse.mockRestore()
+    }
+  })
+  it.each([
+    '9007199254740992',
+    '-9007199254740992',
+    '9223372036854775807',
+    '9223372036854775808',
+    '0x7fffffffffffffff'
+  ])('refuses the integer %s, which JavaScript cannot hold exactly', literal => {
+    const { reason, value } = refusal('buildkitd-config', `[worker.oci]\ngc-keepstorage = ${literal}`)
+    expect(reason).toContain('outside ±9007199254740991')
+    expect(value).toBe('[worker.oci.gc-keepstorage]')
+  })
+  it('takes the largest safe integers, and inf and nan, and writes them back', () => {
+    const table = parseToml('x', 'a = 9007199254740991\nb = -9007199254740991\nc = inf\nd = nan')
+    expect(table).toEqual({ a: 9007199254740991, b: -9007199254740991, c: Infinity, d: NaN })
+    expect(TOML.parse(stringifyToml(table))).toEqual(table)
+  })
+  it('warns when inf replaces nan, and not when nan meets nan', () => {
+    const merge = (a: number, b: number) =>
+      mergeTomlSources([
+        { input: 'buildkitd-config-inline', table: { x: a } },
+        { input: 'allow', table: { x: b } }
+      ]).warnings
+    expect(merge(NaN, Infinity)).toEqual([
+      'buildkitd config: x = "nan" from buildkitd-config-inline is replaced by "inf" from allow.'
+    ])
+    expect(merge(NaN, NaN)).toEqual([])
+  })
+})
+
+describe('registry hosts and mirrors in the user TOML', () => {
+  it.each([
+    'a b',
+    'https://r.example',
+    'r.example/path',
+    'r.example:99999',
+    'r.example:0',
+    '',
+    'user@r.example'
+  ])('refuses the registry key %j with the key and the fix', host => {
+    const text = `[registry.${JSON.stringify(host)}]\nhttp = true`
+    for (const input of ['buildkitd-config', 'buildkitd-config-inline']) {
+      const { reason, value, hint } = refusal(input, text)
+      expect(reason).toBe('this registry key is not a valid host[:port]')
+      expect(value).toBe(`[registry.${JSON.stringify(host)}]`)
+      expect(hint).toContain('[registry."r.example:5000"]')
+    }
+  })
+  it.each(['docker.io', 'r.example:5000', 'R.Example', '[::1]:5000', '127.0.0.1:5001'])('takes %s', host => {
+    expect(() =>
+      parseToml('buildkitd-config', `[registry.${JSON.stringify(host)}]\nhttp = true`)
+    ).not.toThrow()
+  })
+  it.each([
+    ['https://m.example', 'it starts with a scheme'],
+    ['http://u:pw@m.example', 'it starts with a scheme'],
+    ['u:pw@m.example', 'credentials in a mirror address are not supported'],
+    ['m example', 'the host or port is not valid'],
+    ['', 'the host or port is not valid'],
+    ['m.example:65536', 'the host or port is not valid'],
+    ['m.example/Proxy', 'the path prefix is not lower-case repository path segments'],
+    [`m.example/${'a'.repeat(255)}`, 'the path prefix has 256 characters, more than 255'],
+    [`m.example${'/'.repeat(50_000)}x`, 'the path prefix has']
+  ])('refuses the mirror %j, saying what is wrong', (mirror, problem) => {
+    const text = `[registry."docker.io"]\nmirrors = ["m.example", ${JSON.stringify(mirror)}]`
+    const file = refusal('buildkitd-config', text)
+    expect(file.reason).toContain(problem)
+    expect(file.value).toBe('registry."docker.io".mirrors[1]')
+    const inline = refusal('buildkitd-config-inline', text)
+    expect(inline.reason).toContain('the mirror at registry."docker.io".mirrors[1]')
+    expect(inline.reason).toContain(problem)
+    expect(inline.hint).toContain('http = true')
+    expect(inline.message).not.toContain('pw@')
+  })
+  it.each(['m.example', 'm.example:5000/proxy.docker.io', 'm.example/', 'm.example/a//', '[::1]:5001'])(
+    'takes the mirror %j',
+    mirror => {
+      const text = `[registry."docker.io"]\nmirrors = [${JSON.stringify(mirror)}]`
+      expect(() => parseToml('buildkitd-config', text)).not.toThrow()
+    }
+  )
+})
+
+describe('messages about the buildkitd-config file never show its text', () => {
+  const SECRET = 'S3CRET-t0ken'
+  it.each([
+    ['a repeated key', `token = "${SECRET}"\ntoken = "${SECRET}"`],
+    ['a broken line', `token = "${SECRET}`],
+    ['a registry that is not a table', `registry = "${SECRET}"`],
+    ['a registry entry that is not a table', `[registry]\n"docker.io" = "${SECRET}"`],
+    ['mirrors of the wrong type', `[registry."docker.io"]\nmirrors = "${SECRET}"`],
+    ['http of the wrong type', `[registry."docker.io"]\nhttp = "${SECRET}"`],
+    ['a bad mirror', `[registry."docker.io"]\nmirrors = ["${SECRET} x"]`],
+    ['a mirror with a scheme', `[registry."docker.io"]\nmirrors = ["https://${SECRET}.example"]`]
+  ])('%s: where and what, not the value (the inline config is quoted)', (_name, text) => {
+    const file = refusal('buildkitd-config', text)
+    expect(file.message).not.toContain(SECRET)
+    const inline = refusal('buildkitd-config-inline', text)
+    expect(inline.message).toContain(SECRET)
+  })
+  it('says the line of a syntax error and the kind of a wrong value', () => {
+    expect(refusal('buildkitd-config', 'a = 1\na = 2').value).toBe('<line 2, not shown>')
+    const wrong = refusal('buildkitd-config', `[registry."docker.io"]\nhttp = "${SECRET}"`)
+    expect(wrong.value).toBe('registry."docker.io".http = <a string>')
+    expect(wrong.reason).toBe('"http" must be true or false, not a string')
+  })
+})

@@ -1,5 +1,14 @@
+import { explainFailure } from '../../src/build-errors'
+import { StepCounter } from '../../src/build-log'
+import { parseInspectNodes } from '../../src/builder-info'
 import TOML from '@iarna/toml'
-import { mergeTomlSources, parseToml, stringifyToml, withoutMirrors } from '../../src/buildkitd-config'
+import {
+  mergeTomlSources,
+  parseToml,
+  stringifyToml,
+  TomlTable,
+  withoutMirrors
+} from '../../src/buildkitd-config'
 import { maskUserInfo, quoteValue } from '../../src/errors'
 import { isHost, isPort } from '../../src/hosts'
 import { splitCsvLine } from '../../src/lists'
@@ -118,8 +127,18 @@ describe('buildkitd config from TOML', () => {
     expect(parseToml('buildkitd-config', '\ufeffdebug = true')).toEqual({ debug: true })
   })
   it('merges "__proto__" and "constructor" as plain keys, without touching any prototype', () => {
-    const first = parseToml('a', '[__proto__]\npolluted = "yes"\n[registry."__proto__"]\nmirrors = ["p1"]')
-    const second = parseToml('b', 'constructor = 1\n[registry."__proto__"]\nmirrors = ["p2"]')
+    // parseToml keeps "__proto__" as a plain key, but refuses it as a registry host (not a host[:port]), so
+    // the registry sections here come from the parser directly: the merge must hold them all the same.
+    expect(JSON.stringify(parseToml('a', 'constructor = 1\n[__proto__]\npolluted = "yes"'))).toBe(
+      '{"constructor":1,"__proto__":{"polluted":"yes"}}'
+    )
+    expect(() => parseToml('a', '[registry."__proto__"]\nmirrors = ["p1"]')).toThrow(
+      'this registry key is not a valid host[:port]'
+    )
+    const first = TOML.parse(
+      '[__proto__]\npolluted = "yes"\n[registry."__proto__"]\nmirrors = ["p1"]'
+    ) as TomlTable
+    const second = TOML.parse('constructor = 1\n[registry."__proto__"]\nmirrors = ["p2"]') as TomlTable
     const { table, warnings } = mergeTomlSources([
       { input: 'a', table: first },
       { input: 'b', table: second }
@@ -142,5 +161,47 @@ describe('buildkitd config from TOML', () => {
   it('refuses control characters the TOML writer would leave raw, so the written config always parses', () => {
     expect(() => parseToml('x', 'a = "\\u0001\\u0001"')).toThrow(/control character U\+0001/)
     expect(() => parseToml('x', 'a = "tab\\tline\\nreturn\\r"')).not.toThrow()
+  })
+})
+
+describe('StepCounter on lines of any length', () => {
+  it('counts the steps around a long line that arrives in many chunks', () => {
+    const counter = new StepCounter()
+    counter.add('#5 [linux/amd64 2/3] RUN yes\n#5 ')
+    for (let i = 0; i < 2000; i++) counter.add('y'.repeat(1000))
+    counter.add('\r\n#5 CACHED\r\n#6 [3/3] COPY . .\n#6 DONE 0.1s')
+    expect(counter.totals()).toEqual({ steps: 2, cached: 1, executed: 1 })
+  })
+  it('does not take a long line that starts like "#N CACHED" for one', () => {
+    const counter = new StepCounter()
+    counter.add('#5 [1/1] RUN x\n#5 CACHED')
+    counter.add(`${' '.repeat(5000)}x\n`)
+    expect(counter.totals()).toEqual({ steps: 1, cached: 0, executed: 1 })
+  })
+  it('reads a CR split from its LF by a chunk boundary', () => {
+    const counter = new StepCounter()
+    for (const chunk of ['#5 [1/1] RUN x\r', '\n#5 CACHED\r', '\n']) counter.add(chunk)
+    expect(counter.totals()).toEqual({ steps: 1, cached: 1, executed: 0 })
+  })
+})
+
+describe('parseInspectNodes on odd lines', () => {
+  it('reads fields after long runs of spaces and with line separators in them', () => {
+    const output = `x\nNodes:\nName:${' '.repeat(100_000)}b0\u2028\nStatus:  running\nPlatforms: linux/amd64*,${' ,'.repeat(1000)}`
+    expect(parseInspectNodes(output)).toEqual([
+      { name: 'b0', endpoint: '', status: 'running', platforms: ['linux/amd64'], pinned: ['linux/amd64'] }
+    ])
+  })
+  it('ignores lines whose key is only like a field', () => {
+    expect(parseInspectNodes('x\nNodes:\nName: a\nNamed: b\n Status: x\nStatus:ok')).toEqual([
+      { name: 'a', endpoint: '', status: 'ok', platforms: [], pinned: [] }
+    ])
+  })
+})
+
+describe('explainFailure on long lines', () => {
+  it('cuts a line it shows, saying how much is left out', () => {
+    const [line] = explainFailure(`ERROR: ${'z'.repeat(5000)}`)
+    expect(line).toBe(`ERROR: ${'z'.repeat(993)} … (4007 more characters)`)
   })
 })

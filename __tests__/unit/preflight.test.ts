@@ -1,3 +1,4 @@
+import { parseToml, registryModelFromToml } from '../../src/buildkitd-config'
 import {
   decideMirrors,
   Endpoint,
@@ -309,5 +310,42 @@ describe('probe table', () => {
 
   it('is just the header without results', () => {
     expect(formatProbeTable([]).split('\n')).toHaveLength(2)
+  })
+})
+
+describe('endpoints that are not URLs', () => {
+  const fails = (act: () => unknown): string => {
+    let error: unknown
+    try {
+      act()
+    } catch (caught) {
+      error = caught
+    }
+    expect(error).toBeInstanceOf(Error)
+    const { message } = error as Error
+    expect(message).not.toMatch(/^Invalid URL/)
+    expect(message).toContain('"buildkitd-config-inline"')
+    expect(message).toContain('"registry-mirrors"')
+    return message
+  }
+  it('names the inputs that hold hosts instead of a bare "Invalid URL"', () => {
+    expect(fails(() => proxyFor('https://a b/v2/', proxySettings()))).toContain('"https://a b/v2/"')
+  })
+  it('does so for a model no parser checked', () => {
+    const model = new Map([['docker.io', { mirrors: ['bad host:1/x'] }]])
+    fails(() => preflightEndpoints(model, proxySettings()))
+    fails(() => preflightEndpoints(new Map([['r[1]', { mirrors: [], http: true }]]), proxySettings()))
+  })
+  it('never gets one from a config parseToml took', () => {
+    const table = parseToml(
+      'buildkitd-config-inline',
+      '[registry."docker.io"]\nmirrors = ["m.example:5000/proxy", "[::1]:5001"]\n[registry."r.example:5000"]\nhttp = true'
+    )
+    expect(preflightEndpoints(registryModelFromToml(table), proxySettings()).map(e => e.url)).toEqual([
+      'https://m.example:5000/v2/',
+      'https://[::1]:5001/v2/',
+      'http://r.example:5000/v2/',
+      PROXY
+    ])
   })
 })

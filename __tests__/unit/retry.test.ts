@@ -1,3 +1,4 @@
+import fc from 'fast-check'
 import { backoffMs, isTransient, retryTransient } from '../../src/retry'
 
 describe('isTransient', () => {
@@ -73,4 +74,87 @@ describe('retryTransient', () => {
     expect(result).toBe(permanent)
     expect(attempts).toBe(1)
   })
+})
+
+describe('isTransient on hostile and long output', () => {
+  it('reads a 5xx and its word on one line, however many 5xx come first', () => {
+    expect(isTransient(`ERROR: ${'500 '.repeat(20_000)}`)).toBe(false)
+    expect(isTransient(`ERROR: ${'500 '.repeat(1000)}Bad Gateway`)).toBe(true)
+    expect(isTransient(`ERROR: Bad Gateway ${'500 '.repeat(1000)}`)).toBe(false)
+    expect(isTransient('ERROR: failed to push: 503\nService Unavailable')).toBe(false)
+  })
+  it('finds the failure at the end of a log of many lines, and no CR gets in the way', () => {
+    const log = `${'#5 0.1 ok\r\n'.repeat(30_000)}ERROR: failed to push: unexpected status: 502 Bad Gateway\r\n`
+    expect(isTransient(log)).toBe(true)
+  })
+})
+
+/** isTransient as it was: the relevant lines joined, one regex each. */
+function oldIsTransient(output: string): boolean {
+  const TRANSIENT =
+    /\b50[0-4]\b[^\n]*(Service Unavailable|Bad Gateway|Gateway Timeout|Internal Server Error|status)|unexpected status[^\n]*: 50[0-4]|connection reset by peer|broken pipe|i\/o timeout|TLS handshake timeout|server closed idle connection|unexpected EOF|: EOF\b|context deadline exceeded|no such host/i
+  const PERMANENT =
+    /did not complete successfully|exec format error|40[134]\b|denied|insufficient_scope|not found|manifest unknown|failed to parse|HTTP response to HTTPS client|x509|invalid|Cannot connect to the Docker daemon/i
+  const relevant = output
+    .split('\n')
+    .filter(line => /ERROR|error|failed/.test(line))
+    .join('\n')
+  return TRANSIENT.test(relevant) && !PERMANENT.test(relevant)
+}
+
+it.each<[string, boolean]>([
+  ['ERROR: 500 status', true],
+  ['ERROR: 504 x Gateway Timeout', true],
+  ['ERROR: 5000 status', false],
+  ['ERROR: status 500', false],
+  ['ERROR: unexpected status x: 503', true],
+  ['ERROR: unexpected status x: 505', false],
+  ['ERROR: : 505 unexpected status', false],
+  ['ERROR: broken pipe', true],
+  ['ERROR: read: EOF', true],
+  ['ERROR: read: EOFx', false],
+  ['ERROR: tls handshake TIMEOUT', true],
+  ['ERROR: server closed idle connection', true],
+  ['ERROR: unexpected EOF', true],
+  ['ERROR: context deadline exceeded', true],
+  ['failed: no such host', true],
+  ['info: no such host', false],
+  ['ERROR: no such host\nfailed: 404', false],
+  ['ERROR: i/o timeout\r\nfailed: denied', false]
+])('decides %j as the one-regex version did (%s)', (text, expected) => {
+  expect(oldIsTransient(text)).toBe(expected)
+  expect(isTransient(text)).toBe(expected)
+})
+
+it('decides as the one-regex version did, on any short mix of the texts it looks for', () => {
+  const tokens = [
+    ' ',
+    'x',
+    '5',
+    ': ',
+    '500',
+    '503',
+    '505',
+    '5000',
+    'Service Unavailable',
+    'bad gateway',
+    'status'
+  ]
+  tokens.push('unexpected status', ': 502', ': EOF', 'EOFx', 'unexpected EOF', 'broken pipe', 'no such host')
+  tokens.push('i/o timeout', 'denied', '401', '4040', 'x509', 'not found')
+  const line = fc
+    .tuple(
+      fc.constantFrom('ERROR: ', 'error: ', 'failed ', 'info '),
+      fc.array(fc.constantFrom(...tokens), { maxLength: 6 })
+    )
+    .map(([prefix, parts]) => prefix + parts.join(''))
+  const text = fc
+    .tuple(fc.array(line, { minLength: 1, maxLength: 3 }), fc.constantFrom('\n', '\r\n'))
+    .map(([lines, separator]) => lines.join(separator))
+  fc.assert(
+    fc.property(text, output => {
+      expect(isTransient(output)).toBe(oldIsTransient(output))
+    }),
+    { numRuns: 3000, seed: 20261201 }
+  )
 })
