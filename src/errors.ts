@@ -6,8 +6,8 @@ export class InputError extends Error {
     readonly reason: string,
     readonly hint: string
   ) {
-    // Values come from workflows, where a URL with user:password in it is a common mistake: never print it.
-    super(maskCredentials(`Input "${input}": ${reason} (got ${quoteValue(maskUrlUserInfo(value))}). ${hint}`))
+    // The hint is our own text; the value and the reason may quote a URL with user:password in it.
+    super(`Input "${input}": ${maskCredentials(reason)} (got ${quoteValue(maskUrlUserInfo(value))}). ${hint}`)
     this.name = 'InputError'
   }
 }

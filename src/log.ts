@@ -10,15 +10,22 @@ import { maskCredentials } from './errors'
  * token only this process knows. ESLint keeps every other module away from core's log calls and stdout.
  */
 
-/** Breaks the two command prefixes with a zero-width space: the text still reads the same. */
-const BREAK = '\u200b'
-
-/** One line of ours: URL credentials masked, command prefixes broken. No line break may reach this. */
+/**
+ * One line of ours: URL credentials masked, then every control and invisible character written as an escape,
+ * then the two command prefixes broken with a backslash. The invisible ones matter: the runner finds "::" and
+ * "##[" with .NET's culture-aware search, which skips characters such as U+200B, so ":\u200b:" counts as "::".
+ * Its TrimStart also removes U+0085, which JavaScript's \s does not know. No line break may reach this.
+ */
 function neutralizeLine(line: string): string {
   return maskCredentials(line)
-    .replace(/^(\s*:):/, `$1${BREAK}:`)
-    .replaceAll('##[', `##${BREAK}[`)
+    .replace(INVISIBLE, escapeControl)
+    .replace(/^([\s\u0085]*):(?=:)/, '$1\\:')
+    .replaceAll('##[', '##\\[')
 }
+
+/** Controls (tab aside) and the code points Unicode says to render invisibly, which collation ignores. */
+// eslint-disable-next-line no-control-regex
+const INVISIBLE = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\p{Default_Ignorable_Code_Point}\u2028\u2029]/gu
 
 /** Text of ours over any number of lines (CR, LF or CRLF), each line neutralised; lines end in LF. */
 export function neutralize(text: string): string {
@@ -28,15 +35,15 @@ export function neutralize(text: string): string {
     .join('\n')
 }
 
-/** A value that must stay on one line (an argument in an echoed command): CR, LF and other controls shown escaped. */
+/** A value that must stay on one line (an argument in an echoed command): line breaks shown escaped too. */
 export function oneLine(value: string): string {
-  // eslint-disable-next-line no-control-regex
-  return neutralizeLine(value.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, escapeControl))
+  return neutralizeLine(value)
 }
 
 function escapeControl(char: string): string {
-  const named: Record<string, string> = { '\r': '\\r', '\n': '\\n', '\t': '\\t' }
-  return named[char] ?? `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`
+  const named: Record<string, string> = { '\r': '\\r', '\n': '\\n' }
+  const code = char.codePointAt(0) ?? 0
+  return named[char] ?? `\\u{${code.toString(16)}}`
 }
 
 /** `docker ARGS` as one line for the log, with secrets replaced ([secret, shown instead]) first. */
@@ -52,21 +59,29 @@ export function info(text: string): void {
   core.info(neutralize(text))
 }
 
-/** Annotations and debug lines are command data, which @actions/core escapes; credentials are still masked. */
+/**
+ * The text of an annotation or debug line: command data, whose line breaks @actions/core escapes. A "::" in it
+ * is broken with a zero-width space for act, whose pattern takes the last "::" on the line as the end of the
+ * command name and would lose the message. (GitHub's runner ends the name at the first one: no harm there.)
+ */
+function commandData(text: string): string {
+  return maskCredentials(text).replaceAll('::', ':\u200b:')
+}
+
 export function warning(text: string, properties?: core.AnnotationProperties): void {
-  core.warning(maskCredentials(text), properties)
+  core.warning(commandData(text), properties)
 }
 
 export function error(text: string, properties?: core.AnnotationProperties): void {
-  core.error(maskCredentials(text), properties)
+  core.error(commandData(text), properties)
 }
 
 export function debug(text: string): void {
-  core.debug(maskCredentials(text))
+  core.debug(commandData(text))
 }
 
 export function fail(text: string): void {
-  core.setFailed(maskCredentials(text))
+  core.setFailed(commandData(text))
 }
 
 export async function group<T>(name: string, fn: () => Promise<T>): Promise<T> {

@@ -82,7 +82,12 @@ export function parseInsecureRegistry(entry: string): string {
 function normalizeRegistry(text: string, input: string, entry: string, hint: string): string {
   const hostPort = parseHostPort(text)
   if (!hostPort) {
-    throw new InputError(input, entry, `${quoteValue(text)} is not a valid registry host[:port]`, hint)
+    throw new InputError(
+      input,
+      maskUserInfo(entry),
+      `${quoteValue(maskUserInfo(text))} is not a valid registry host[:port]`,
+      hint
+    )
   }
   const key = formatHostPort(hostPort)
   return DOCKER_HUB_ALIASES.has(key) ? DOCKER_HUB : key

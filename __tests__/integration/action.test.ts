@@ -1,47 +1,9 @@
 import TOML from '@iarna/toml'
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  readdirSync,
-  symlinkSync,
-  writeFileSync
-} from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { ActionRun, node24, ROOT, runAction } from '../support/run-action'
-
-interface Call {
-  argv: string[]
-  env: Record<string, string>
-  config?: string
-}
-
-/** A fresh fake docker: its own PATH entry, call log and builder store. */
-function fakeDocker() {
-  const dir = mkdtempSync(join(tmpdir(), 'fake-docker-'))
-  mkdirSync(join(dir, 'bin'))
-  mkdirSync(join(dir, 'builders'))
-  symlinkSync(join(ROOT, '__tests__/fixtures/fake-docker.cjs'), join(dir, 'bin/docker'))
-  const log = join(dir, 'calls.jsonl')
-  writeFileSync(log, '')
-  return {
-    dir,
-    env: (extra: Record<string, string> = {}) => ({
-      PATH: `${join(dir, 'bin')}:${process.env.PATH}`,
-      FAKE_DOCKER_LOG: log,
-      FAKE_DOCKER_STATE: join(dir, 'builders'),
-      ...extra
-    }),
-    calls: (): Call[] =>
-      readFileSync(log, 'utf8')
-        .split('\n')
-        .filter(line => line !== '')
-        .map(line => JSON.parse(line) as Call),
-    builders: () => readdirSync(join(dir, 'builders'))
-  }
-}
+import { fakeDocker } from '../support/fake-docker'
+import { ActionRun, node24, runAction } from '../support/run-action'
 
 const PASSWORD = 'pr0xy-S3cret'
 const README_EXAMPLE = {

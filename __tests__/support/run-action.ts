@@ -76,6 +76,26 @@ export async function runAction(options: RunOptions): Promise<ActionRun> {
   }
 }
 
+/** Runs only the post step, with a state of the caller's choosing (e.g. one an attacker wrote). */
+export async function runPostOnly(options: {
+  state: Record<string, string>
+  env?: Record<string, string>
+  dir?: string
+}): Promise<StepResult & { runnerTemp: string }> {
+  const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'action-post-'))
+  const runnerTemp = join(dir, 'runner-temp')
+  mkdirSync(runnerTemp, { recursive: true })
+  const env: Record<string, string> = {
+    ...(process.env as Record<string, string>),
+    RUNNER_TEMP: runnerTemp,
+    GITHUB_WORKSPACE: ROOT,
+    ...options.env
+  }
+  for (const name of Object.keys(env)) if (name.startsWith('STATE_')) delete env[name]
+  for (const [name, value] of Object.entries(options.state)) env[`STATE_${name}`] = value
+  return { ...(await runStep(process.execPath, env)), runnerTemp }
+}
+
 function runStep(node: string, env: Record<string, string>, timeoutMs = 120_000): Promise<StepResult> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(node, [BUNDLE], { env, cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] })

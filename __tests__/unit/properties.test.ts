@@ -1,7 +1,7 @@
 import TOML from '@iarna/toml'
 import fc from 'fast-check'
 import { mergeTomlSources, parseToml, registryModelToToml } from '../../src/buildkitd-config'
-import { quoteValue } from '../../src/errors'
+import { InputError, quoteValue } from '../../src/errors'
 import { parseInputs } from '../../src/inputs'
 import { csvQuote, splitCsvLine } from '../../src/lists'
 import { makePlan } from '../../src/plan'
@@ -188,20 +188,30 @@ const anyText = fc
   // eslint-disable-next-line no-control-regex
   .filter(text => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(text))
 
+/** Mirror locations as a user's TOML may write them: host[:port][/path-prefix] (anything else is refused). */
+const userMirror = fc.oneof(
+  hostPort.map(({ key }) => key),
+  fc.tuple(hostPort, segment).map(([{ key }, prefix]) => `${key}/${prefix}`),
+  fc.constantFrom('m.example', 'mirror.example.com')
+)
 const userSection = fc.record(
   {
-    mirrors: fc.array(fc.oneof(anyText, fc.constantFrom('m.example', 'mirror.example.com')), {
-      maxLength: 4
-    }),
+    mirrors: fc.array(userMirror, { maxLength: 4 }),
     http: fc.boolean(),
     insecure: fc.boolean()
   },
   { requiredKeys: [] }
 )
-const userRegistry = fc.uniqueArray(fc.tuple(anyText, userSection), {
-  maxLength: 5,
-  selector: ([host]) => host
-})
+const userRegistry = fc.uniqueArray(
+  fc.tuple(
+    fc.oneof(
+      hostPort.map(({ key }) => key),
+      fc.constantFrom('docker.io', 'ghcr.io')
+    ),
+    userSection
+  ),
+  { maxLength: 5, selector: ([host]) => host }
+)
 
 /** A table with own keys only, so "__proto__" is a key and not a prototype. */
 const table = (entries: [string, unknown][]): Record<string, unknown> => {
@@ -211,6 +221,22 @@ const table = (entries: [string, unknown][]): Record<string, unknown> => {
   }
   return result
 }
+
+describe('(b) registry keys and mirrors of the user TOML', () => {
+  it('are hosts, or the config is refused with an error that names the input', () => {
+    fc.assert(
+      fc.property(anyText, anyText, (key, mirror) => {
+        const text = TOML.stringify({ registry: table([[key, { mirrors: [mirror] }]]) } as TOML.JsonMap)
+        try {
+          parseToml('buildkitd-config-inline', text)
+        } catch (error) {
+          expect(error).toBeInstanceOf(InputError)
+          expect((error as InputError).input).toBe('buildkitd-config-inline')
+        }
+      })
+    )
+  })
+})
 
 describe('(b) merging the user TOML with the generated registries', () => {
   it('never drops a mirror from either side and keeps their order, user mirrors first', () => {

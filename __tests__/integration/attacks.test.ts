@@ -1,0 +1,444 @@
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  statSync,
+  symlinkSync,
+  writeFileSync
+} from 'node:fs'
+import { execFileSync } from 'node:child_process'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fakeDocker } from '../support/fake-docker'
+import { ActionRun, runAction, runPostOnly } from '../support/run-action'
+import { GITHUB_COMMANDS, maskedLog, parseRunnerOutput } from '../support/runner-commands'
+
+/**
+ * Attacks on the bundle, run as the runner runs it (INPUT_*, files, state, post) against a recording fake
+ * docker. Every value an attacker controls (a branch, tag or PR title in an input, a RUN step's output, a
+ * state file) tries to make the runner execute a workflow command, make post run or delete something main
+ * would not, leak a credential, or read a file outside the workspace. The pass condition of each is read the
+ * way the runner reads output (support/runner-commands.ts, GitHub's runner and act).
+ */
+
+// Each attack starts the bundle (and post) as the runner would: seconds each on a busy machine.
+jest.setTimeout(60_000)
+
+const MARK = 'PWNED'
+/** Ways to smuggle a workflow command into a line of the log. */
+const PAYLOADS: Record<string, string> = {
+  newline: `v\n::set-output name=${MARK}::1`,
+  'bare CR': `v\r::save-state name=saved::{"builder":"${MARK}"}`,
+  'legacy form mid-line': `v ##[set-env name=${MARK};]1`,
+  'leading spaces': `  ::add-path::/${MARK}`,
+  'line separator': `v\u2028::error::${MARK}`,
+  'annotation with properties': `v\n::warning file=${MARK},line=1::x`,
+  'zero-width space between the colons': `v\n:\u200b:set-output name=${MARK}::1`,
+  'zero-width space in the legacy prefix': `v #\u200b#[set-output name=${MARK};]1`,
+  'NEL before the colons': `\u0085::set-output name=${MARK}::1`
+}
+/** Inputs whose values reach an echoed command line, the TOML or a table; each gets every payload. */
+const VALUE_INPUTS: Record<string, (payload: string) => string> = {
+  labels: p => `org.label=${p}`,
+  'build-args': p => `TITLE=${p}`,
+  annotations: p => `index:org.opencontainers.image.title=${p}`,
+  'cache-from': p => `type=registry,ref=r.example/c:${p}`,
+  'cache-to': p => `type=inline,x=${p}`,
+  target: p => p,
+  file: p => `Dockerfile${p}`,
+  'add-hosts': p => `h${p}:127.0.0.1`,
+  outputs: p => `type=registry,name=r.example/app:${p}`,
+  'buildkitd-config-inline': p => `[worker.oci]\ngc = true\n[dns]\nnameservers = [${JSON.stringify(p)}]`,
+  'driver-opts': p => `env.TITLE=${p}`,
+  network: p => p
+}
+const BASE = { tags: 'r.example/app:1', platforms: 'linux/amd64,linux/arm64', 'mirror-check': 'off' }
+/** What main writes to GITHUB_STATE and GITHUB_OUTPUT: nothing else may appear there. */
+const STATE_KEYS = ['isPost', 'saved']
+const OUTPUT_KEYS = [
+  'buildkitd-config',
+  'builder',
+  'platforms',
+  'nodes',
+  'digest',
+  'imageid',
+  'metadata',
+  'manifest',
+  'platforms-built'
+]
+
+/**
+ * Workflow commands the runner (or act) would run from this run's output that the action did not mean: any
+ * command the runner knows other than the ones the action writes, an annotation whose text starts with the
+ * attacker's mark (ours only ever quote a refused value inside a sentence), or a mark in a command's properties.
+ */
+function injected(run: {
+  main: { stdout: string; stderr: string }
+  post?: { stdout: string; stderr: string }
+}) {
+  const streams = [run.main.stdout, run.main.stderr, run.post?.stdout ?? '', run.post?.stderr ?? '']
+  const ours = new Set([
+    'debug',
+    'notice',
+    'warning',
+    'error',
+    'group',
+    'endgroup',
+    'add-mask',
+    'stop-commands'
+  ])
+  return streams.flatMap(text =>
+    (['github', 'act'] as const).flatMap(flavour =>
+      parseRunnerOutput(text, { flavour })
+        .commands.filter(
+          command =>
+            (GITHUB_COMMANDS.includes(command.name) && !ours.has(command.name)) ||
+            command.data.startsWith(MARK) ||
+            JSON.stringify(command.properties).includes(MARK)
+        )
+        .map(command => `${flavour}: ${command.name} ${JSON.stringify(command.data)}`)
+    )
+  )
+}
+
+function expectNoInjection(run: ActionRun): void {
+  expect(injected(run)).toEqual([])
+  expect(Object.keys(run.state).filter(key => !STATE_KEYS.includes(key))).toEqual([])
+  expect(Object.keys(run.outputs).filter(key => !OUTPUT_KEYS.includes(key))).toEqual([])
+  expect(run.summary).not.toMatch(/<(img|script|a|iframe)\b/i)
+}
+
+const valueRows = Object.entries(VALUE_INPUTS).flatMap(([input, shape]) =>
+  Object.entries(PAYLOADS).map(([payload, text]) => [input, payload, shape(text)] as const)
+)
+
+describe('workflow commands in input values', () => {
+  it.concurrent.each(valueRows)(
+    '%s with a command after a %s never runs it',
+    async (input, _payload, value) => {
+      const docker = fakeDocker()
+      const run = await runAction({ inputs: { ...BASE, [input]: value }, env: docker.env() })
+      expectNoInjection(run)
+      // Either the value is refused, naming its input, or the build ran with it as one argument.
+      if (run.main.code !== 0) expect(run.main.stdout).toContain(`Input "${input}"`)
+    }
+  )
+})
+
+describe('workflow commands in what docker prints', () => {
+  const lines = Object.values(PAYLOADS).join('\n')
+  it.concurrent.each([
+    ['build', 'stdout'],
+    ['build', 'stderr'],
+    ['create', 'stdout'],
+    ['inspect', 'stderr'],
+    ['rm', 'stdout']
+  ])('buildx %s printing commands on %s is relayed inert', async (command, stream) => {
+    const docker = fakeDocker()
+    const print = { [command]: { [stream]: `#7 [2/2] RUN echo\n${lines}\n#7 DONE 0.1s\n` } }
+    const run = await runAction({
+      inputs: BASE,
+      env: docker.env({ FAKE_DOCKER_PRINT: JSON.stringify(print) })
+    })
+    expect(run.main.code).toBe(0)
+    expectNoInjection(run)
+    // The lines are still in the log for a reader.
+    expect(run.main.stdout + run.post.stdout).toContain(`::set-output name=${MARK}::1`)
+  })
+
+  it.concurrent(
+    'a build printing a guessed stop token, a nested stop and a line without end stays inert',
+    async () => {
+      const docker = fakeDocker()
+      const text = [
+        '::stop-commands::attacker',
+        `::attacker::`,
+        `::set-output name=${MARK}::1`,
+        '::00000000000000000000000000000000::',
+        `::error::${MARK}`,
+        `no newline at the end ::warning::${MARK}`
+      ].join('\n')
+      const run = await runAction({
+        inputs: BASE,
+        env: docker.env({ FAKE_DOCKER_PRINT: JSON.stringify({ build: { stdout: text, stderr: text } }) })
+      })
+      expect(run.main.code).toBe(0)
+      expectNoInjection(run)
+    }
+  )
+
+  it.concurrent('a failing build whose error text holds commands fails with them inert', async () => {
+    const docker = fakeDocker()
+    const text = `ERROR: failed to solve: ${PAYLOADS['legacy form mid-line']}\nERROR: ${PAYLOADS.newline}\n`
+    const run = await runAction({
+      inputs: BASE,
+      env: docker.env({
+        FAKE_DOCKER_FAIL: 'build',
+        FAKE_DOCKER_PRINT: JSON.stringify({ build: { stderr: text } })
+      })
+    })
+    expect(run.main.code).toBe(1)
+    expectNoInjection(run)
+  })
+})
+
+describe('post trusts only what it can check', () => {
+  const victim = () => {
+    const dir = mkdtempSync(join(tmpdir(), 'victim-'))
+    writeFileSync(join(dir, 'keep'), 'x')
+    return dir
+  }
+  const saved = (state: Record<string, unknown>) => ({
+    isPost: 'true',
+    saved: JSON.stringify({
+      builder: 'b1',
+      workDir: '/nonexistent',
+      cleanup: true,
+      keepState: false,
+      ...state
+    })
+  })
+  it.concurrent.each([
+    ['stored argv of a privileged container', { removeArgs: ['run', '--privileged', '-v', '/:/host', 'x'] }],
+    ['a builder name that is an option', { builder: '--help' }],
+    ['a builder name with a shell payload', { builder: 'b;rm -rf /' }],
+    ['a builder name with a newline', { builder: 'b\n::set-output name=PWNED::1' }],
+    ['cleanup as a string', { cleanup: 'yes' }]
+  ])('%s runs no docker command but a checked removal', async (_name, state) => {
+    const docker = fakeDocker()
+    const run = await runPostOnly({ state: saved(state), env: docker.env() })
+    expect(injected({ main: run })).toEqual([])
+    for (const call of docker.calls()) {
+      expect(call.argv.slice(0, 3)).toEqual(['buildx', 'rm', '--'])
+      expect(call.argv.at(-1)).toMatch(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/)
+    }
+  })
+
+  it.concurrent.each([
+    ['a folder outside RUNNER_TEMP', (dir: string) => dir],
+    ['RUNNER_TEMP itself', () => '__RUNNER_TEMP__'],
+    ['a path that climbs out of RUNNER_TEMP', (dir: string) => `__RUNNER_TEMP__/../../${dir}`],
+    ['a folder of another name in RUNNER_TEMP', () => '__RUNNER_TEMP__/other']
+  ])('deletes nothing when the work dir is %s', async (_name, where) => {
+    const docker = fakeDocker()
+    const target = victim()
+    const dir = mkdtempSync(join(tmpdir(), 'action-post-'))
+    const runnerTemp = join(dir, 'runner-temp')
+    const workDir = where(target).replace('__RUNNER_TEMP__', runnerTemp)
+    mkdirSync(join(runnerTemp, 'other'), { recursive: true })
+    const run = await runPostOnly({ dir, state: saved({ workDir }), env: docker.env() })
+    expect(run.code).toBe(0)
+    expect(existsSync(join(target, 'keep'))).toBe(true)
+    expect(existsSync(runnerTemp)).toBe(true)
+    expect(existsSync(join(runnerTemp, 'other'))).toBe(true)
+  })
+
+  it.concurrent('deletes nothing through a work dir that is a symlink to elsewhere', async () => {
+    const docker = fakeDocker()
+    const target = victim()
+    const dir = mkdtempSync(join(tmpdir(), 'action-post-'))
+    const runnerTemp = join(dir, 'runner-temp')
+    mkdirSync(runnerTemp)
+    const link = join(runnerTemp, 'multi-platform-build-0123456789ab')
+    symlinkSync(target, link)
+    const run = await runPostOnly({ dir, state: saved({ workDir: link }), env: docker.env() })
+    expect(run.code).toBe(0)
+    expect(existsSync(join(target, 'keep'))).toBe(true)
+  })
+
+  it.concurrent('leaves a buildx link alone that points outside the tool cache', async () => {
+    const docker = fakeDocker()
+    const config = mkdtempSync(join(tmpdir(), 'docker-config-'))
+    mkdirSync(join(config, 'cli-plugins'))
+    const plugin = join(config, 'cli-plugins/docker-buildx')
+    symlinkSync('/usr/bin/true', plugin)
+    const run = await runPostOnly({
+      state: saved({ buildxPlugin: { path: plugin, dir: '/usr/bin' } }),
+      env: docker.env({ DOCKER_CONFIG: config, RUNNER_TOOL_CACHE: mkdtempSync(join(tmpdir(), 'tools-')) })
+    })
+    expect(run.code).toBe(0)
+    expect(existsSync(plugin)).toBe(true)
+  })
+
+  it.concurrent('warns and does nothing on a state that is not JSON', async () => {
+    const docker = fakeDocker()
+    const run = await runPostOnly({ state: { isPost: 'true', saved: 'not json' }, env: docker.env() })
+    expect(run.code).toBe(0)
+    expect(run.stdout).toContain('::warning::Nothing cleaned up')
+    expect(docker.calls()).toEqual([])
+  })
+})
+
+describe('credentials', () => {
+  const token = 'ghs_Sup3rS3cretT0ken'
+  it.concurrent.each([
+    ['gitlab.com', 'https://gitlab.com/o/r.git', undefined],
+    ['an attacker host', 'https://evil.example/o/r.git', undefined],
+    ['a host hidden behind user info', `https://github.com@evil.example/o/r.git`, undefined],
+    ['the same host on another port', 'https://github.com:8443/o/r.git', undefined],
+    ['an scp-style address elsewhere', 'git@evil.example:o/r.git', undefined]
+  ])('github-token is never offered to %s', async (_name, context) => {
+    const docker = fakeDocker()
+    const run = await runAction({ inputs: { ...BASE, context, 'github-token': token }, env: docker.env() })
+    expect(run.main.code).toBe(0)
+    const build = docker.calls().find(call => call.argv[1] === 'build')
+    expect(build?.argv.join(' ')).not.toContain('GIT_AUTH_TOKEN')
+  })
+
+  it.concurrent('github-token goes to the workflow server with its port, by environment only', async () => {
+    const docker = fakeDocker()
+    const run = await runAction({
+      inputs: { ...BASE, context: 'http://127.0.0.1:3000/o/r.git', 'github-token': token },
+      env: docker.env({ GITHUB_SERVER_URL: 'http://127.0.0.1:3000' })
+    })
+    expect(run.main.code).toBe(0)
+    const build = docker.calls().find(call => call.argv[1] === 'build')
+    expect(build?.argv).toContain('id=GIT_AUTH_TOKEN.127.0.0.1:3000,env=MPB_GIT_AUTH_TOKEN')
+    expect(build?.argv.join(' ')).not.toContain(token)
+  })
+
+  it.concurrent.each([
+    ['registry-mirrors', 'https://user:S3cretPw@mirror.example/x y'],
+    ['registry-mirrors', 'ftp://user:S3cretPw@mirror.example'],
+    ['insecure-registries', 'http://user:S3cretPw@registry.example:5000/path'],
+    ['insecure-registries', 'user:S3cretPw@registry.example:5000'],
+    ['registry-mirrors', 'user:S3cretPw@mirror.example'],
+    ['http-proxy', 'http://user:S3cretPw@proxy.example:3128/path'],
+    ['https-proxy', 'ftp://user:S3cretPw@proxy.example:3128'],
+    ['buildx-download-url', 'https://user:S3cretPw@dl.example/{bad}'],
+    ['context', '--file=https://user:S3cretPw@evil.example/x']
+  ])('a password in a refused %s is never printed', async (input, value) => {
+    const docker = fakeDocker()
+    const run = await runAction({ inputs: { ...BASE, [input]: value }, env: docker.env() })
+    expect(run.main.code).toBe(1)
+    expect(run.main.stdout).toContain(`Input "${input}"`)
+    const shown = (run.main.stdout + run.main.stderr)
+      .split('\n')
+      .filter(line => !line.startsWith('::add-mask::'))
+    expect(shown.filter(line => line.includes('S3cretPw'))).toEqual([])
+  })
+
+  it.concurrent('a Git context with a token in its URL shows it masked in every echoed line', async () => {
+    const docker = fakeDocker()
+    const run = await runAction({
+      inputs: { ...BASE, context: 'https://x-access-token:S3cretPw@github.com/o/r.git' },
+      env: docker.env({ RUNNER_DEBUG: '1' })
+    })
+    expect(run.main.code).toBe(0)
+    const shown = run.main.stdout.split('\n').filter(line => !line.startsWith('::add-mask::'))
+    expect(shown.filter(line => line.includes('S3cretPw'))).toEqual([])
+    expect(parseRunnerOutput(run.main.stdout).masks).toContain('S3cretPw')
+  })
+
+  it.concurrent.each([
+    ['a lone CR', 'first-Part1\rsecond-Part2'],
+    ['CRLF', 'first-Part1\r\nsecond-Part2'],
+    ['a PEM-like LF', 'first-Part1\nsecond-Part2']
+  ])('a secret split by %s is masked in every part when a RUN step prints it', async (_name, value) => {
+    const docker = fakeDocker()
+    const run = await runAction({
+      inputs: { ...BASE, secrets: `KEY="${value}"` },
+      env: docker.env({ FAKE_DOCKER_PRINT_SECRETS: '1' })
+    })
+    const { masks } = parseRunnerOutput(run.main.stdout)
+    const log = maskedLog(run.main.stdout + run.main.stderr, masks)
+    expect(log).not.toContain('first-Part1')
+    expect(log).not.toContain('second-Part2')
+  })
+})
+
+describe('files the inputs name', () => {
+  const workspace = () => {
+    const dir = mkdtempSync(join(tmpdir(), 'workspace-'))
+    writeFileSync(join(dir, 'big.toml'), '#'.repeat(2 * 1024 * 1024))
+    mkdirSync(join(dir, 'folder'))
+    symlinkSync('/etc/hostname', join(dir, 'link.toml'))
+    execFileSync('mkfifo', [join(dir, 'fifo.toml')])
+    return dir
+  }
+  it.concurrent.each([
+    ['/proc/self/environ', 'outside the workspace'],
+    ['../../../../etc/passwd', 'outside the workspace'],
+    ['link.toml', 'outside the workspace'],
+    ['/dev/zero', 'outside the workspace'],
+    ['fifo.toml', 'not a regular file'],
+    ['folder', 'not a regular file'],
+    ['big.toml', 'larger than']
+  ])('buildkitd-config %s is refused (%s) without reading it into the log', async (path, reason) => {
+    const docker = fakeDocker()
+    const dir = workspace()
+    const run = await runAction({
+      inputs: { ...BASE, 'buildkitd-config': path },
+      env: docker.env({ GITHUB_WORKSPACE: dir, ATTACK_MARKER_IN_ENVIRON: MARK }),
+      timeoutMs: 30_000
+    })
+    expect(run.main.code).toBe(1)
+    expect(run.main.stdout).toContain('Input "buildkitd-config"')
+    expect(run.main.stdout).toContain(reason)
+    expect(run.main.stdout).not.toContain(MARK)
+    expect(docker.calls()).toEqual([])
+  })
+
+  it.concurrent('makes a new private work dir each run, never one that was there before', async () => {
+    const docker = fakeDocker()
+    const dir = mkdtempSync(join(tmpdir(), 'action-run-'))
+    const runnerTemp = join(dir, 'runner-temp')
+    mkdirSync(runnerTemp)
+    // What an earlier session of the old naming would have left, world-writable.
+    const planted = join(runnerTemp, 'multi-platform-build-ci-builder')
+    mkdirSync(planted, { mode: 0o777 })
+    const run = await runAction({
+      dir,
+      inputs: { ...BASE, 'builder-name': 'ci-builder' },
+      env: docker.env(),
+      skipPost: true
+    })
+    expect(run.main.code).toBe(0)
+    const create = docker.calls().find(call => call.argv[1] === 'create')?.argv ?? []
+    const config = create[create.indexOf('--buildkitd-config') + 1]
+    expect(config.startsWith(planted)).toBe(false)
+    const workDir = join(config, '..')
+    expect(statSync(workDir).mode & 0o777).toBe(0o700)
+    expect(readdirSync(planted)).toEqual([])
+  })
+})
+
+describe('values that would become options', () => {
+  it.concurrent.each([
+    ['context', '--file=/etc/passwd'],
+    ['context', '-'],
+    ['endpoint', '-H=tcp://evil.example:2375'],
+    ['builder', '--help'],
+    ['driver-opts', 'image=--privileged'],
+    ['driver-opts', 'privileged=true'],
+    ['driver-opts', 'no-equals-sign'],
+    ['append', '- name: n1\n  endpoint: --tlsverify=false'],
+    ['buildkit-image', '-v /:/host']
+  ])('%s %j is refused before any docker command', async (input, value) => {
+    const docker = fakeDocker()
+    const run = await runAction({ inputs: { ...BASE, [input]: value }, env: docker.env() })
+    expect(run.main.code).toBe(1)
+    expect(run.main.stdout).toContain(`Input "${input}"`)
+    expect(docker.calls()).toEqual([])
+  })
+})
+
+describe('summary and hostile builder output', () => {
+  it.concurrent('renders what buildx reports as text, never as HTML', async () => {
+    const docker = fakeDocker()
+    const html = '<img src=x onerror=alert(1)>'
+    const print = {
+      inspect: {
+        stdout: `Name: b\n\nNodes:\nName: ${html}\nEndpoint: <script>x</script>\nPlatforms: linux/amd64\n`
+      }
+    }
+    const run = await runAction({
+      inputs: BASE,
+      env: docker.env({ FAKE_DOCKER_PRINT: JSON.stringify(print) })
+    })
+    expect(run.main.code).toBe(0)
+    expect(run.summary).toContain('&lt;img src=x onerror=alert(1)&gt;')
+    expectNoInjection(run)
+  })
+})
