@@ -1,5 +1,6 @@
 import {
   existsSync,
+  readFileSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
@@ -11,7 +12,8 @@ import { execFileSync } from 'node:child_process'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fakeDocker } from '../support/fake-docker'
-import { ActionRun, runAction, runPostOnly } from '../support/run-action'
+import { parse } from 'yaml'
+import { ActionRun, ROOT, runAction, runPostOnly } from '../support/run-action'
 import { GITHUB_COMMANDS, maskedLog, parseRunnerOutput } from '../support/runner-commands'
 
 /**
@@ -56,17 +58,9 @@ const VALUE_INPUTS: Record<string, (payload: string) => string> = {
 const BASE = { tags: 'r.example/app:1', platforms: 'linux/amd64,linux/arm64', 'mirror-check': 'off' }
 /** What main writes to GITHUB_STATE and GITHUB_OUTPUT: nothing else may appear there. */
 const STATE_KEYS = ['isPost', 'saved']
-const OUTPUT_KEYS = [
-  'buildkitd-config',
-  'builder',
-  'platforms',
-  'nodes',
-  'digest',
-  'imageid',
-  'metadata',
-  'manifest',
-  'platforms-built'
-]
+const OUTPUT_KEYS = Object.keys(
+  (parse(readFileSync(join(ROOT, 'action.yml'), 'utf8')) as { outputs: Record<string, unknown> }).outputs
+)
 
 /**
  * Workflow commands the runner (or act) would run from this run's output that the action did not mean: any
