@@ -343,3 +343,47 @@ export function leftoversIn(
   const { containers, volumes } = leftovers(builder)
   return { containers, volumes, builders: names.split('\n').filter(name => name.trim() === builder) }
 }
+
+/** One request as stack/git-server.mjs logs it (a JSON line in $STACK_GIT_LOG). */
+export interface GitLogEntry {
+  time: string
+  method: string
+  /** URL path, e.g. /owner/repo.git/info/refs or /owner/repo.git/git-upload-pack */
+  path: string
+  query: string
+  /** git-upload-pack (fetch); git-receive-pack is refused with 403 */
+  service: string | null
+  /** address:port the request came from */
+  source: string
+  gitProtocol: string | null
+  userAgent: string | null
+  /** The Authorization header: Basic gives the user and the SHA-256 (hex) of the password, never the password. */
+  auth: { scheme: string; user?: string; passwordSha256?: string | null } | null
+  status: number
+  bytes: number
+}
+
+export function gitLogEntries(text: string): GitLogEntry[] {
+  return text
+    .split('\n')
+    .filter(line => line.startsWith('{'))
+    .map(line => JSON.parse(line) as GitLogEntry)
+}
+
+/** A file of the stack's test repository at a commit, read from its bare repository on disk (`git show`). */
+export function gitShow(stack: Record<string, string>, commit: string, path: string): string {
+  return execFileSync(
+    'git',
+    [
+      '--git-dir',
+      `${stack.STACK_GIT_PROJECT_ROOT}/${stack.STACK_GIT_REPOSITORY}.git`,
+      'show',
+      `${commit}:${path}`
+    ],
+    {
+      encoding: 'utf8',
+      timeout: 10_000,
+      env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null' }
+    }
+  )
+}
