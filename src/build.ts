@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs'
+import { readFileSync, statSync } from 'node:fs'
+import { annotatedDockerfilePath, checkAnnotations, parseBuildWarnings } from './build-checks'
 import { StepCounter } from './build-log'
 import { readIndexArgs } from './commands'
 import { docker } from './docker'
@@ -58,6 +59,40 @@ async function readIndex(tag: string, digest: string, plan: Plan): Promise<Recor
 function readFileIfPresent(path: string): string {
   try {
     return readFileSync(path, 'utf8')
+  } catch {
+    return ''
+  }
+}
+
+/**
+ * Dockerfile build-check warnings of a finished build as warning annotations on the Dockerfile
+ * (DOCKER_BUILD_CHECKS_ANNOTATIONS=false turns them off).
+ */
+export function annotateBuildChecks(inputs: Inputs, metadata: string): void {
+  if (!inputs.checksAnnotations || metadata === '') return
+  const { warnings, omitted } = parseBuildWarnings(metadata)
+  if (warnings.length === 0) return
+  const located = annotatedDockerfilePath({
+    context: inputs.context,
+    file: inputs.file,
+    workspace: process.env.GITHUB_WORKSPACE || process.cwd(),
+    cwd: process.cwd(),
+    run: inputs.workflow
+  })
+  const dockerfile = located && {
+    path: located.path,
+    text: located.local ? readSmallFile(inputs.file || `${inputs.context}/Dockerfile`) : undefined
+  }
+  for (const { message, properties } of checkAnnotations(warnings, dockerfile))
+    log.warning(message, properties)
+  if (omitted > 0) log.warning(`${omitted} more build-check warnings are not shown; see the build log.`)
+}
+
+/** The Dockerfile buildx has just read; '' when it cannot be read now, so no warning is put on it. */
+function readSmallFile(path: string): string {
+  try {
+    const stat = statSync(path)
+    return stat.isFile() && stat.size <= 1024 * 1024 ? readFileSync(path, 'utf8') : ''
   } catch {
     return ''
   }

@@ -49,3 +49,15 @@ export function unsupportedPlatforms(requested: string[], supported: string[]): 
   const available = new Set(supported.map(normalize))
   return requested.filter(platform => !available.has(normalize(platform)))
 }
+
+/** The builder's driver from `docker buildx inspect` output: the "Driver:" line before the nodes. */
+export function parseInspectDriver(output: string): string {
+  const nodesAt = output.indexOf('\nNodes:')
+  const head = nodesAt < 0 ? output : output.slice(0, nodesAt)
+  for (const line of head.split(/\r?\n/)) {
+    if (!line.startsWith('Driver:')) continue
+    const driver = line.slice('Driver:'.length).trim()
+    return /^[a-z0-9][a-z0-9._-]{0,63}$/i.test(driver) ? driver : ''
+  }
+  return ''
+}

@@ -1,5 +1,11 @@
 import * as log from './log'
-import { BuilderNode, builderPlatforms, parseInspectNodes, unsupportedPlatforms } from './builder-info'
+import {
+  BuilderNode,
+  builderPlatforms,
+  parseInspectDriver,
+  parseInspectNodes,
+  unsupportedPlatforms
+} from './builder-info'
 import { needsBuildx, parseBuildxVersion } from './buildx-version'
 import { docker, DockerResult } from './docker'
 import { failure } from './failure'
@@ -21,6 +27,8 @@ export interface Builder {
   platforms: string[]
   /** Which buildx ran: the runner's, or one this step installed. */
   buildx: string
+  /** docker-container for ours; for an existing builder, what buildx inspect reports. */
+  driver: string
 }
 
 /**
@@ -58,7 +66,8 @@ export async function createBuilder(inputs: Inputs, plan: Plan, state: SavedStat
         'Register QEMU (input "qemu") or add a node for them ("append"), or RUN steps for those platforms fail.'
     )
   }
-  return { nodes, platforms, buildx }
+  const driver = plan.ownBuilder ? 'docker-container' : parseInspectDriver(booted.stdout)
+  return { nodes, platforms, buildx, driver }
 }
 
 async function create(plan: Plan): Promise<DockerResult> {

@@ -12,6 +12,7 @@ import { ProxySettings, parseNoProxy, parseProxyUrl } from './proxy'
 import { QemuMode } from './qemu'
 import { isImageReference, isPlatform, suggestPlatform } from './references'
 import { MirrorEntry, parseInsecureRegistry, parseMirrorEntry } from './registries'
+import { envFlag, expandDefaultContext, WorkflowRun, workflowRun } from './workflow-run'
 
 /** Every workflow input, validated, in one typed object. Nothing else reads inputs. */
 export interface Inputs {
@@ -47,7 +48,10 @@ export interface Inputs {
   surface: BuildSurface
   builderOptions: BuilderSurface
   summary: boolean
+  /** DOCKER_BUILD_CHECKS_ANNOTATIONS: Dockerfile build-check warnings become annotations. */
+  checksAnnotations: boolean
   retries: number
+  workflow: WorkflowRun
 }
 
 export type MirrorCheck = 'warn' | 'strict' | 'off'
@@ -57,6 +61,8 @@ export interface InputSource {
   get(name: string): string
   env: Record<string, string | undefined>
   readFile(path: string): string
+  /** The event payload (GITHUB_EVENT_PATH); may throw or be absent outside a workflow run. */
+  readEvent?(): string
   defaultBuilderName: string
 }
 
@@ -98,6 +104,7 @@ export function parseInputs(source: InputSource): Inputs {
     )
   }
 
+  const workflow = workflowRun(source.env, readEvent(source))
   const buildkitImage = imageInput('buildkit-image', get('buildkit-image') || 'moby/buildkit:buildx-stable-1')
   const builderName = get('builder-name') || source.defaultBuilderName
   if (!isBuilderName(builderName)) {
@@ -112,7 +119,7 @@ export function parseInputs(source: InputSource): Inputs {
   return {
     context: positionalValue(
       'context',
-      text('context') || '.',
+      expandDefaultContext('context', text('context') || '.', workflow),
       'Give a folder (write ./-name for one whose name starts with "-") or a Git URL.'
     ),
     file: text('file'),
@@ -144,11 +151,30 @@ export function parseInputs(source: InputSource): Inputs {
       get('buildx-download-url'),
       bool('buildx-skip-verification', false)
     ),
-    surface: parseBuildSurface(source.get, source.env),
+    surface: withDefaultContext(parseBuildSurface(source.get, source.env), workflow),
     builderOptions: parseBuilderSurface(source.get),
-    summary: bool('summary', true),
-    retries: parseRetries(get('retries'))
+    // Both switches are honoured: the input, and build-push-action's variable.
+    summary: bool('summary', true) && envFlag(source.env, 'DOCKER_BUILD_SUMMARY', true),
+    checksAnnotations: envFlag(source.env, 'DOCKER_BUILD_CHECKS_ANNOTATIONS', true),
+    retries: parseRetries(get('retries')),
+    workflow
   }
+}
+
+function readEvent(source: InputSource): string | undefined {
+  try {
+    return source.readEvent?.()
+  } catch {
+    return undefined
+  }
+}
+
+/** build-contexts take {{defaultContext}} too (e.g. "base={{defaultContext}}:base"), as in build-push-action. */
+function withDefaultContext(surface: BuildSurface, workflow: WorkflowRun): BuildSurface {
+  const buildContexts = surface.buildContexts.map(entry =>
+    expandDefaultContext('build-contexts', entry, workflow)
+  )
+  return { ...surface, buildContexts }
 }
 
 /** The names of proxy inputs and the step variables they default to, upper case first as Go reads them. */

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { runBuild } from './build'
+import { annotateBuildChecks, runBuild } from './build'
 import { createBuilder } from './builder'
 import { checkNetwork, obtainImage, setupQemu } from './environment'
 import * as log from './log'
@@ -62,6 +62,7 @@ export async function runMain(): Promise<void> {
   const builder = await log.group(`Builder ${plan.builder}`, () => createBuilder(inputs, plan, state))
   core.setOutput('platforms', builder.platforms.join(','))
   core.setOutput('nodes', JSON.stringify(builder.nodes))
+  core.setOutput('driver', builder.driver)
 
   const outcome = await log.group('Build', () => runBuild(inputs, plan))
   core.setOutput('digest', outcome.digest)
@@ -69,12 +70,14 @@ export async function runMain(): Promise<void> {
   core.setOutput('metadata', outcome.metadata)
   core.setOutput('manifest', JSON.stringify(outcome.manifest))
   core.setOutput('platforms-built', platformsBuilt(inputs, builder.nodes).join(','))
+  annotateBuildChecks(inputs, outcome.metadata)
   if (inputs.summary) {
     const facts = {
       ...outcome,
       nodes: builder.nodes,
       qemu,
       buildx: builder.buildx,
+      driver: builder.driver,
       buildkitImageSource: image,
       droppedMirrors: preflight.drop
     }

@@ -18,9 +18,10 @@ import {
   removeBuilderArgs
 } from './commands'
 import { gitContextHost, secretEnvName } from './build-surface'
-import { isLoopbackHost } from './hosts'
+import { isLoopbackHost, parseHostPort } from './hosts'
 import type { AppendNode } from './nodes'
 import { Inputs } from './inputs'
+import { resolveProvenance } from './provenance'
 import { proxyEnvironment } from './proxy'
 import { buildRegistryModel, RegistryModel, registryHosts } from './registries'
 
@@ -140,6 +141,12 @@ export function makePlan(inputs: Inputs, context: PlanContext): Plan {
     const host = hostPort.replace(/:\d+$/, '')
     if (isLoopback(host)) hostNetworkReasons.push(`registry ${hostPort} is on loopback`)
   }
+  // BuildKit clones a Git context itself, from inside its container.
+  const gitHost = gitContextHost(inputs.context)
+  const gitHostName = gitHost ? parseHostPort(gitHost)?.host : undefined
+  if (gitHost && gitHostName && isLoopback(gitHostName)) {
+    hostNetworkReasons.push(`Git context host ${gitHost} is on loopback`)
+  }
 
   const driverOpts = builderDriverOpts(inputs, proxyEnv, hostNetworkReasons, warnings)
   const configPath = `${context.workDir}/buildkitd.toml`
@@ -156,8 +163,16 @@ export function makePlan(inputs: Inputs, context: PlanContext): Plan {
       `builder "${existingBuilder}" already exists, so its own config applies: registry-mirrors, insecure-registries and buildkitd-config are not used.`
     )
   }
+  const attestations = resolveProvenance({
+    provenance: inputs.surface.provenance,
+    attests: inputs.surface.attests,
+    outputs: inputs.surface.outputs,
+    load: inputs.load,
+    run: inputs.workflow
+  })
   const build: BuildOptions = {
     ...inputs,
+    surface: { ...inputs.surface, ...attestations },
     builder,
     proxyBuildArgs: proxyBuildArgs(proxyEnv, userBuildArgNames, warnings),
     metadataPath,
@@ -174,7 +189,8 @@ export function makePlan(inputs: Inputs, context: PlanContext): Plan {
   return {
     builder,
     ownBuilder: existingBuilder === '',
-    buildEnv: { ...proxyEnv, ...secrets.env },
+    // Build-check warnings in the metadata file, for annotations (build-push-action sets it too).
+    buildEnv: { ...proxyEnv, ...secrets.env, BUILDX_METADATA_WARNINGS: 'true' },
     buildkitImage: imageOpt ? imageOpt.replace(/^"|"$/g, '').slice('image='.length) : inputs.buildkitImage,
     configPath,
     metadataPath,
@@ -240,5 +256,9 @@ function builderDriverOpts(
 export function networkHostNames(inputs: Inputs): string[] {
   const model = buildRegistryModel(inputs.mirrors, inputs.insecureRegistries)
   const proxies = [inputs.proxy.http, inputs.proxy.https].flatMap(proxy => (proxy ? [proxy.hostname] : []))
-  return [...proxies, ...registryHosts(model).map(hostPort => hostPort.replace(/:\d+$/, ''))]
+  const gitHost = gitContextHost(inputs.context)
+  const git = gitHost ? [parseHostPort(gitHost)?.host ?? ''] : []
+  return [...proxies, ...registryHosts(model).map(hostPort => hostPort.replace(/:\d+$/, '')), ...git].filter(
+    name => name !== ''
+  )
 }

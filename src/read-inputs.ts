@@ -23,6 +23,8 @@ export function readInputs(): Inputs {
     get,
     env,
     readFile: path => readWorkspaceFile(workspace, path),
+    // The runner writes it outside the workspace; a missing or unreadable one only loses its facts.
+    readEvent: () => readRegularFile(env.GITHUB_EVENT_PATH ?? '', MAX_EVENT_BYTES),
     defaultBuilderName: defaultBuilderName(env, randomBytes(4).toString('hex'))
   })
 }
@@ -56,6 +58,8 @@ function urlPasswords(value: string): string[] {
 
 /** buildkitd.toml is small; anything bigger is not one. */
 const MAX_CONFIG_BYTES = 1024 * 1024
+/** GitHub caps webhook payloads at 25 MB; a bigger file is not an event. */
+const MAX_EVENT_BYTES = 25 * 1024 * 1024
 
 /**
  * A file the workflow names, read only when it is a regular file inside the workspace (after symlinks), and at
@@ -68,22 +72,27 @@ export function readWorkspaceFile(workspace: string, path: string): string {
   if (inside === '' || inside.startsWith('..') || isAbsolute(inside)) {
     throw Object.assign(new Error('outside the workspace'), { code: 'outside the workspace' })
   }
-  const fd = openSync(real, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW)
+  return readRegularFile(real, MAX_CONFIG_BYTES)
+}
+
+/** A regular file of at most maxBytes, opened non-blocking (a FIFO cannot hang the step); checks on the open file. */
+function readRegularFile(path: string, maxBytes: number): string {
+  const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW)
   try {
     const stat = fstatSync(fd)
     if (!stat.isFile()) throw Object.assign(new Error('not a regular file'), { code: 'not a regular file' })
-    if (stat.size > MAX_CONFIG_BYTES) {
-      throw Object.assign(new Error('too big'), { code: `larger than ${MAX_CONFIG_BYTES} bytes` })
-    }
-    const buffer = Buffer.alloc(MAX_CONFIG_BYTES + 1)
+    const tooBig = () => Object.assign(new Error('too big'), { code: `larger than ${maxBytes} bytes` })
+    if (stat.size > maxBytes) throw tooBig()
+    // In chunks up to the cap (the file may grow after fstat): a small event must not cost a 25 MB buffer.
+    const chunks: Buffer[] = []
     let length = 0
-    for (let read = -1; read !== 0 && length <= MAX_CONFIG_BYTES; length += read) {
-      read = readSync(fd, buffer, length, buffer.length - length, null)
+    for (let read = -1; read !== 0 && length <= maxBytes; length += read) {
+      const chunk = Buffer.alloc(Math.min(64 * 1024, maxBytes + 1 - length))
+      read = readSync(fd, chunk, 0, chunk.length, null)
+      chunks.push(chunk.subarray(0, read))
     }
-    if (length > MAX_CONFIG_BYTES) {
-      throw Object.assign(new Error('too big'), { code: `larger than ${MAX_CONFIG_BYTES} bytes` })
-    }
-    return buffer.subarray(0, length).toString('utf8')
+    if (length > maxBytes) throw tooBig()
+    return Buffer.concat(chunks, length).toString('utf8')
   } finally {
     closeSync(fd)
   }

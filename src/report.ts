@@ -91,6 +91,8 @@ export interface RunFacts {
   nodes: BuilderNode[]
   qemu: string
   buildx: string
+  /** The builder's driver; docker-container when not known. */
+  driver?: string
   buildkitImageSource: string
   droppedMirrors: string[]
   durationMs: number
@@ -124,7 +126,10 @@ export function summaryRows(inputs: Inputs, plan: Plan, result: BuildResult, fac
       label: 'Steps',
       value: `${facts.steps.executed} executed, ${facts.steps.cached} cached (of ${facts.steps.steps})`
     },
-    { label: 'Builder', value: `${plan.builder} (docker-container${plan.ownBuilder ? '' : ', existing'})` },
+    {
+      label: 'Builder',
+      value: `${plan.builder} (${facts.driver || 'docker-container'}${plan.ownBuilder ? '' : ', existing'})`
+    },
     { label: 'Nodes', value: none(nodes) },
     { label: 'buildx', value: facts.buildx },
     { label: 'BuildKit image', value: `${plan.buildkitImage}: ${facts.buildkitImageSource}` },

@@ -1,0 +1,440 @@
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { annotatedDockerfilePath, checkAnnotations, parseBuildWarnings } from '../../src/build-checks'
+import { parseInspectDriver, parseInspectNodes } from '../../src/builder-info'
+import { InputError } from '../../src/errors'
+import { parseInputs } from '../../src/inputs'
+import { makePlan, networkHostNames } from '../../src/plan'
+import { hasDockerExporter, resolveProvenance } from '../../src/provenance'
+import { envFlag, expandDefaultContext, parseEventPayload, workflowRun } from '../../src/workflow-run'
+import { inputSource } from '../support/inputs'
+
+const FIXTURES = join(__dirname, '../fixtures')
+const fixture = (path: string) => readFileSync(join(FIXTURES, path), 'utf8')
+
+/** A pull request run on a Forgejo server with a port, as the runner sets the variables. */
+const RUN_ENV = {
+  GITHUB_SERVER_URL: 'https://git.example.com:3000',
+  GITHUB_REPOSITORY: 'owner/app',
+  GITHUB_RUN_ID: '1234',
+  GITHUB_RUN_ATTEMPT: '2',
+  GITHUB_SHA: 'a'.repeat(40),
+  GITHUB_REF: 'refs/pull/7/merge'
+}
+const RUN_URL = 'https://git.example.com:3000/owner/app/actions/runs/1234/attempts/2'
+const event = (repository: object, extra: object = {}) => JSON.stringify({ repository, ...extra })
+
+describe('the workflow run', () => {
+  it('names the run attempt as the builder id, attempt 1 when the runner does not say', () => {
+    expect(workflowRun(RUN_ENV, undefined).runUrl).toBe(RUN_URL)
+    const firstAttempt = { ...RUN_ENV, GITHUB_RUN_ATTEMPT: '' }
+    expect(
+      workflowRun({ ...firstAttempt, GITHUB_SERVER_URL: 'https://ghe.example/' }, undefined).runUrl
+    ).toBe('https://ghe.example/owner/app/actions/runs/1234/attempts/1')
+  })
+  it('has no run URL outside a workflow run (no repository or run id)', () => {
+    expect(workflowRun({}, undefined).runUrl).toBe('')
+    expect(workflowRun({ GITHUB_REPOSITORY: 'o/r' }, undefined).runUrl).toBe('')
+    expect(workflowRun({ GITHUB_REPOSITORY: 'o/r', GITHUB_RUN_ID: '1;x' }, undefined).runUrl).toBe('')
+  })
+  it.each([
+    [event({ private: true }), true],
+    [event({ private: false }), false],
+    [event({ private: 'false' }), undefined],
+    [event({}), undefined],
+    ['{"repository": null}', undefined],
+    ['[]', undefined],
+    ['not json', undefined],
+    [undefined, undefined]
+  ])('reads repository.private of the event %s as %s', (payload, expected) => {
+    expect(parseEventPayload(payload).repositoryPrivate).toBe(expected)
+    expect(workflowRun(RUN_ENV, payload).repositoryPrivate).toBe(expected)
+  })
+})
+
+describe('{{defaultContext}}', () => {
+  it('is the workflow commit on the workflow server: GITHUB_SHA, the merge commit for a pull request', () => {
+    expect(workflowRun(RUN_ENV, undefined).defaultContext).toBe(
+      `https://git.example.com:3000/owner/app.git#${'a'.repeat(40)}`
+    )
+  })
+  it('falls back to the ref without a commit, with refs/heads/ added to a bare branch', () => {
+    const noSha = { ...RUN_ENV, GITHUB_SHA: '' }
+    expect(workflowRun(noSha, undefined).defaultContext).toBe(
+      'https://git.example.com:3000/owner/app.git#refs/pull/7/merge'
+    )
+    expect(workflowRun({ ...noSha, GITHUB_REF: 'main' }, undefined).defaultContext).toBe(
+      'https://git.example.com:3000/owner/app.git#refs/heads/main'
+    )
+  })
+  it('is the pull request head commit with DOCKER_DEFAULT_GIT_CONTEXT_PR_HEAD_REF', () => {
+    const head = 'b'.repeat(40)
+    const payload = event({ private: false }, { pull_request: { head: { sha: head } } })
+    const env = { ...RUN_ENV, DOCKER_DEFAULT_GIT_CONTEXT_PR_HEAD_REF: 'true' }
+    expect(workflowRun(env, payload).defaultContext).toBe(
+      `https://git.example.com:3000/owner/app.git#${head}`
+    )
+    expect(workflowRun(env, event({})).defaultContext).toBe(
+      'https://git.example.com:3000/owner/app.git#refs/pull/7/head'
+    )
+    // Off for a push: the variable only changes pull requests.
+    expect(workflowRun({ ...env, GITHUB_REF: 'refs/heads/main' }, payload).defaultContext).toBe(
+      `https://git.example.com:3000/owner/app.git#${'a'.repeat(40)}`
+    )
+  })
+  it('expands in context with :subdir after the commit, with or without spaces in the braces', () => {
+    const run = workflowRun(RUN_ENV, undefined)
+    expect(expandDefaultContext('context', '{{defaultContext}}:docker/app', run)).toBe(
+      `https://git.example.com:3000/owner/app.git#${'a'.repeat(40)}:docker/app`
+    )
+    expect(expandDefaultContext('context', '{{ defaultContext }}', run)).toBe(run.defaultContext)
+    expect(expandDefaultContext('context', './app', run)).toBe('./app')
+  })
+  it('refuses another placeholder, and the placeholder outside a workflow run, naming the input', () => {
+    const run = workflowRun(RUN_ENV, undefined)
+    expect(() => expandDefaultContext('context', '{{ github.sha }}', run)).toThrow(
+      new InputError(
+        'context',
+        '{{ github.sha }}',
+        '"{{github.sha}}" is not a known placeholder',
+        'Use {{defaultContext}}, optionally followed by :subdir, e.g. "{{defaultContext}}:app".'
+      )
+    )
+    expect(() =>
+      expandDefaultContext('build-contexts', 'base={{defaultContext}}', workflowRun({}, undefined))
+    ).toThrow(/^Input "build-contexts": \{\{defaultContext\}\} needs GITHUB_REPOSITORY/)
+  })
+  it('reaches context and build-contexts through parseInputs', () => {
+    const inputs = parseInputs(
+      inputSource(
+        {
+          tags: 'r.example/a',
+          context: '{{defaultContext}}:app',
+          'build-contexts': 'base={{defaultContext}}:base'
+        },
+        RUN_ENV
+      )
+    )
+    expect(inputs.context).toBe(`https://git.example.com:3000/owner/app.git#${'a'.repeat(40)}:app`)
+    expect(inputs.surface.buildContexts).toEqual([
+      `base=https://git.example.com:3000/owner/app.git#${'a'.repeat(40)}:base`
+    ])
+  })
+})
+
+describe('the Git context in the plan', () => {
+  const plan = (
+    values: Record<string, string>,
+    env: Record<string, string>,
+    loopbackNames: string[] = []
+  ) => {
+    const inputs = parseInputs(
+      inputSource({ tags: 'r.example/a', 'github-token': 'ghs_token', ...values }, env)
+    )
+    return { inputs, plan: makePlan(inputs, { workDir: '/tmp/run', loopbackNames: new Set(loopbackNames) }) }
+  }
+  it('sends the token as GIT_AUTH_TOKEN.<host:port> of the workflow server for {{defaultContext}}:sub', () => {
+    const { plan: git } = plan({ context: '{{defaultContext}}:sub' }, RUN_ENV)
+    expect(git.commands.build).toContain('id=GIT_AUTH_TOKEN.git.example.com:3000,env=MPB_GIT_AUTH_TOKEN')
+    expect(git.buildEnv.MPB_GIT_AUTH_TOKEN).toBe('ghs_token')
+    expect(git.commands.build.at(-1)).toBe(`https://git.example.com:3000/owner/app.git#${'a'.repeat(40)}:sub`)
+    expect(git.hostNetworkReasons).toEqual([])
+  })
+  it.each([
+    ['http://127.0.0.1:3000', '127.0.0.1:3000', []],
+    ['http://[::1]:3000', '[::1]:3000', []],
+    ['http://localhost:3000', 'localhost:3000', []],
+    ['http://gitea.test:3000', 'gitea.test:3000', ['gitea.test']]
+  ])('shares the host network when the Git server %s is on loopback', (server, host, names) => {
+    const env = { ...RUN_ENV, GITHUB_SERVER_URL: server }
+    const { inputs, plan: git } = plan({ context: '{{defaultContext}}' }, env, names)
+    expect(git.hostNetworkReasons).toEqual([`Git context host ${host} is on loopback`])
+    expect(git.commands.create).toContain('network=host')
+    // The name is looked up in /etc/hosts like any other the builder dials.
+    expect(networkHostNames(inputs)).toContain(host.replace(/:\d+$/, ''))
+  })
+  it('keeps the bridge network for a Git server elsewhere or a name not mapped to loopback', () => {
+    const env = { ...RUN_ENV, GITHUB_SERVER_URL: 'http://gitea.test:3000' }
+    expect(plan({ context: '{{defaultContext}}' }, env).plan.commands.create).not.toContain('network=host')
+  })
+})
+
+describe('provenance as build-push-action resolves it', () => {
+  const run = (repositoryPrivate: boolean | undefined, runUrl = RUN_URL) => ({
+    runUrl,
+    repositoryPrivate,
+    noDefaultAttestations: false
+  })
+  const resolve = (
+    provenance: string,
+    options: { private?: boolean; runUrl?: string; attests?: string[] } = {}
+  ) =>
+    resolveProvenance({
+      provenance,
+      attests: options.attests ?? [],
+      outputs: [],
+      load: false,
+      run: run('private' in options ? options.private : false, options.runUrl)
+    })
+  it.each([
+    ['', false, `mode=max,builder-id=${RUN_URL}`],
+    ['', true, `mode=min,inline-only=true,builder-id=${RUN_URL}`],
+    ['', undefined, `mode=min,inline-only=true,builder-id=${RUN_URL}`],
+    ['true', true, `builder-id=${RUN_URL}`],
+    ['True', false, `builder-id=${RUN_URL}`],
+    ['1', false, `builder-id=${RUN_URL}`],
+    ['false', false, 'false'],
+    ['FALSE', true, 'false'],
+    ['0', true, 'false'],
+    ['mode=max', true, `mode=max,builder-id=${RUN_URL}`],
+    ['mode=min,version=v1', false, `mode=min,version=v1,builder-id=${RUN_URL}`],
+    ['mode=max,builder-id=https://ci.example/42', false, 'mode=max,builder-id=https://ci.example/42'],
+    ['mode=max, builder-id=https://ci.example/42', false, 'mode=max, builder-id=https://ci.example/42']
+  ])('provenance %j, private %s: --provenance=%s', (input, isPrivate, expected) => {
+    expect(resolve(input, { private: isPrivate })).toEqual({ provenance: expected, attests: [] })
+  })
+  it('adds no builder id outside a workflow run, and no default then', () => {
+    expect(resolve('', { runUrl: '' }).provenance).toBe('')
+    expect(resolve('true', { runUrl: '' }).provenance).toBe('true')
+    expect(resolve('mode=max', { runUrl: '' }).provenance).toBe('mode=max')
+  })
+  it('leaves the default to buildx when the image is loaded into Docker or BUILDX_NO_DEFAULT_ATTESTATIONS is set', () => {
+    const base = { provenance: '', attests: [], outputs: [], load: false, run: run(false) }
+    expect(resolveProvenance({ ...base, load: true }).provenance).toBe('')
+    expect(resolveProvenance({ ...base, outputs: ['type=docker,dest=img.tar'] }).provenance).toBe('')
+    expect(resolveProvenance({ ...base, outputs: ['type=local,dest=out'] }).provenance).toBe(
+      `mode=max,builder-id=${RUN_URL}`
+    )
+    expect(
+      resolveProvenance({ ...base, run: { ...run(false), noDefaultAttestations: true } }).provenance
+    ).toBe('')
+    // An explicit value is the user's, whatever the exporter.
+    expect(resolveProvenance({ ...base, load: true, provenance: 'mode=max' }).provenance).toBe(
+      `mode=max,builder-id=${RUN_URL}`
+    )
+  })
+  it('lets a provenance attest replace the default, with the builder id added to it', () => {
+    expect(resolve('', { attests: ['type=sbom', 'type=provenance,mode=max'] })).toEqual({
+      provenance: '',
+      attests: ['type=sbom', `type=provenance,mode=max,builder-id=${RUN_URL}`]
+    })
+  })
+  it('recognises a docker exporter however the output is written', () => {
+    expect(hasDockerExporter(['type=docker'], false)).toBe(true)
+    expect(hasDockerExporter([' type=docker , name=app'], false)).toBe(true)
+    expect(hasDockerExporter(['type=image,name=dockerhub'], false)).toBe(false)
+    expect(hasDockerExporter([], true)).toBe(true)
+    expect(hasDockerExporter(['out'], false)).toBe(false)
+  })
+  it('reaches the build command through parseInputs, the event payload and the plan', () => {
+    const build = (values: Record<string, string>, payload?: string) =>
+      makePlan(
+        parseInputs({
+          ...inputSource({ tags: 'r.example/a', ...values }, RUN_ENV),
+          readEvent: () => {
+            if (payload === undefined) throw Object.assign(new Error('missing'), { code: 'ENOENT' })
+            return payload
+          }
+        }),
+        { workDir: '/tmp/run', loopbackNames: new Set() }
+      ).commands.build
+    expect(build({}, event({ private: false }))).toContain(`--provenance=mode=max,builder-id=${RUN_URL}`)
+    expect(build({}, event({ private: true }))).toContain(
+      `--provenance=mode=min,inline-only=true,builder-id=${RUN_URL}`
+    )
+    expect(build({})).toContain(`--provenance=mode=min,inline-only=true,builder-id=${RUN_URL}`)
+    expect(build({ provenance: 'false' }, event({ private: false }))).toContain('--provenance=false')
+    expect(build({ load: 'true', push: 'false' }, event({ private: false })).join(' ')).not.toContain(
+      '--provenance'
+    )
+  })
+})
+
+describe('environment switches of build-push-action', () => {
+  it.each([
+    [undefined, true],
+    ['', true],
+    ['false', false],
+    ['0', false],
+    ['True', true],
+    ['1', true]
+  ])('DOCKER_BUILD_SUMMARY=%j gives summary %s (and summary: false always wins)', (value, expected) => {
+    const env: Record<string, string> = value === undefined ? {} : { DOCKER_BUILD_SUMMARY: value }
+    expect(parseInputs(inputSource({ tags: 'r.example/a' }, env)).summary).toBe(expected)
+    expect(parseInputs(inputSource({ tags: 'r.example/a', summary: 'false' }, env)).summary).toBe(false)
+  })
+  it('turns annotations off with DOCKER_BUILD_CHECKS_ANNOTATIONS=false and accepts DOCKER_BUILD_RECORD_UPLOAD', () => {
+    const inputs = (env: Record<string, string>) => parseInputs(inputSource({ tags: 'r.example/a' }, env))
+    expect(inputs({}).checksAnnotations).toBe(true)
+    expect(inputs({ DOCKER_BUILD_CHECKS_ANNOTATIONS: 'false' }).checksAnnotations).toBe(false)
+    expect(() => inputs({ DOCKER_BUILD_RECORD_UPLOAD: 'whatever' })).not.toThrow()
+  })
+  it('refuses a value that is not a boolean, naming the variable and the fix', () => {
+    expect(() => envFlag({ DOCKER_BUILD_SUMMARY: 'no' }, 'DOCKER_BUILD_SUMMARY', true)).toThrow(
+      'Environment variable DOCKER_BUILD_SUMMARY: not a boolean (got "no"). Set it to true or false, or remove it.'
+    )
+    expect(envFlag({ X: 'no' }, 'X', true, true)).toBe(true)
+  })
+  it('asks buildx for the warnings in the metadata file', () => {
+    const inputs = parseInputs(inputSource({ tags: 'r.example/a' }))
+    expect(makePlan(inputs, { workDir: '/tmp/run', loopbackNames: new Set() }).buildEnv).toMatchObject({
+      BUILDX_METADATA_WARNINGS: 'true'
+    })
+  })
+})
+
+describe('build-check warnings from the metadata buildx wrote (captured: fixtures/build-checks/capture.sh)', () => {
+  const dockerfile = fixture('build-checks/Dockerfile')
+  const { warnings, omitted } = parseBuildWarnings(fixture('build-checks/metadata-warnings.json'))
+  it('decodes each warning: rule and message, description, docs URL, line, source', () => {
+    expect(omitted).toBe(0)
+    expect(warnings.map(({ sourceText: _text, ...rest }) => rest)).toEqual([
+      {
+        short: "StageNameCasing: Stage name 'Build' should be lowercase (line 1)",
+        detail: 'Stage names should be lowercase',
+        url: 'https://docs.docker.com/go/dockerfile/rule/stage-name-casing/',
+        line: 1,
+        sourceName: 'Dockerfile'
+      },
+      {
+        short: "FromAsCasing: 'as' and 'FROM' keywords' casing do not match (line 3)",
+        detail: "The 'as' keyword should match the case of the 'from' keyword",
+        url: 'https://docs.docker.com/go/dockerfile/rule/from-as-casing/',
+        line: 3,
+        sourceName: 'Dockerfile'
+      },
+      {
+        short:
+          'JSONArgsRecommended: JSON arguments recommended for CMD to prevent unintended behavior related to OS signals (line 5)',
+        detail:
+          'JSON arguments recommended for ENTRYPOINT/CMD to prevent unintended behavior related to OS signals',
+        url: 'https://docs.docker.com/go/dockerfile/rule/json-args-recommended/',
+        line: 5,
+        sourceName: 'Dockerfile'
+      }
+    ])
+    expect(warnings.every(warning => warning.sourceText === dockerfile)).toBe(true)
+  })
+  it('finds none without BUILDX_METADATA_WARNINGS, and none in what is not metadata', () => {
+    expect(parseBuildWarnings(fixture('build-checks/metadata-without-env.json'))).toEqual({
+      warnings: [],
+      omitted: 0
+    })
+    for (const text of [
+      '',
+      'null',
+      '[]',
+      '{"buildx.build.warnings": {}}',
+      '{"buildx.build.warnings": [1, null]}'
+    ]) {
+      expect(parseBuildWarnings(text).warnings).toEqual([])
+    }
+  })
+  it('keeps only checked fields of a hostile warning and bounds the count', () => {
+    const b64 = (text: string) => Buffer.from(text).toString('base64')
+    const hostile = {
+      short: b64('Rule: message'),
+      detail: [42, b64('a'.repeat(5000))],
+      url: 'javascript:alert(1)',
+      range: [{ start: { line: -3 } }],
+      sourceInfo: { filename: { toString: 1 }, data: 7 }
+    }
+    const many = JSON.stringify({ 'buildx.build.warnings': Array(60).fill(hostile) })
+    const parsed = parseBuildWarnings(many)
+    expect(parsed.omitted).toBe(10)
+    expect(parsed.warnings).toHaveLength(50)
+    expect(parsed.warnings[0]).toEqual({
+      short: 'Rule: message',
+      detail: 'a'.repeat(1000),
+      url: '',
+      line: undefined,
+      sourceName: '',
+      sourceText: undefined
+    })
+  })
+  it('annotates the Dockerfile at the warning line, message without "(line N)", description as title', () => {
+    const annotations = checkAnnotations(warnings, { path: 'app/Dockerfile', text: dockerfile })
+    expect(annotations[0]).toEqual({
+      message:
+        "StageNameCasing: Stage name 'Build' should be lowercase\nSee https://docs.docker.com/go/dockerfile/rule/stage-name-casing/",
+      properties: { title: 'Stage names should be lowercase', file: 'app/Dockerfile', startLine: 1 }
+    })
+    expect(annotations.map(a => a.properties.startLine)).toEqual([1, 3, 5])
+  })
+  it('matches a --file by its base name, as BuildKit reports it', () => {
+    const named = parseBuildWarnings(fixture('build-checks/metadata-file-flag.json')).warnings
+    expect(
+      checkAnnotations(named, { path: 'docker/app.Dockerfile', text: dockerfile })[1].properties
+    ).toEqual({
+      title: "The 'as' keyword should match the case of the 'from' keyword",
+      file: 'docker/app.Dockerfile',
+      startLine: 3
+    })
+    expect(
+      checkAnnotations(named, { path: 'Dockerfile', text: dockerfile })[1].properties.file
+    ).toBeUndefined()
+  })
+  it('puts a warning on no file when the Dockerfile text differs or its place is unknown', () => {
+    const edited = checkAnnotations(warnings, { path: 'Dockerfile', text: `${dockerfile}# edited\n` })
+    expect(edited[0]).toEqual({
+      message:
+        "StageNameCasing: Stage name 'Build' should be lowercase (line 1)\nSee https://docs.docker.com/go/dockerfile/rule/stage-name-casing/",
+      properties: { title: 'Stage names should be lowercase' }
+    })
+    expect(checkAnnotations(warnings, undefined)[2].properties.file).toBeUndefined()
+    // A remote Dockerfile cannot be read: its name is enough.
+    expect(checkAnnotations(warnings, { path: 'sub/Dockerfile' })[2].properties).toMatchObject({
+      file: 'sub/Dockerfile',
+      startLine: 5
+    })
+  })
+})
+
+describe('the Dockerfile path annotations point at', () => {
+  const run = { serverUrl: 'https://git.example.com:3000', repository: 'owner/app' }
+  const where = (context: string, file = '', cwd = '/ws') =>
+    annotatedDockerfilePath({ context, file, workspace: '/ws', cwd, run })
+  it.each([
+    ['.', '', { path: 'Dockerfile', local: true }],
+    ['app', '', { path: 'app/Dockerfile', local: true }],
+    ['app', 'docker/app.Dockerfile', { path: 'docker/app.Dockerfile', local: true }],
+    ['.', '/ws/ci/Dockerfile', { path: 'ci/Dockerfile', local: true }],
+    ['..', '', undefined],
+    ['.', '/etc/Dockerfile', undefined],
+    [
+      `https://git.example.com:3000/owner/app.git#${'a'.repeat(40)}:sub`,
+      '',
+      { path: 'sub/Dockerfile', local: false }
+    ],
+    [
+      `https://git.example.com:3000/owner/app.git#${'a'.repeat(40)}:sub`,
+      'ci/Dockerfile',
+      { path: 'sub/ci/Dockerfile', local: false }
+    ],
+    ['https://git.example.com:3000/owner/app.git', '', { path: 'Dockerfile', local: false }],
+    ['https://git.example.com:3000/owner/app.git#main:../..', '', undefined],
+    ['https://git.example.com:3000/other/app.git#main', '', undefined],
+    ['https://github.com/owner/app.git#main', '', undefined]
+  ])('context %j, file %j: %j', (context, file, expected) => {
+    expect(where(context, file)).toEqual(expected)
+  })
+  it('resolves a relative --file from the working directory, as buildx does', () => {
+    expect(where('app', 'Dockerfile', '/ws/sub')).toEqual({ path: 'sub/Dockerfile', local: true })
+  })
+})
+
+describe('the driver output', () => {
+  it.each([
+    ['buildx-inspect-docker-container.txt', 'docker-container'],
+    ['buildx-inspect-docker.txt', 'docker']
+  ])('is the Driver line of buildx inspect (%s)', (file, driver) => {
+    const output = fixture(file)
+    expect(parseInspectDriver(output)).toBe(driver)
+    expect(parseInspectNodes(output).length).toBeGreaterThan(0)
+  })
+  it('is empty when inspect says nothing usable', () => {
+    expect(parseInspectDriver('')).toBe('')
+    expect(parseInspectDriver('Name: x\n\nNodes:\nDriver: docker\n')).toBe('')
+    expect(parseInspectDriver('Driver:        ::error::x\n')).toBe('')
+  })
+})
