@@ -1,5 +1,5 @@
-import { InputError } from './errors'
-import { parseList, positionalValue, singleValue } from './lists'
+import { InputError, quoteValue } from './errors'
+import { ListInput, positionalValue, readList, singleValue } from './lists'
 import { isBuilderName } from './names'
 import { isPlatform } from './references'
 
@@ -27,6 +27,8 @@ export interface BuildSurface {
   githubToken: string
   /** host[:port] of the workflow's server: the only Git host the token is ever sent to. */
   workflowServer: string
+  /** What was left out and why (an empty secret), for the plan's warnings. */
+  warnings: string[]
 }
 
 /** Builder options of docker/setup-buildx-action that this action's own builder honours. */
@@ -46,16 +48,10 @@ const ENTITLEMENTS = ['network.host', 'security.insecure', 'device']
 
 export function parseBuildSurface(get: Get, env: Record<string, string | undefined> = {}): BuildSurface {
   const single = (name: string) => singleValue(name, get(name).trim())
-  const lines = (name: string) => parseList(get(name), { commas: false })
-  const items = (name: string) => parseList(get(name), { commas: true })
-  const pairs = (name: string, hint: string) =>
-    lines(name).map(entry => {
-      const at = entry.indexOf('=')
-      if (at < 1)
-        throw new InputError(name, name === 'secrets' ? '***' : entry, 'not of the form ID=VALUE', hint)
-      return [entry.slice(0, at).trim(), entry.slice(at + 1)] as const
-    })
-  const allow = items('allow')
+  const list = (name: ListInput) => readList(name, get(name))
+  const warnings: string[] = []
+  const pairs = (name: SecretInput, hint: string) => secretPairs(name, list(name), hint, warnings)
+  const allow = list('allow')
   for (const entitlement of allow) {
     if (!ENTITLEMENTS.some(known => entitlement === known || entitlement.startsWith(`${known}=`))) {
       throw new InputError(
@@ -73,32 +69,85 @@ export function parseBuildSurface(get: Get, env: Record<string, string | undefin
   return {
     secrets: pairs(
       'secrets',
-      'Write one ID=VALUE per line; use secret-files or secret-envs for multi-line values.'
+      'Write one ID=VALUE per line; quote a value that spans lines together with its id: "ID=line 1<newline>line 2".'
     ).map(([id, value]) => ({ id, value })),
     secretFiles: pairs('secret-files', 'Write one ID=PATH per line.').map(([id, path]) => ({ id, path })),
-    secretEnvs: pairs('secret-envs', 'Write one ID=ENV_NAME per line.').map(([id, env]) => ({ id, env })),
-    ssh: lines('ssh'),
-    annotations: lines('annotations'),
-    attests: lines('attests'),
+    secretEnvs: pairs('secret-envs', 'Write ID=ENV_NAME entries, one per line or separated by commas.').map(
+      ([id, env]) => ({ id, env })
+    ),
+    ssh: list('ssh'),
+    annotations: list('annotations'),
+    attests: list('attests'),
     provenance: single('provenance'),
     sbom: single('sbom'),
-    buildContexts: lines('build-contexts'),
-    outputs: lines('outputs'),
+    buildContexts: list('build-contexts'),
+    outputs: list('outputs'),
     network: single('network'),
-    addHosts: items('add-hosts'),
+    addHosts: list('add-hosts'),
     shmSize: single('shm-size'),
-    ulimits: lines('ulimit'),
+    ulimits: list('ulimit'),
     allow,
-    noCacheFilters: items('no-cache-filters'),
+    noCacheFilters: list('no-cache-filters'),
     call,
     cgroupParent: single('cgroup-parent'),
     githubToken: single('github-token'),
-    workflowServer: workflowServerHost(env.GITHUB_SERVER_URL)
+    workflowServer: workflowServerHost(env.GITHUB_SERVER_URL),
+    warnings
   }
 }
 
+type SecretInput = 'secrets' | 'secret-files' | 'secret-envs'
+
+/**
+ * ID=VALUE entries of a secret input. An entry with nothing after "=" is left out with a warning, as
+ * build-push-action does: it is most often an unset repository secret, and buildx would refuse the empty one.
+ * An entry without "=" is refused, as it is most often a line of a multi-line value that was not quoted whole.
+ */
+export function secretPairs(
+  input: SecretInput,
+  entries: string[],
+  hint: string,
+  warnings: string[]
+): [string, string][] {
+  const pairs: [string, string][] = []
+  for (const entry of entries) {
+    const at = entry.indexOf('=')
+    const id = at < 0 ? '' : entry.slice(0, at).trim()
+    if (id === '') {
+      throw new InputError(
+        input,
+        input === 'secrets' ? '***' : entry.trim(),
+        'not of the form ID=VALUE',
+        hint
+      )
+    }
+    const value = entry.slice(at + 1)
+    if (value === '') {
+      warnings.push(
+        `Input "${input}": ${quoteValue(id)} has an empty value (is the secret or variable set?), so the build does not get it.`
+      )
+    } else {
+      pairs.push([id, value])
+    }
+  }
+  return pairs
+}
+
+/**
+ * The values to mask in the log, from the raw secrets input, read as parseBuildSurface reads them: a quoted
+ * multi-line value whole. An entry without "=" is masked whole (it may be a line of a value not quoted whole),
+ * and a value written in quotes by mistake is masked without them too.
+ */
+export function secretValuesToMask(raw: string): string[] {
+  return readList('secrets', raw).flatMap(entry => {
+    const value = entry.slice(entry.indexOf('=') + 1)
+    const unquoted = value.replace(/^\s*"|"\s*$/g, '')
+    return [value, unquoted].filter((text, index) => text.trim() !== '' && (index === 0 || text !== value))
+  })
+}
+
 export function parseBuilderSurface(get: Get): BuilderSurface {
-  const nodePlatforms = parseList(get('builder-platforms'), { commas: true })
+  const nodePlatforms = readList('builder-platforms', get('builder-platforms'))
   for (const platform of nodePlatforms) {
     if (!isPlatform(platform)) {
       throw new InputError(

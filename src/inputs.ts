@@ -6,7 +6,7 @@ import {
 } from './buildx-version'
 import { BuilderSurface, BuildSurface, parseBuilderSurface, parseBuildSurface } from './build-surface'
 import { InputError } from './errors'
-import { parseList, positionalValue, singleValue, splitCsvLine } from './lists'
+import { ListInput, positionalValue, readList, singleValue, splitCsvLine } from './lists'
 import { isBuilderName } from './names'
 import { ProxySettings, parseNoProxy, parseProxyUrl } from './proxy'
 import { QemuMode } from './qemu'
@@ -71,10 +71,11 @@ export function parseInputs(source: InputSource): Inputs {
   // Free-form one-line values; the others are refused by their own grammar, which names the problem better.
   const text = (name: string): string => singleValue(name, get(name))
   const bool = (name: string, fallback: boolean): boolean => parseBoolean(name, get(name), fallback)
-  const list = (name: string, commas: boolean): string[] => parseList(source.get(name), { commas })
+  // Each list input's separators and quoting are in LIST_RULES (src/lists.ts).
+  const list = (name: ListInput): string[] => readList(name, source.get(name))
 
-  const platforms = list('platforms', true).map(parsePlatform)
-  const tags = list('tags', true).map(tag => {
+  const platforms = list('platforms').map(parsePlatform)
+  const tags = list('tags').map(tag => {
     if (!isImageReference(tag)) {
       throw new InputError(
         'tags',
@@ -127,19 +128,19 @@ export function parseInputs(source: InputSource): Inputs {
     platforms,
     push,
     load,
-    buildArgs: list('build-args', false).map(entry => requireKeyValue('build-args', entry)),
-    labels: list('labels', false).map(entry => requireKeyValue('labels', entry)),
+    buildArgs: list('build-args').map(entry => requireKeyValue('build-args', entry)),
+    labels: list('labels').map(entry => requireKeyValue('labels', entry)),
     target: text('target'),
-    cacheFrom: list('cache-from', false),
-    cacheTo: list('cache-to', false),
+    cacheFrom: list('cache-from'),
+    cacheTo: list('cache-to'),
     noCache: bool('no-cache', false),
     pull: bool('pull', false),
-    mirrors: list('registry-mirrors', true).map(parseMirrorEntry),
-    insecureRegistries: list('insecure-registries', true).map(parseInsecureRegistry),
+    mirrors: list('registry-mirrors').map(parseMirrorEntry),
+    insecureRegistries: list('insecure-registries').map(parseInsecureRegistry),
     proxy: readProxy(source),
     builderName,
     buildkitImage,
-    driverOpts: list('driver-opts', false).map(parseDriverOpt),
+    driverOpts: list('driver-opts').map(parseDriverOpt),
     buildkitdFlags: text('buildkitd-flags'),
     configSources: readConfigSources(source),
     cleanup: bool('cleanup', true),

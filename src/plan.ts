@@ -109,7 +109,7 @@ function buildSecrets(inputs: Inputs): { refs: { id: string; env: string }[]; en
 }
 
 export function makePlan(inputs: Inputs, context: PlanContext): Plan {
-  const warnings: string[] = []
+  const warnings: string[] = [...inputs.surface.warnings]
   const model = buildRegistryModel(inputs.mirrors, inputs.insecureRegistries)
   const sources: TomlSource[] = inputs.configSources.map(({ input, text }) => ({
     input,

@@ -2,20 +2,19 @@ import * as core from '@actions/core'
 import { randomBytes } from 'node:crypto'
 import { closeSync, constants, fstatSync, openSync, readSync, realpathSync } from 'node:fs'
 import { relative, resolve, isAbsolute } from 'node:path'
+import { secretValuesToMask } from './build-surface'
 import { defaultBuilderName, Inputs, parseInputs, PROXY_INPUTS, rawProxyValue } from './inputs'
 import { proxyCredentialSecrets } from './proxy'
 
 /** Reads the workflow inputs; credentials are masked in the log before anything can print them. */
 export function readInputs(): Inputs {
   const env = process.env
-  const get = (name: string): string => core.getInput(name)
+  // secrets keep their surrounding whitespace, as in build-push-action: a key's last newline is part of it.
+  const get = (name: string): string => core.getInput(name, { trimWhitespace: name !== 'secrets' })
   PROXY_INPUTS.forEach((_, index) => {
     for (const secret of proxyCredentialSecrets(rawProxyValue({ get, env }, index))) mask(secret)
   })
-  for (const line of get('secrets').split(/\r\n|\r|\n/)) {
-    const value = line.slice(line.indexOf('=') + 1).trim()
-    if (line.includes('=') && value !== '') mask(value)
-  }
+  for (const value of secretValuesToMask(get('secrets'))) mask(value)
   mask(get('github-token').trim())
   for (const secret of urlPasswords(get('context'))) mask(secret)
   const workspace = env.GITHUB_WORKSPACE || process.cwd()

@@ -1,6 +1,11 @@
 import { StepCounter } from '../../src/build-log'
 import { builderPlatforms, parseInspectNodes } from '../../src/builder-info'
-import { gitContextHost, parseBuilderSurface, parseBuildSurface } from '../../src/build-surface'
+import {
+  gitContextHost,
+  parseBuilderSurface,
+  parseBuildSurface,
+  secretValuesToMask
+} from '../../src/build-surface'
 import { InputError } from '../../src/errors'
 import { parseInputs } from '../../src/inputs'
 import { parseAppendNodes } from '../../src/nodes'
@@ -92,6 +97,58 @@ describe('build inputs with build-push-action names', () => {
     const check = makePlan(parseInputs(inputSource({ tags: 'r.example/a', call: 'check' })), context)
     expect(check.commands.build).toEqual(expect.arrayContaining(['--call', 'check']))
     expect(check.commands.build).not.toContain('--push')
+  })
+})
+
+describe('secret inputs read as build-push-action reads them', () => {
+  const KEY = '-----BEGIN KEY-----\nMIIBOgIBAAJBAKj34GkxFhD9\n-----END KEY-----\n'
+  const planOf = (values: Record<string, string>) =>
+    makePlan(parseInputs(inputSource({ tags: 'r.example/app:1', ...values })), context)
+  const secretArgs = (args: string[]) => args.flatMap((arg, i) => (args[i - 1] === '--secret' ? [arg] : []))
+
+  it('takes a quoted multi-line value whole, its last newline included, and passes it by environment', () => {
+    const plan = planOf({ secrets: `"deploy_key=${KEY}"\nnpm=tok3n` })
+    expect(secretArgs(plan.commands.build)).toEqual([
+      'id=deploy_key,env=MPB_BUILD_SECRET_0',
+      'id=npm,env=MPB_BUILD_SECRET_1'
+    ])
+    expect(plan.buildEnv).toMatchObject({ MPB_BUILD_SECRET_0: KEY, MPB_BUILD_SECRET_1: 'tok3n' })
+    expect(plan.commands.build.join(' ')).not.toContain('MIIB')
+  })
+  it('leaves out a secret with an empty value, with a warning that names it', () => {
+    const plan = planOf({ secrets: 'unset_token=\nset=v4lue', 'secret-envs': 'from_env=' })
+    expect(secretArgs(plan.commands.build)).toEqual(['id=set,env=MPB_BUILD_SECRET_0'])
+    expect(plan.buildEnv.MPB_BUILD_SECRET_0).toBe('v4lue')
+    expect(plan.warnings).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^Input "secrets": "unset_token" has an empty value/),
+        expect.stringMatching(/^Input "secret-envs": "from_env" has an empty value/)
+      ])
+    )
+  })
+  it('splits secret-envs and ssh on commas', () => {
+    const surface = parseBuildSurface(get({ 'secret-envs': 'A=ENV_A,B=ENV_B', ssh: 'default,github=./key' }))
+    expect(surface.secretEnvs).toEqual([
+      { id: 'A', env: 'ENV_A' },
+      { id: 'B', env: 'ENV_B' }
+    ])
+    expect(surface.ssh).toEqual(['default', 'github=./key'])
+  })
+  it('refuses a multi-line value quoted after its id, saying how to quote it, without showing it', () => {
+    const read = () => parseBuildSurface(get({ secrets: 'KEY="line-one\nline-two"' }))
+    expect(read).toThrow(
+      /^Input "secrets": not of the form ID=VALUE \(got "\*\*\*"\)\. .*quote a value that spans lines/
+    )
+  })
+  it('masks what the parser reads: a multi-line value whole, a stray line, a value quoted by mistake', () => {
+    expect(secretValuesToMask(`"a=${KEY}"\nb=plain`)).toEqual([KEY, 'plain'])
+    expect(secretValuesToMask('c="half-one\nhalf-two"')).toEqual([
+      '"half-one',
+      'half-one',
+      'half-two"',
+      'half-two'
+    ])
+    expect(secretValuesToMask('empty=\n\n')).toEqual([])
   })
 })
 

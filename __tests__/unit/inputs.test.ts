@@ -41,6 +41,31 @@ describe('parseInputs defaults', () => {
     expect(inputs.cacheFrom).toEqual(['type=registry,ref=r.example/app:cache'])
     expect(inputs.driverOpts).toEqual(['memory=2g', '"env.X=a,b"'])
   })
+  it('reads the lists build-push-action has the way it reads them', () => {
+    const inputs = parseInputs(
+      source({
+        tags: 'r.example/app:1,"r.example/app:2"\n"r.example/app:3,r.example/app:4"',
+        platforms: '"linux/amd64,linux/arm64"',
+        'build-args': '"LIST=a,b",X=1\nPLAIN=c,d\n"NOTE=two\nlines"',
+        labels: 'org.example.note=x,y',
+        'cache-from': 'type=gha,scope=main',
+        'cache-to': '"type=registry,ref=r.example/app:cache",mode=max',
+        'builder-platforms': 'linux/amd64,"linux/arm64"'
+      })
+    )
+    expect(inputs.tags).toEqual(['r.example/app:1', 'r.example/app:2', 'r.example/app:3', 'r.example/app:4'])
+    expect(inputs.platforms).toEqual(['linux/amd64', 'linux/arm64'])
+    expect(inputs.buildArgs).toEqual(['LIST=a,b,X=1', 'PLAIN=c,d', 'NOTE=two\nlines'])
+    expect(inputs.labels).toEqual(['org.example.note=x,y'])
+    expect(inputs.cacheFrom).toEqual(['type=gha,scope=main'])
+    expect(inputs.cacheTo).toEqual(['type=registry,ref=r.example/app:cache,mode=max'])
+    expect(inputs.builderOptions.nodePlatforms).toEqual(['linux/amd64', 'linux/arm64'])
+  })
+  it('names the input and the entry when a stray quote makes an entry invalid', () => {
+    expect(() => parseInputs(source({ tags: 'r.example/app:1,"r.example/app:2' }))).toThrow(
+      'Input "tags": not a valid image reference (got "\\"r.example/app:2")'
+    )
+  })
 })
 
 describe('proxy inputs', () => {
