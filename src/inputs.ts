@@ -140,7 +140,7 @@ export function parseInputs(source: InputSource): Inputs {
     proxy: readProxy(source),
     builderName,
     buildkitImage,
-    driverOpts: list('driver-opts').map(parseDriverOpt),
+    driverOpts: list('driver-opts').map(entry => parseDriverOpt(entry)),
     buildkitdFlags: text('buildkitd-flags'),
     configSources: readConfigSources(source),
     cleanup: bool('cleanup', true),
@@ -245,7 +245,7 @@ const DRIVER_OPTS = new Set([
 ])
 
 /** One driver-opts line: buildx reads it as CSV, so each field must be a known KEY=VALUE. */
-export function parseDriverOpt(entry: string): string {
+export function parseDriverOpt(entry: string, input = 'driver-opts'): string {
   const hint =
     'Write one KEY=VALUE per line, e.g. "memory=4g" or "env.NAME=value"; quote a value holding commas: "env.NO_PROXY=a,b".'
   for (const field of splitCsvLine(entry)) {
@@ -253,13 +253,13 @@ export function parseDriverOpt(entry: string): string {
     const key = at > 0 ? field.slice(0, at).trim() : ''
     if (!DRIVER_OPTS.has(key) && !/^env\.[A-Za-z_][A-Za-z0-9_]*$/.test(key)) {
       throw new InputError(
-        'driver-opts',
+        input,
         entry,
         at > 0 ? `"${key}" is not an option of the docker-container driver` : 'not of the form KEY=VALUE',
         hint
       )
     }
-    if (key === 'image') imageInput('driver-opts', field.slice(at + 1).trim())
+    if (key === 'image') imageInput(input, field.slice(at + 1).trim())
   }
   return entry
 }

@@ -1,5 +1,6 @@
 import { parse } from 'yaml'
 import { InputError } from './errors'
+import { parseDriverOpt } from './inputs'
 import { positionalValue } from './lists'
 import { isPlatform } from './references'
 
@@ -71,7 +72,7 @@ export function parseAppendNodes(text: string): AppendNode[] {
       name,
       endpoint,
       platforms,
-      driverOpts: list('driver-opts'),
+      driverOpts: list('driver-opts').map(opt => parseDriverOpt(opt, 'append')),
       buildkitdFlags: text('buildkitd-flags')
     }
   })

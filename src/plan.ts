@@ -116,9 +116,6 @@ export function makePlan(inputs: Inputs, context: PlanContext): Plan {
     table: parseToml(input, text)
   }))
   sources.push({ input: 'registry-mirrors/insecure-registries', table: registryModelToToml(model) })
-  // BuildKit only grants an insecure entitlement a build asks for ("allow") when the daemon permits it.
-  const insecure = inputs.surface.allow.filter(e => e === 'network.host' || e === 'security.insecure')
-  if (insecure.length > 0) sources.push({ input: 'allow', table: { 'insecure-entitlements': insecure } })
   const merged = mergeTomlSources(sources)
   warnings.push(...merged.warnings, ...configWarnings(merged.table))
   const table = withoutMirrors(merged.table, context.droppedMirrors ?? [])
@@ -148,6 +145,7 @@ export function makePlan(inputs: Inputs, context: PlanContext): Plan {
     hostNetworkReasons.push(`Git context host ${gitHost} is on loopback`)
   }
 
+  const buildkitdFlags = withEntitlementFlags(inputs.buildkitdFlags, inputs.surface.allow)
   const driverOpts = builderDriverOpts(inputs, proxyEnv, hostNetworkReasons, warnings)
   const configPath = `${context.workDir}/buildkitd.toml`
   const metadataPath = `${context.workDir}/metadata.json`
@@ -200,7 +198,7 @@ export function makePlan(inputs: Inputs, context: PlanContext): Plan {
     proxyEnv,
     commands: {
       remove: removeBuilderArgs(builder, keepState),
-      create: node({ platforms: nodePlatforms, endpoint, driverOpts, buildkitdFlags: inputs.buildkitdFlags }),
+      create: node({ platforms: nodePlatforms, endpoint, driverOpts, buildkitdFlags }),
       append: (context.appendNodes ?? []).map(extra =>
         node({
           node: extra.name,
@@ -210,7 +208,7 @@ export function makePlan(inputs: Inputs, context: PlanContext): Plan {
             ...driverOpts.filter(opt => !extra.driverOpts.some(o => driverOptKey(o) === driverOptKey(opt))),
             ...extra.driverOpts
           ],
-          buildkitdFlags: extra.buildkitdFlags || inputs.buildkitdFlags
+          buildkitdFlags: extra.buildkitdFlags || buildkitdFlags
         })
       ),
       bootstrap: bootstrapBuilderArgs(builder),
@@ -261,4 +259,16 @@ export function networkHostNames(inputs: Inputs): string[] {
   return [...proxies, ...registryHosts(model).map(hostPort => hostPort.replace(/:\d+$/, '')), ...git].filter(
     name => name !== ''
   )
+}
+
+/**
+ * BuildKit grants security.insecure to a build that asks ("allow") only when the daemon permits it. That has to
+ * be a daemon flag: buildx starts a docker-container builder with --allow-insecure-entitlement=network.host,
+ * which replaces insecure-entitlements from the config file, and adds it only when no such flag is given, so
+ * network.host is listed again to keep `network: host` working.
+ */
+function withEntitlementFlags(flags: string, allow: string[]): string {
+  if (!allow.includes('security.insecure')) return flags
+  const ours = '--allow-insecure-entitlement=network.host --allow-insecure-entitlement=security.insecure'
+  return flags === '' ? ours : `${flags} ${ours}`
 }

@@ -84,7 +84,7 @@ const rows: Row[] = [
     ['linux/amd64"', PLATFORM],
     ['"linux/amd64', PLATFORM],
     ['linux/amd64,"linux/arm64', PLATFORM, { shown: '"linux/arm64' }],
-    ['"linux/amd64,linux/arm64"', PLATFORM, { shown: 'linux/amd64,linux/arm64' }],
+    ['"linux/amd64,linux/arm 64"', PLATFORM, { shown: 'linux/arm 64' }],
     ['linux\\amd64', PLATFORM],
     ['linux/amd-64', PLATFORM],
     ['linux/amd64;rm -rf /', PLATFORM],
@@ -125,7 +125,7 @@ const rows: Row[] = [
     ['registry.example.com/app:`id`', IMAGE],
     ['registry.example.com/app:a"b', IMAGE],
     ['"registry.example.com/app:1', IMAGE],
-    ['"registry.example.com/a,b"', IMAGE, { shown: 'registry.example.com/a,b' }],
+    ['"registry.example.com/a,B"', IMAGE, { shown: 'B' }],
     [
       'registry.example.com/app:1\r\nregistry.example.com/App:2',
       IMAGE,

@@ -293,7 +293,8 @@ const argText = fc
     { maxLength: 6 }
   )
   .map(parts => parts.join(''))
-  .filter(text => !/[\r\n]/.test(text) && text === text.trim())
+  // ',"' would start a quoted CSV field, which build-push-action's reading of these lists unquotes.
+  .filter(text => !/[\r\n]/.test(text) && text === text.trim() && !text.includes(',"'))
 
 const buildArg = fc
   .tuple(fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_]{0,8}$/), argText)
