@@ -100,9 +100,21 @@ function buildSecrets(inputs: Inputs): { refs: { id: string; env: string }[]; en
     env[secretEnvName(index)] = value
   })
   // The token is the workflow's: it goes to the workflow's own server, never to a host a context names.
+  // A token the user passes under that id themselves wins; two secrets of one id would be ambiguous.
   const gitHost = gitContextHost(inputs.context)
-  if (inputs.surface.githubToken !== '' && gitHost && gitHost === inputs.surface.workflowServer) {
-    refs.push({ id: `GIT_AUTH_TOKEN.${gitHost}`, env: 'MPB_GIT_AUTH_TOKEN' })
+  const tokenId = `GIT_AUTH_TOKEN.${gitHost}`
+  const userIds = [
+    ...inputs.surface.secrets,
+    ...inputs.surface.secretFiles,
+    ...inputs.surface.secretEnvs
+  ].map(s => s.id)
+  if (
+    inputs.surface.githubToken !== '' &&
+    gitHost &&
+    gitHost === inputs.surface.workflowServer &&
+    !userIds.includes(tokenId)
+  ) {
+    refs.push({ id: tokenId, env: 'MPB_GIT_AUTH_TOKEN' })
     env.MPB_GIT_AUTH_TOKEN = inputs.surface.githubToken
   }
   return { refs, env }

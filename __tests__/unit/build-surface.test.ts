@@ -98,6 +98,22 @@ describe('build inputs with build-push-action names', () => {
     expect(git.commands.build).toContain('id=GIT_AUTH_TOKEN.github.com,env=MPB_GIT_AUTH_TOKEN')
     expect(git.buildEnv.MPB_GIT_AUTH_TOKEN).toBe('ghp_x')
   })
+  it('leaves the token out when the user passes a secret of that id', () => {
+    const own = makePlan(
+      parseInputs(
+        inputSource({
+          tags: 'r.example/a',
+          context: 'https://github.com/o/r.git#main',
+          'github-token': 'ghp_x',
+          'secret-envs': 'GIT_AUTH_TOKEN.github.com=MY_TOKEN'
+        })
+      ),
+      context
+    )
+    const ids = own.commands.build.filter(arg => arg.includes('GIT_AUTH_TOKEN'))
+    expect(ids).toEqual(['id=GIT_AUTH_TOKEN.github.com,env=MY_TOKEN'])
+    expect(own.buildEnv.MPB_GIT_AUTH_TOKEN).toBeUndefined()
+  })
   it('pushes nothing for a call other than build', () => {
     const check = makePlan(parseInputs(inputSource({ tags: 'r.example/a', call: 'check' })), context)
     expect(check.commands.build).toEqual(expect.arrayContaining(['--call', 'check']))
