@@ -113,12 +113,12 @@ async function main() {
     await build({
       stdin: {
         contents: [
-          "export { diagnose } from './src/diagnose'",
-          "export { explainFailure } from './src/build-errors'",
-          "export { isTransient } from './src/retry'",
-          "export { StepCounter } from './src/build-log'",
-          "export { parseInspectNodes } from './src/builder-info'",
-          "export { parseToml } from './src/buildkitd-config'"
+          "export { diagnose } from './src/report/diagnose'",
+          "export { explainFailure } from './src/report/explain'",
+          "export { isTransient } from './src/run/retry'",
+          "export { StepCounter } from './src/run/progress-output'",
+          "export { parseInspectNodes } from './src/run/inspect-output'",
+          "export { parseToml } from './src/model/buildkitd-toml'"
         ].join('\n'),
         resolveDir: ROOT,
         loader: 'ts'

@@ -8,7 +8,7 @@ import { isPost } from './state'
 async function run(): Promise<void> {
   try {
     if (isPost()) await (await import('./post')).runPost()
-    else await (await import('./main-run')).runMain()
+    else await (await import('./pipeline')).runMain()
   } catch (error) {
     log.fail(error instanceof Error ? error.message : String(error))
   }

@@ -1,10 +1,10 @@
 import { lstatSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { basename, dirname, join, resolve, sep } from 'node:path'
-import { removeBuilderArgs } from './commands'
-import { docker } from './docker'
+import { removeBuilderArgs } from './plan/argv'
+import { docker } from './run/docker'
 import * as log from './log'
-import { isWorkDirName } from './names'
+import { isWorkDirName } from './model/names'
 import { loadState, SavedState } from './state'
 
 /**
@@ -40,7 +40,7 @@ async function removeBuilder(builder: string, keepState: boolean): Promise<void>
 }
 
 async function removePluginLink(plugin: { path: string; dir: string }): Promise<void> {
-  const { dockerConfigDir, pluginFileName, removeBuildxPlugin } = await import('./buildx-install')
+  const { dockerConfigDir, pluginFileName, removeBuildxPlugin } = await import('./run/buildx-install')
   const toolCache = process.env.RUNNER_TOOL_CACHE
   const ownLink = resolve(plugin.path) === join(dockerConfigDir(), 'cli-plugins', pluginFileName())
   const ownDir =

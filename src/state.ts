@@ -1,5 +1,5 @@
 import * as core from '@actions/core'
-import { isBuilderName } from './names'
+import { isBuilderName } from './model/names'
 
 /**
  * What post needs from main, saved before main creates anything so post can undo a failed or cancelled main.

@@ -18,7 +18,7 @@ import { createServer, Server } from 'node:http'
 import { AddressInfo } from 'node:net'
 import { arch, tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
-import { buildxDownloadUrl, checksumUrl } from '../../src/buildx-version'
+import { buildxDownloadUrl, checksumUrl } from '../../src/model/buildx-release'
 
 // The edge module runs in a child process (its @actions imports are ESM-only), bundled here with esbuild the
 // way scripts/bundle.mjs bundles the action, against a fake release server on 127.0.0.1.
@@ -77,7 +77,7 @@ describe('installBuildx and useBuildxPlugin (bundled, in a child process)', () =
     work = mkdtempSync(join(tmpdir(), 'buildx-install-'))
     bundle = join(work, 'bundle', 'buildx-install.mjs')
     await build({
-      entryPoints: [join(ROOT, 'src/buildx-install.ts')],
+      entryPoints: [join(ROOT, 'src/run/buildx-install.ts')],
       outfile: bundle,
       bundle: true,
       platform: 'node',

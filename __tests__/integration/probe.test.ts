@@ -5,8 +5,8 @@ import * as https from 'node:https'
 import * as net from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { Endpoint } from '../../src/preflight'
-import { probeAll, probeEndpoint } from '../../src/probe'
+import { Endpoint } from '../../src/plan/preflight'
+import { probeAll, probeEndpoint } from '../../src/run/probe'
 
 // Every server listens on 127.0.0.1, and the proxies only dial 127.0.0.1: no traffic leaves the machine.
 const HOST = '127.0.0.1'

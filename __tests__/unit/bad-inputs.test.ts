@@ -1,7 +1,7 @@
 import TOML from '@iarna/toml'
-import { InputError, quoteValue } from '../../src/errors'
-import { InputSource, parseInputs } from '../../src/inputs'
-import { makePlan } from '../../src/plan'
+import { InputError, quoteValue } from '../../src/inputs/input-error'
+import { InputSource, parseInputs } from '../../src/inputs/parse'
+import { makePlan } from '../../src/plan/plan'
 import { inputSource } from '../support/inputs'
 
 /**

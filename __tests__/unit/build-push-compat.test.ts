@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { annotatedDockerfilePath, checkAnnotations, parseBuildWarnings } from '../../src/build-checks'
-import { parseInspectDriver, parseInspectNodes } from '../../src/builder-info'
-import { InputError } from '../../src/errors'
-import { parseInputs } from '../../src/inputs'
-import { makePlan, networkHostNames } from '../../src/plan'
-import { hasDockerExporter, resolveProvenance } from '../../src/provenance'
-import { envFlag, expandDefaultContext, parseEventPayload, workflowRun } from '../../src/workflow-run'
+import { annotatedDockerfilePath, checkAnnotations, parseBuildWarnings } from '../../src/report/build-checks'
+import { parseInspectDriver, parseInspectNodes } from '../../src/run/inspect-output'
+import { InputError } from '../../src/inputs/input-error'
+import { parseInputs } from '../../src/inputs/parse'
+import { makePlan, networkHostNames } from '../../src/plan/plan'
+import { hasDockerExporter, resolveProvenance } from '../../src/plan/provenance'
+import { envFlag, expandDefaultContext, parseEventPayload, workflowRun } from '../../src/inputs/workflow-run'
 import { inputSource } from '../support/inputs'
 
 const FIXTURES = join(__dirname, '../fixtures')
@@ -116,7 +116,7 @@ describe('{{defaultContext}}', () => {
       )
     )
     expect(inputs.context).toBe(`https://git.example.com:3000/owner/app.git#${'a'.repeat(40)}:app`)
-    expect(inputs.surface.buildContexts).toEqual([
+    expect(inputs.build.buildContexts).toEqual([
       `base=https://git.example.com:3000/owner/app.git#${'a'.repeat(40)}:base`
     ])
   })

@@ -1,7 +1,12 @@
 import TOML from '@iarna/toml'
-import { mergeTomlSources, parseToml, registryModelToToml, stringifyToml } from '../../src/buildkitd-config'
-import { InputError } from '../../src/errors'
-import { buildRegistryModel, parseMirrorEntry } from '../../src/registries'
+import {
+  mergeTomlSources,
+  parseToml,
+  registryModelToToml,
+  stringifyToml
+} from '../../src/model/buildkitd-toml'
+import { InputError } from '../../src/inputs/input-error'
+import { buildRegistryModel, parseMirrorEntry } from '../../src/model/registries'
 
 const model = buildRegistryModel(['http://127.0.0.1:5001', 'ghcr.io=g.example'].map(parseMirrorEntry), [
   'r.local:5000'

@@ -12,9 +12,9 @@ import {
   needsBuildx,
   parseBuildxVersion,
   PINNED_BUILDX_VERSION
-} from '../../src/buildx-version'
-import { InputError } from '../../src/errors'
-import { parseInputs } from '../../src/inputs'
+} from '../../src/model/buildx-release'
+import { InputError } from '../../src/inputs/input-error'
+import { parseInputs } from '../../src/inputs/parse'
 import { inputSource } from '../support/inputs'
 
 describe('parseBuildxVersion', () => {

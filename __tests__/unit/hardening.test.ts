@@ -1,6 +1,6 @@
-import { explainFailure } from '../../src/build-errors'
-import { StepCounter } from '../../src/build-log'
-import { parseInspectNodes } from '../../src/builder-info'
+import { explainFailure } from '../../src/report/explain'
+import { StepCounter } from '../../src/run/progress-output'
+import { parseInspectNodes } from '../../src/run/inspect-output'
 import TOML from '@iarna/toml'
 import {
   mergeTomlSources,
@@ -8,13 +8,14 @@ import {
   stringifyToml,
   TomlTable,
   withoutMirrors
-} from '../../src/buildkitd-config'
-import { maskUserInfo, quoteValue } from '../../src/errors'
-import { isHost, isPort } from '../../src/hosts'
-import { splitCsvLine } from '../../src/lists'
-import { parseProxyUrl, proxyCredentialSecrets } from '../../src/proxy'
-import { isImageReference, isPlatform, suggestPlatform } from '../../src/references'
-import { parseMirrorEntry } from '../../src/registries'
+} from '../../src/model/buildkitd-toml'
+import { maskUserInfo, quoteValue } from '../../src/inputs/input-error'
+import { isHost, isPort } from '../../src/model/hosts'
+import { splitCsvLine } from '../../src/inputs/lists'
+import { parseProxyUrl, proxyCredentialSecrets } from '../../src/model/proxy'
+import { isImageReference } from '../../src/model/image-ref'
+import { isPlatform, suggestPlatform } from '../../src/model/platform'
+import { parseMirrorEntry } from '../../src/model/registries'
 
 /** Unit tests for the fixes the bad-input table (bad-inputs.test.ts) exposed, one helper at a time. */
 

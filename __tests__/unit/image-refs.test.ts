@@ -1,5 +1,5 @@
-import { mirrorCandidates, splitImage } from '../../src/image-refs'
-import { parseMirrorEntry } from '../../src/registries'
+import { mirrorCandidates, splitImage } from '../../src/model/image-ref'
+import { parseMirrorEntry } from '../../src/model/registries'
 
 describe('splitImage', () => {
   it.each([

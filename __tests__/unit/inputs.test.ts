@@ -1,5 +1,5 @@
-import { InputError } from '../../src/errors'
-import { defaultBuilderName, parseBoolean, parseInputs } from '../../src/inputs'
+import { InputError } from '../../src/inputs/input-error'
+import { defaultBuilderName, parseBoolean, parseInputs } from '../../src/inputs/parse'
 import { inputSource as source } from '../support/inputs'
 
 const pushable = { tags: 'registry.example.com/app:1' }

@@ -6,7 +6,7 @@ import {
   parseList,
   readList,
   splitCsvLine
-} from '../../src/lists'
+} from '../../src/inputs/lists'
 
 const SPLIT = { commas: true, quotes: true, trim: true }
 const JOIN = { commas: false, quotes: true, trim: true }

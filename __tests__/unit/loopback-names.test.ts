@@ -1,4 +1,4 @@
-import { loopbackNamesIn } from '../../src/loopback-names'
+import { loopbackNamesIn } from '../../src/run/hosts-file'
 
 describe('loopbackNamesIn', () => {
   const hosts = [

@@ -1,6 +1,6 @@
 import TOML from '@iarna/toml'
-import { parseInputs } from '../../src/inputs'
-import { makePlan, networkHostNames } from '../../src/plan'
+import { parseInputs } from '../../src/inputs/parse'
+import { makePlan, networkHostNames } from '../../src/plan/plan'
 import { inputSource } from '../support/inputs'
 
 function inputsOf(values: Record<string, string>) {

@@ -1,4 +1,4 @@
-import { parseToml, registryModelFromToml } from '../../src/buildkitd-config'
+import { parseToml, registryModelFromToml } from '../../src/model/buildkitd-toml'
 import {
   decideMirrors,
   Endpoint,
@@ -8,9 +8,9 @@ import {
   ProbeResult,
   probeSummaryRows,
   proxyFor
-} from '../../src/preflight'
-import { parseNoProxy, parseProxyUrl, ProxySettings } from '../../src/proxy'
-import { buildRegistryModel, parseMirrorEntry } from '../../src/registries'
+} from '../../src/plan/preflight'
+import { parseNoProxy, parseProxyUrl, ProxySettings } from '../../src/model/proxy'
+import { buildRegistryModel, parseMirrorEntry } from '../../src/model/registries'
 
 describe('matchesNoProxy', () => {
   it.each<[string, string, number, boolean]>([

@@ -1,11 +1,11 @@
 import TOML from '@iarna/toml'
 import fc from 'fast-check'
-import { mergeTomlSources, parseToml, registryModelToToml } from '../../src/buildkitd-config'
-import { InputError, quoteValue } from '../../src/errors'
-import { parseInputs } from '../../src/inputs'
-import { csvQuote, splitCsvLine } from '../../src/lists'
-import { makePlan } from '../../src/plan'
-import { buildRegistryModel, parseInsecureRegistry, parseMirrorEntry } from '../../src/registries'
+import { mergeTomlSources, parseToml, registryModelToToml } from '../../src/model/buildkitd-toml'
+import { InputError, quoteValue } from '../../src/inputs/input-error'
+import { parseInputs } from '../../src/inputs/parse'
+import { csvQuote, splitCsvLine } from '../../src/inputs/lists'
+import { makePlan } from '../../src/plan/plan'
+import { buildRegistryModel, parseInsecureRegistry, parseMirrorEntry } from '../../src/model/registries'
 import { inputSource } from '../support/inputs'
 
 /**
@@ -100,7 +100,7 @@ const separators = fc.array(fc.constantFrom('\n', '\r\n', ',', ' , ', '\n\n\t', 
 
 type Section = { mirrors?: string[]; http?: boolean; insecure?: boolean }
 
-/** The registry model the README promises, written independently of src/registries.ts. */
+/** The registry model the README promises, written independently of src/model/registries.ts. */
 function intendedModel(mirrors: MirrorCase[], insecure: string[]): Map<string, Section> {
   const model = new Map<string, Section>()
   const section = (key: string): Section => model.get(key) ?? model.set(key, {}).get(key)!
@@ -441,7 +441,7 @@ describe('(c) command lines', () => {
     )
   })
 
-  // src/plan.ts proxyBuildArgs strips user info up to the first "@" only (/[^@/]*@/), so the rest of a
+  // src/plan/plan.ts proxyBuildArgs strips user info up to the first "@" only (/[^@/]*@/), so the rest of a
   // password holding "@" (valid for Go and accepted by parseProxyUrl) reaches argv and the provenance.
   // Fix there: strip up to the last "@", e.g. /^([a-z][a-z0-9+.-]*:\/\/)[^]*@/i. Then unskip.
   it('passes a proxy whose password holds "@" to RUN steps without any part of the password', () => {

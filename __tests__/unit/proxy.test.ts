@@ -1,4 +1,4 @@
-import { parseNoProxy, parseProxyUrl, proxyCredentialSecrets, proxyEnvironment } from '../../src/proxy'
+import { parseNoProxy, parseProxyUrl, proxyCredentialSecrets, proxyEnvironment } from '../../src/model/proxy'
 
 describe('parseProxyUrl', () => {
   it('adds http:// to a bare host:port as Go does', () => {

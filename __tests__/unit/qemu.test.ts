@@ -1,4 +1,4 @@
-import { emulatedArchitectures, hostGoArch } from '../../src/qemu'
+import { emulatedArchitectures, hostGoArch } from '../../src/model/platform'
 
 describe('emulatedArchitectures', () => {
   it('needs nothing for native platforms', () => {

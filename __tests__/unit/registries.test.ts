@@ -1,10 +1,10 @@
-import { InputError } from '../../src/errors'
+import { InputError } from '../../src/inputs/input-error'
 import {
   buildRegistryModel,
   parseInsecureRegistry,
   parseMirrorEntry,
   registryHosts
-} from '../../src/registries'
+} from '../../src/model/registries'
 
 describe('parseMirrorEntry', () => {
   it.each([

@@ -1,4 +1,4 @@
-import { platformDigests, readMetadata } from '../../src/report'
+import { platformDigests, readMetadata } from '../../src/report/summary-rows'
 
 describe('readMetadata', () => {
   const index = 'sha256:' + '1'.repeat(64)

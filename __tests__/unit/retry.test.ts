@@ -1,5 +1,5 @@
 import fc from 'fast-check'
-import { backoffMs, isTransient, retryTransient } from '../../src/retry'
+import { backoffMs, isTransient, retryTransient } from '../../src/run/retry'
 
 describe('isTransient', () => {
   it.each([

@@ -4,7 +4,7 @@
 //   BENCH_BUNDLE_VARIANTS=a,b          build-only changes, for bench/what-if.mjs:
 //     no-oidc    @actions/core's OIDC client imports @actions/http-client (and so node:http and node:https as ES
 //                modules); the action never asks for an OIDC token, so those imports get a stub that throws
-//     lazy-http  src/probe.ts takes node:http through require() instead of an ES import
+//     lazy-http  src/run/probe.ts takes node:http through require() instead of an ES import
 //   BENCH_BUNDLE_REPORT=path           which variants changed something (JSON), since src/ may already have them
 import esbuild from 'esbuild'
 import { readFileSync, writeFileSync } from 'node:fs'
@@ -37,7 +37,7 @@ const plugins = {
   'lazy-http': {
     name: 'lazy-http',
     setup(b) {
-      b.onLoad({ filter: /\/src\/probe\.ts$/ }, args => {
+      b.onLoad({ filter: /\/src\/run\/probe\.ts$/ }, args => {
         const text = readFileSync(args.path, 'utf8')
         const changed = text.replace(
           /^import \* as http from 'node:http'$/m,

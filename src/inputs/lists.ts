@@ -1,0 +1,245 @@
+import { InputError } from './input-error'
+
+/** The longest single value any input takes (a token, a URL, a path); longer ones are pasted by mistake. */
+const MAX_SINGLE_VALUE = 8192
+
+/** A one-line value: a line break or control character in it would end up splitting a log line or argument. */
+export function singleValue(input: string, value: string): string {
+  // eslint-disable-next-line no-control-regex
+  const control = /[\u0000-\u001f\u007f\u2028\u2029]/.exec(value)
+  if (control) {
+    throw new InputError(
+      input,
+      value,
+      'holds a line break or control character',
+      'This input takes one value on one line.'
+    )
+  }
+  if (value.length > MAX_SINGLE_VALUE) {
+    throw new InputError(input, value, `is longer than ${MAX_SINGLE_VALUE} characters`, 'Check the value.')
+  }
+  return value
+}
+
+/** A value that docker takes as a positional argument: argv puts "--" before it, and "-" first is refused too. */
+export function positionalValue(input: string, value: string, hint: string): string {
+  if (value.startsWith('-')) throw new InputError(input, value, 'starts with "-"', hint)
+  return singleValue(input, value)
+}
+
+/**
+ * How one list input is read. The inputs that docker/build-push-action (src/context.ts) and
+ * docker/setup-buildx-action share with this action are read the way their Util.getInputList reads them, so a
+ * `with:` block moved over means the same entries; this action's own lists keep their line-by-line reading.
+ */
+export interface ListRule {
+  /** 'csv': the whole value is one CSV text (a quoted field may span lines); 'lines': one line at a time. */
+  reading: 'csv' | 'lines'
+  /** Commas separate entries (getInputList without ignoreComma); false joins a line's fields back with ",". */
+  commas: boolean
+  /** Double quotes group text; false keeps them as written (quote: false), for values that buildx reads as CSV. */
+  quotes: boolean
+  /** Entries are trimmed; secrets keep their whitespace (trimWhitespace: false), e.g. a PEM key's last newline. */
+  trim: boolean
+}
+
+const SPLIT: ListRule = { reading: 'csv', commas: true, quotes: true, trim: true }
+const JOIN: ListRule = { reading: 'csv', commas: false, quotes: true, trim: true }
+const AS_WRITTEN: ListRule = { reading: 'csv', commas: false, quotes: false, trim: true }
+const OWN: ListRule = { reading: 'lines', commas: true, quotes: true, trim: true }
+
+/** Every list input and its rule: the one place that says which inputs split on commas and which keep quotes. */
+export const LIST_RULES = {
+  // build-push-action: getInputList(name) splits on commas ...
+  tags: SPLIT,
+  platforms: SPLIT,
+  'add-hosts': SPLIT,
+  allow: SPLIT,
+  'no-cache-filters': SPLIT,
+  'secret-envs': SPLIT,
+  ssh: SPLIT,
+  // ... and { ignoreComma: true } keeps a line whole, as buildx reads these values as CSV themselves.
+  annotations: JOIN,
+  attests: JOIN,
+  'build-args': JOIN,
+  'build-contexts': JOIN,
+  'cache-from': JOIN,
+  'cache-to': JOIN,
+  labels: JOIN,
+  'secret-files': JOIN,
+  ulimit: JOIN,
+  secrets: { ...JOIN, trim: false },
+  outputs: AS_WRITTEN,
+  // setup-buildx-action's platforms and driver-opts.
+  'builder-platforms': SPLIT,
+  'driver-opts': AS_WRITTEN,
+  // This action's own.
+  'registry-mirrors': OWN,
+  'insecure-registries': OWN
+} as const satisfies Record<string, ListRule>
+
+export type ListInput = keyof typeof LIST_RULES
+
+/** The entries of a list input, by its rule in LIST_RULES. */
+export function readList(input: ListInput, value: string): string[] {
+  const rule: ListRule = LIST_RULES[input]
+  return rule.reading === 'lines' ? parseList(value, rule) : csvEntries(value, rule)
+}
+
+/**
+ * Entries as getInputList makes them from CSV records: a one-field record is split on every comma (so a quoted
+ * "a,b" still gives two entries), a longer one gives its fields; without commas a record's fields are joined
+ * back with ",". Blank entries are dropped (getInputList would pass a whitespace-only one on as "").
+ */
+export function csvEntries(value: string, rule: Omit<ListRule, 'reading'>): string[] {
+  const entries: string[] = []
+  const add = (entry: string): void => {
+    if (entry.trim() !== '') entries.push(rule.trim ? entry.trim() : entry)
+  }
+  for (const record of csvRecords(value, rule.quotes)) {
+    if (!rule.commas) add(record.join(','))
+    else if (record.length === 1) record[0].split(',').forEach(add)
+    else record.forEach(add)
+  }
+  return entries
+}
+
+/**
+ * The records of a CSV text, read as csv-parse reads it for getInputList (relax_quotes, skip_empty_lines, any
+ * number of fields), in one pass:
+ * - the first line break outside quotes (CRLF, LF or CR) is the record separator for the rest of the text;
+ * - a quote opens a quoted field only as the field's first character; inside, "" is one quote, and commas and
+ *   line breaks are text;
+ * - a closing quote must be followed by a comma, the separator or the end; otherwise (relaxed) both quotes stay
+ *   as written and the field goes on as plain text;
+ * - lines with nothing on them give no record; a line holding only "" gives one empty field.
+ * One difference: csv-parse fails on a quote that is never closed; here that quote and all after it are read
+ * again as plain text (at most once, so the pass stays linear), and the entry's own check names the mistake.
+ */
+export function csvRecords(text: string, quotes = true): string[][] {
+  const records: string[][] = []
+  let record: string[] = []
+  let field = ''
+  let quoted = false
+  let wasQuoted = false
+  let openedAt = 0
+  let quotesOn = quotes
+  let separator = ''
+  const lineBreakAt = (at: number): number => {
+    if (separator === '') {
+      separator = text.startsWith('\r\n', at)
+        ? '\r\n'
+        : text[at] === '\n' || text[at] === '\r'
+          ? text[at]
+          : ''
+    }
+    return separator !== '' && text.startsWith(separator, at) ? separator.length : 0
+  }
+  const endField = (): void => {
+    record.push(field)
+    field = ''
+    wasQuoted = false
+  }
+  const endRecord = (): void => {
+    if (wasQuoted || record.length > 0 || field !== '') {
+      endField()
+      records.push(record)
+      record = []
+    }
+  }
+  for (let i = 0; ; i++) {
+    if (i >= text.length) {
+      if (!quoted) break
+      // Nothing was recorded since the quote opened: start again there, with quotes as plain text.
+      quoted = false
+      quotesOn = false
+      field = ''
+      i = openedAt
+    }
+    const char = text[i]
+    if (quoted) {
+      if (char !== '"') {
+        field += char
+      } else if (text[i + 1] === '"') {
+        field += '"'
+        i++
+      } else {
+        quoted = false
+        wasQuoted = true
+        const next = i + 1
+        if (next < text.length && text[next] !== ',' && lineBreakAt(next) === 0) field = `"${field}"`
+      }
+      continue
+    }
+    const lineBreak = lineBreakAt(i)
+    if (lineBreak > 0) {
+      endRecord()
+      i += lineBreak - 1
+    } else if (char === '"' && quotesOn && field === '') {
+      quoted = true
+      openedAt = i
+    } else if (char === ',') {
+      endField()
+    } else {
+      field += char
+    }
+  }
+  endRecord()
+  return records
+}
+
+/**
+ * Splits a multi-line input into entries, one line at a time (this action's own lists). Blank lines and
+ * surrounding whitespace are dropped and CRLF is accepted. With `commas`, a line may also hold several entries
+ * separated by commas, and an entry that itself contains a comma is written in double quotes ("a,b").
+ */
+export function parseList(value: string, options: { commas: boolean }): string[] {
+  const entries: string[] = []
+  for (const line of value.split(/\r?\n|\r/)) {
+    const parts = options.commas ? splitCsvLine(line) : [line]
+    for (const part of parts) {
+      const entry = part.trim()
+      if (entry !== '') entries.push(entry)
+    }
+  }
+  return entries
+}
+
+/** Splits one line on commas that are outside double quotes; quotes are removed, "" stands for ". */
+export function splitCsvLine(line: string): string[] {
+  const fields: string[] = []
+  let field = ''
+  let quoted = false
+  let quoteStart = 0
+  for (let i = 0; i < line.length; i++) {
+    const char = line[i]
+    if (quoted) {
+      if (char === '"' && line[i + 1] === '"') {
+        field += '"'
+        i++
+      } else if (char === '"') {
+        quoted = false
+      } else {
+        field += char
+      }
+    } else if (char === '"' && field.trim() === '') {
+      field = ''
+      quoted = true
+      quoteStart = i
+    } else if (char === ',') {
+      fields.push(field)
+      field = ''
+    } else {
+      field += char
+    }
+  }
+  // An unclosed quote is no quote: the rest of the line stays as written, so the entry's check refuses it
+  // instead of a stray " vanishing and a typo passing as a valid value.
+  fields.push(quoted ? line.slice(quoteStart) : field)
+  return fields
+}
+
+/** Quotes a value for buildx options that are read as CSV (driver-opts, --secret, ...) when it needs it. */
+export function csvQuote(value: string): string {
+  return /[",\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value
+}

@@ -1,0 +1,98 @@
+import * as core from '@actions/core'
+import { randomBytes } from 'node:crypto'
+import { closeSync, constants, fstatSync, openSync, readSync, realpathSync } from 'node:fs'
+import { relative, resolve, isAbsolute } from 'node:path'
+import { secretValuesToMask } from './build-options'
+import { defaultBuilderName, Inputs, parseInputs, PROXY_INPUTS, rawProxyValue } from './parse'
+import { proxyCredentialSecrets } from '../model/proxy'
+
+/** Reads the workflow inputs; credentials are masked in the log before anything can print them. */
+export function readInputs(): Inputs {
+  const env = process.env
+  // secrets keep their surrounding whitespace, as in build-push-action: a key's last newline is part of it.
+  const get = (name: string): string => core.getInput(name, { trimWhitespace: name !== 'secrets' })
+  PROXY_INPUTS.forEach((_, index) => {
+    for (const secret of proxyCredentialSecrets(rawProxyValue({ get, env }, index))) mask(secret)
+  })
+  for (const value of secretValuesToMask(get('secrets'))) mask(value)
+  mask(get('github-token').trim())
+  for (const secret of urlPasswords(get('context'))) mask(secret)
+  const workspace = env.GITHUB_WORKSPACE || process.cwd()
+  return parseInputs({
+    get,
+    env,
+    readFile: path => readWorkspaceFile(workspace, path),
+    // The runner writes it outside the workspace; a missing or unreadable one only loses its facts.
+    readEvent: () => readRegularFile(env.GITHUB_EVENT_PATH ?? '', MAX_EVENT_BYTES),
+    defaultBuilderName: defaultBuilderName(env, randomBytes(4).toString('hex'))
+  })
+}
+
+/**
+ * Registers a secret with the runner. The runner masks line by line and ends a line at CR as well as LF, so a
+ * value spanning lines is registered line by line too, or its parts would show.
+ */
+function mask(secret: string): void {
+  if (secret === '') return
+  core.setSecret(secret)
+  const lines = secret.split(/\r\n|\r|\n/).filter(line => line.trim() !== '')
+  if (lines.length > 1) lines.forEach(line => core.setSecret(line))
+}
+
+/** The user info of a URL (a Git context with a token in it), as written and decoded. */
+function urlPasswords(value: string): string[] {
+  const match = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)@/i.exec(value.trim())
+  if (!match) return []
+  const userInfo = match[1]
+  const password = userInfo.slice(userInfo.indexOf(':') + 1)
+  const decoded = (text: string) => {
+    try {
+      return decodeURIComponent(text)
+    } catch {
+      return text
+    }
+  }
+  return [...new Set([userInfo, password, decoded(password)])].filter(secret => secret.length >= 3)
+}
+
+/** buildkitd.toml is small; anything bigger is not one. */
+const MAX_CONFIG_BYTES = 1024 * 1024
+/** GitHub caps webhook payloads at 25 MB; a bigger file is not an event. */
+const MAX_EVENT_BYTES = 25 * 1024 * 1024
+
+/**
+ * A file the workflow names, read only when it is a regular file inside the workspace (after symlinks), and at
+ * most MAX_CONFIG_BYTES. Opened non-blocking, so a FIFO cannot hang the step; the checks run on the open file.
+ */
+export function readWorkspaceFile(workspace: string, path: string): string {
+  const root = realpathSync(workspace)
+  const real = realpathSync(resolve(root, path))
+  const inside = relative(root, real)
+  if (inside === '' || inside.startsWith('..') || isAbsolute(inside)) {
+    throw Object.assign(new Error('outside the workspace'), { code: 'outside the workspace' })
+  }
+  return readRegularFile(real, MAX_CONFIG_BYTES)
+}
+
+/** A regular file of at most maxBytes, opened non-blocking (a FIFO cannot hang the step); checks on the open file. */
+function readRegularFile(path: string, maxBytes: number): string {
+  const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW)
+  try {
+    const stat = fstatSync(fd)
+    if (!stat.isFile()) throw Object.assign(new Error('not a regular file'), { code: 'not a regular file' })
+    const tooBig = () => Object.assign(new Error('too big'), { code: `larger than ${maxBytes} bytes` })
+    if (stat.size > maxBytes) throw tooBig()
+    // In chunks up to the cap (the file may grow after fstat): a small event must not cost a 25 MB buffer.
+    const chunks: Buffer[] = []
+    let length = 0
+    for (let read = -1; read !== 0 && length <= maxBytes; length += read) {
+      const chunk = Buffer.alloc(Math.min(64 * 1024, maxBytes + 1 - length))
+      read = readSync(fd, chunk, 0, chunk.length, null)
+      chunks.push(chunk.subarray(0, read))
+    }
+    if (length > maxBytes) throw tooBig()
+    return Buffer.concat(chunks, length).toString('utf8')
+  } finally {
+    closeSync(fd)
+  }
+}

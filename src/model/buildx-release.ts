@@ -1,0 +1,238 @@
+import { InputError, maskUserInfo, quoteValue } from '../inputs/input-error'
+import { isLoopbackHost } from './hosts'
+
+/** First buildx with `buildx create --buildkitd-config` (earlier releases only had `--config`). */
+export const MIN_BUILDX_VERSION = '0.13.0'
+
+/** The buildx downloaded when the runner's is missing or older than MIN_BUILDX_VERSION. */
+export const PINNED_BUILDX_VERSION = '0.37.2'
+
+export const DEFAULT_BUILDX_DOWNLOAD_URL =
+  'https://github.com/docker/buildx/releases/download/{version}/buildx-{version}.{os}-{arch}{ext}'
+
+const DOWNLOAD_URL_INPUT = 'buildx-download-url'
+
+/** `x.y.z` with an optional `v`, ignoring anything after it (`-rc1`, `+azure-1`, `-desktop.4`). */
+const VERSION = /^v?(\d+)\.(\d+)\.(\d+)(?:[-+~][^\s]*)?$/
+
+/**
+ * The x.y.z of `docker buildx version` output ("github.com/docker/buildx v0.37.2 2ef9..." or
+ * "github.com/docker/buildx 0.12.1+azure-1 ..."). A build without version information prints
+ * `v0.0.0+unknown`: that is "unknown", not "older than everything", so it is undefined, as is output
+ * without a version (e.g. "'buildx' is not a docker command").
+ */
+export function parseBuildxVersion(output: string): string | undefined {
+  for (const line of output.split(/\r?\n/)) {
+    if (!/buildx/i.test(line)) continue
+    for (const word of line.trim().split(/\s+/)) {
+      const match = VERSION.exec(word)
+      if (!match) continue
+      const version = match.slice(1, 4).join('.')
+      return version === '0.0.0' ? undefined : version
+    }
+  }
+  return undefined
+}
+
+/** Compares the x.y.z of two versions (`v` prefix, pre-release and build suffixes ignored): -1, 0 or 1. */
+export function compareVersions(a: string, b: string): number {
+  const left = versionParts(a)
+  const right = versionParts(b)
+  for (let i = 0; i < 3; i++) {
+    if (left[i] !== right[i]) return left[i] < right[i] ? -1 : 1
+  }
+  return 0
+}
+
+function versionParts(version: string): number[] {
+  const match = VERSION.exec(version.trim())
+  if (!match) throw new Error(`Not a version (x.y.z): ${JSON.stringify(version)}`)
+  return match.slice(1, 4).map(Number)
+}
+
+/**
+ * Whether to download buildx, given `docker buildx version` output (undefined when the command failed).
+ * An unreadable version counts as too old: the pinned buildx is known to work, a guess is not.
+ */
+export function needsBuildx(installedOutput: string | undefined): boolean {
+  if (installedOutput === undefined) return true
+  const version = parseBuildxVersion(installedOutput)
+  return version === undefined || compareVersions(version, MIN_BUILDX_VERSION) < 0
+}
+
+/** `0.37.2` or `v0.37.2` → `0.37.2`, the form the tool cache is keyed by; throws on anything else. */
+export function bareVersion(version: string): string {
+  const trimmed = version.trim()
+  if (!/^v?\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?$/.test(trimmed)) {
+    throw new Error(`Not a buildx version (x.y.z): ${JSON.stringify(version)}`)
+  }
+  return trimmed.replace(/^v/, '')
+}
+
+const OS: Record<string, string> = { linux: 'linux', darwin: 'darwin', win32: 'windows' }
+
+/** Node's process.arch → the arch part of buildx release file names. */
+const ARCH: Record<string, string> = {
+  x64: 'amd64',
+  arm64: 'arm64',
+  // Node reports every 32-bit ARM as "arm"; v7 is what runners (and buildx releases) commonly have.
+  arm: 'arm-v7',
+  // Node on Linux/ppc64 is little-endian: there is no big-endian build of Node for Linux.
+  ppc64: 'ppc64le',
+  s390x: 's390x',
+  riscv64: 'riscv64'
+}
+
+/** Longer templates are refused before anything scans them: a real one is well under 300 characters. */
+export const MAX_DOWNLOAD_URL_LENGTH = 2048
+
+const PLACEHOLDER_HINT = 'Use only {version}, {os}, {arch} and {ext}.'
+
+/**
+ * Expands a download URL template: {version} (with a leading v), {os}, {arch} and {ext} (".exe" on Windows).
+ * platform and arch are Node's process.platform and process.arch values. The URL must be https, or http to a
+ * loopback address, where no one can sit between the runner and the server.
+ */
+export function buildxDownloadUrl(template: string, version: string, platform: string, arch: string): string {
+  if (template.length > MAX_DOWNLOAD_URL_LENGTH) {
+    throw new InputError(
+      DOWNLOAD_URL_INPUT,
+      shorten(maskUserInfo(template)),
+      `${template.length} characters long, more than ${MAX_DOWNLOAD_URL_LENGTH}`,
+      'Give the URL template of one file, such as the default.'
+    )
+  }
+  const os = OS[platform]
+  const buildxArch = ARCH[arch]
+  if (os === undefined || buildxArch === undefined) {
+    throw new Error(`buildx is not published for this runner (${platform}/${arch}).`)
+  }
+  const values: Record<string, string> = {
+    version: `v${bareVersion(version)}`,
+    os,
+    arch: buildxArch,
+    ext: platform === 'win32' ? '.exe' : ''
+  }
+  const shown = maskUserInfo(template)
+  // Values hold no spaces: trimming the result is trimming the template, with positions that match the input.
+  const result = expandTemplate(template, values)
+  if (typeof result !== 'string') {
+    throw new InputError(DOWNLOAD_URL_INPUT, shown, result.problem, PLACEHOLDER_HINT)
+  }
+  const expanded = result.trim()
+  const url = parseHttpUrl(expanded)
+  if (url === undefined) {
+    throw new InputError(
+      DOWNLOAD_URL_INPUT,
+      shown,
+      `not an http(s) URL once expanded (${quoteValue(maskUserInfo(expanded))})`,
+      `Give a URL such as ${DEFAULT_BUILDX_DOWNLOAD_URL}.`
+    )
+  }
+  if (url.protocol === 'http:' && !isPlainHttpSafe(url.hostname)) {
+    throw new InputError(
+      DOWNLOAD_URL_INPUT,
+      shown,
+      `plain http to ${url.hostname}, where anyone on the way could swap the binary and its checksums`,
+      'Use an https:// URL; http:// is only accepted for 127.0.0.0/8, [::1] and localhost.'
+    )
+  }
+  return expanded
+}
+
+/**
+ * One pass from left to right; a "{" looks at most MAX_NAME characters ahead and a placeholder is skipped
+ * whole, so every character is read a bounded number of times (a regex that rescans from each "{" is
+ * quadratic on "{{{{..."). Returns the URL, or what is wrong with the template.
+ */
+function expandTemplate(template: string, values: Record<string, string>): string | { problem: string } {
+  const MAX_NAME = 16
+  // A placeholder's text before the last "@" is part of user:password, which messages never show.
+  const secretEnd = template.lastIndexOf('@')
+  const parts: string[] = []
+  let i = 0
+  while (i < template.length) {
+    const open = template.indexOf('{', i)
+    const close = template.indexOf('}', i)
+    if (close !== -1 && (open === -1 || close < open)) {
+      return { problem: `a "}" that closes no placeholder (character ${close + 1})` }
+    }
+    if (open === -1) {
+      parts.push(template.slice(i))
+      break
+    }
+    parts.push(template.slice(i, open))
+    let end = open + 1
+    while (end < template.length && end - open <= MAX_NAME && template[end] !== '{' && template[end] !== '}')
+      end++
+    if (template[end] !== '}') {
+      return { problem: `a "{" that opens no placeholder (character ${open + 1})` }
+    }
+    const name = template.slice(open + 1, end)
+    if (!Object.hasOwn(values, name)) {
+      return {
+        problem:
+          open < secretEnd
+            ? 'an unknown placeholder in the masked user:password part'
+            : `unknown placeholder {${name}}`
+      }
+    }
+    parts.push(values[name])
+    i = end + 1
+  }
+  return parts.join('')
+}
+
+function parseHttpUrl(text: string): URL | undefined {
+  try {
+    const url = new URL(text)
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '' ? url : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * Loopback addresses and the name localhost. Other *.localhost names are not: DNS may answer for them, and
+ * @actions/http-client sends them through a configured proxy, where plain http could be read and changed.
+ */
+function isPlainHttpSafe(hostname: string): boolean {
+  return isLoopbackHost(hostname) && !hostname.toLowerCase().endsWith('.localhost')
+}
+
+/** The start of a long value, for a message. */
+function shorten(value: string): string {
+  return value.length > 80 ? `${value.slice(0, 80)}…` : value
+}
+
+/** The file name a download URL ends in, e.g. buildx-v0.37.2.linux-amd64. */
+export function downloadFileName(downloadUrl: string): string {
+  const path = new URL(downloadUrl).pathname
+  return decodeURIComponent(path.slice(path.lastIndexOf('/') + 1))
+}
+
+/**
+ * checksums.txt in the directory of the binary, as buildx releases publish it. The query and fragment are
+ * dropped: they belong to the binary's URL (a signed URL, say) and would not be valid for another file.
+ */
+export function checksumUrl(downloadUrl: string): string {
+  const url = new URL(downloadUrl)
+  url.pathname = url.pathname.replace(/[^/]*$/, 'checksums.txt')
+  url.search = ''
+  url.hash = ''
+  return url.toString()
+}
+
+/**
+ * The sha256 listed for fileName in sha256sum output (`HASH  name` or, binary mode, `HASH *name`),
+ * lower case; undefined when the file is not listed.
+ */
+export function findChecksum(checksumsText: string, fileName: string): string | undefined {
+  for (const line of checksumsText.split(/\r?\n/)) {
+    const match = /^([0-9a-fA-F]{64})\s+\*?(.+)$/.exec(line.trim())
+    if (!match) continue
+    const name = match[2].trim().replace(/^\.\//, '')
+    if (name === fileName) return match[1].toLowerCase()
+  }
+  return undefined
+}

@@ -1,0 +1,52 @@
+/** Image references: the grammar (close to what the Docker CLI accepts), their parts, and mirror copies. */
+import { isIPv6Literal, isPort } from './hosts'
+import { DOCKER_HUB, MirrorEntry } from './registries'
+
+const COMPONENT = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*'
+const DOMAIN =
+  '(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\\[([0-9a-fA-F:]+)\\])(?::([0-9]+))?'
+const TAG = '[\\w][\\w.-]{0,127}'
+const DIGEST = '[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}'
+const REFERENCE = new RegExp(`^(?:${DOMAIN}/)?${COMPONENT}(?:/${COMPONENT})*(?::${TAG})?(?:@${DIGEST})?$`)
+
+export function isImageReference(value: string): boolean {
+  const match = value.length <= 255 + 128 + 80 ? REFERENCE.exec(value) : null
+  if (!match) return false
+  // The grammar takes any digits and hex; a registry that cannot exist fails here, not at push time.
+  const [, ipv6, port] = match
+  return (ipv6 === undefined || isIPv6Literal(ipv6)) && (port === undefined || isPort(port))
+}
+
+export interface ImageName {
+  /** Registry host as image references write it; docker.io for Docker Hub. */
+  registry: string
+  /** Repository path inside the registry (library/busybox for an official image). */
+  path: string
+  /** ":tag" or "@sha256:…" (":latest" when the reference has neither). */
+  suffix: string
+}
+
+/** Splits an image reference the way Docker does: a first component with a dot, a colon or "localhost" is a registry. */
+export function splitImage(image: string): ImageName {
+  const digestAt = image.indexOf('@')
+  const withoutDigest = digestAt >= 0 ? image.slice(0, digestAt) : image
+  const lastSlash = withoutDigest.lastIndexOf('/')
+  const tagColon = withoutDigest.lastIndexOf(':')
+  const hasTag = tagColon > lastSlash
+  const name = hasTag ? withoutDigest.slice(0, tagColon) : withoutDigest
+  const suffix = digestAt >= 0 ? image.slice(digestAt) : hasTag ? withoutDigest.slice(tagColon) : ':latest'
+  const [first, ...rest] = name.split('/')
+  if (rest.length > 0 && (first.includes('.') || first.includes(':') || first === 'localhost')) {
+    const registry = ['index.docker.io', 'registry-1.docker.io'].includes(first) ? DOCKER_HUB : first
+    return { registry, path: rest.join('/'), suffix }
+  }
+  return { registry: DOCKER_HUB, path: rest.length > 0 ? name : `library/${name}`, suffix }
+}
+
+/** The same image through each mirror of its registry, in the order the mirrors were given. */
+export function mirrorCandidates(image: string, mirrors: MirrorEntry[]): string[] {
+  const { registry, path, suffix } = splitImage(image)
+  return mirrors
+    .filter(mirror => mirror.registry === registry)
+    .map(mirror => `${mirror.location}/${path}${suffix}`)
+}

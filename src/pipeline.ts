@@ -1,0 +1,99 @@
+import * as core from '@actions/core'
+import { randomBytes } from 'node:crypto'
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { annotateBuildChecks, runBuild } from './run/build'
+import { createBuilder } from './run/builder'
+import { checkNetwork, obtainImage, setupQemu } from './run/environment'
+import * as log from './log'
+import { resolveLoopbackNames } from './run/hosts-file'
+import { workDirName } from './model/names'
+import { makePlan, networkHostNames, Plan } from './plan/plan'
+import { readInputs } from './inputs/read'
+import { platformsBuilt, summaryRows } from './report/summary-rows'
+import { markMainStarted, SavedState, saveState } from './state'
+import { writeSummary } from './report/summary'
+
+/** main: inputs → plan → preflight → builder → one build → outputs and summary. */
+export async function runMain(): Promise<void> {
+  markMainStarted()
+  const inputs = readInputs()
+  // A new name each run: a folder someone planted (or a world-writable one left over) is never reused.
+  const workDir = join(process.env.RUNNER_TEMP || tmpdir(), workDirName(randomBytes(6).toString('hex')))
+  const loopbackNames = resolveLoopbackNames(networkHostNames(inputs))
+  // YAML for extra nodes is parsed (and its library loaded) only when there are any.
+  const appendNodes = inputs.builderOptions.append.trim()
+    ? (await import('./inputs/append-nodes')).parseAppendNodes(inputs.builderOptions.append)
+    : []
+  const firstPlan = makePlan(inputs, { workDir, loopbackNames, appendNodes })
+  const preflight = await log.group('Preflight: mirrors, registries, proxy', () =>
+    checkNetwork(inputs, firstPlan)
+  )
+  const plan =
+    preflight.drop.length > 0
+      ? makePlan(inputs, { workDir, loopbackNames, appendNodes, droppedMirrors: preflight.drop })
+      : firstPlan
+  plan.warnings.forEach(warning => log.warning(warning))
+  if (core.isDebug()) {
+    const commands = Object.values(plan.commands).flatMap(c =>
+      Array.isArray(c[0]) ? (c as string[][]) : [c as string[]]
+    )
+    log.debug(
+      `planned docker commands:\n${commands.map(args => `  ${log.formatCommand(args, plan.redactions)}`).join('\n')}`
+    )
+    log.debug(`build environment adds: ${Object.keys(plan.buildEnv).join(', ') || '(nothing)'}`)
+  }
+
+  // Saved before anything is created, so post cleans up after a failure or cancellation from here on.
+  const state: SavedState = {
+    builder: plan.builder,
+    workDir,
+    cleanup: inputs.cleanup && plan.ownBuilder,
+    keepState: inputs.builderOptions.keepState
+  }
+  saveState(state)
+  await writeConfig(plan, workDir)
+
+  const qemu = await log.group('QEMU', () => setupQemu(inputs))
+  const image = plan.ownBuilder
+    ? await log.group(`BuildKit image ${plan.buildkitImage}`, () => obtainImage(plan.buildkitImage, inputs))
+    : 'the existing builder’s own'
+  const builder = await log.group(`Builder ${plan.builder}`, () => createBuilder(inputs, plan, state))
+  core.setOutput('platforms', builder.platforms.join(','))
+  core.setOutput('nodes', JSON.stringify(builder.nodes))
+  core.setOutput('driver', builder.driver)
+
+  const outcome = await log.group('Build', () => runBuild(inputs, plan))
+  core.setOutput('digest', outcome.digest)
+  core.setOutput('imageid', outcome.imageId)
+  core.setOutput('metadata', outcome.metadata)
+  core.setOutput('manifest', JSON.stringify(outcome.manifest))
+  core.setOutput('platforms-built', platformsBuilt(inputs, builder.nodes).join(','))
+  annotateBuildChecks(inputs, outcome.metadata)
+  if (inputs.summary) {
+    const facts = {
+      ...outcome,
+      nodes: builder.nodes,
+      qemu,
+      buildx: builder.buildx,
+      driver: builder.driver,
+      buildkitImageSource: image,
+      droppedMirrors: preflight.drop
+    }
+    await writeSummary(summaryRows(inputs, plan, outcome, facts), preflight.results)
+  }
+}
+
+/** The work dir must be new (mkdir fails on anything already there) and the config a new file in it. */
+async function writeConfig(plan: Plan, workDir: string): Promise<void> {
+  mkdirSync(workDir, { mode: 0o700 })
+  writeFileSync(plan.configPath, plan.configToml, { mode: 0o600, flag: 'wx' })
+  core.setOutput('buildkitd-config', plan.configToml)
+  core.setOutput('builder', plan.builder)
+  await log.group('buildkitd.toml', async () => {
+    log.info(plan.configToml.trim() === '' ? '(empty: BuildKit defaults)' : plan.configToml)
+    if (plan.hostNetworkReasons.length > 0)
+      log.info(`\nBuilder uses the host network: ${plan.hostNetworkReasons.join('; ')}`)
+  })
+}

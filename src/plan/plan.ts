@@ -1,0 +1,284 @@
+import {
+  configWarnings,
+  registryModelFromToml,
+  withoutMirrors,
+  mergeTomlSources,
+  parseToml,
+  registryModelToToml,
+  stringifyToml,
+  TomlSource
+} from '../model/buildkitd-toml'
+import {
+  BuildOptions,
+  buildArgs,
+  createBuilderArgs,
+  driverOpt,
+  driverOptKey,
+  bootstrapBuilderArgs,
+  removeBuilderArgs
+} from './argv'
+import { gitContextHost, secretEnvName } from '../inputs/build-options'
+import { isLoopbackHost, parseHostPort } from '../model/hosts'
+import type { AppendNode } from '../inputs/append-nodes'
+import { Inputs } from '../inputs/parse'
+import { resolveProvenance } from './provenance'
+import { proxyEnvironment } from '../model/proxy'
+import { buildRegistryModel, RegistryModel, registryHosts } from '../model/registries'
+
+/** Everything main will do, derived from the inputs without any I/O. */
+export interface Plan {
+  builder: string
+  /** The image the builder container runs: an image= driver-opt wins over buildkit-image. */
+  buildkitImage: string
+  configPath: string
+  metadataPath: string
+  configToml: string
+  /** Every registry section of the final config, the user's TOML included. */
+  registryModel: RegistryModel
+  /** Why the builder shares the host network; empty when it does not need to. */
+  hostNetworkReasons: string[]
+  /** Proxy variables for the builder container, the buildx client and RUN steps. */
+  proxyEnv: Record<string, string>
+  commands: { remove: string[]; create: string[]; append: string[][]; bootstrap: string[]; build: string[] }
+  /** False when the user named an existing builder: it is neither created nor removed. */
+  ownBuilder: boolean
+  /** Environment of the build process: proxy variables and the values of build secrets. */
+  buildEnv: Record<string, string>
+  /** Proxy URLs with credentials and their masked form, for echoing command lines. */
+  redactions: [string, string][]
+  warnings: string[]
+}
+
+export interface PlanContext {
+  /** Directory for this run's files (config, metadata), private to the runner user. */
+  workDir: string
+  /** Host names in the inputs that resolve to a loopback address on the runner (e.g. via /etc/hosts). */
+  loopbackNames: Set<string>
+  /** Mirror locations left out of the config because preflight found them unreachable. */
+  droppedMirrors?: string[]
+  /** Extra nodes from the `append` input, parsed by the caller (YAML is loaded only when it is used). */
+  appendNodes?: AppendNode[]
+}
+
+/**
+ * Proxy settings for RUN steps. BuildKit records build args in provenance attestations (even mode=min), so a
+ * proxy URL with credentials goes to RUN steps without them; the builder and the buildx client keep them.
+ */
+function proxyBuildArgs(
+  proxyEnv: Record<string, string>,
+  userNames: Set<string>,
+  warnings: string[]
+): string[] {
+  const args: string[] = []
+  let stripped = false
+  for (const [name, value] of Object.entries(proxyEnv)) {
+    if (userNames.has(name)) continue
+    // Up to the LAST @: a password may itself contain one.
+    const bare = value.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^]*@/i, '$1')
+    if (bare === value) {
+      args.push(name)
+    } else {
+      args.push(`${name}=${bare}`)
+      stripped = true
+    }
+  }
+  if (stripped) {
+    warnings.push(
+      'RUN steps get the proxy without its credentials, because BuildKit records build args in the pushed ' +
+        'provenance. If a RUN step needs them, pass them as a build secret ("secrets") and read it there.'
+    )
+  }
+  return args
+}
+
+/** Secret values and the Git token reach buildx through its environment: never argv, never a file. */
+function buildSecrets(inputs: Inputs): { refs: { id: string; env: string }[]; env: Record<string, string> } {
+  const refs: { id: string; env: string }[] = []
+  const env: Record<string, string> = {}
+  inputs.build.secrets.forEach(({ id, value }, index) => {
+    refs.push({ id, env: secretEnvName(index) })
+    env[secretEnvName(index)] = value
+  })
+  // The token is the workflow's: it goes to the workflow's own server, never to a host a context names.
+  // A token the user passes under that id themselves wins; two secrets of one id would be ambiguous.
+  const gitHost = gitContextHost(inputs.context)
+  const tokenId = `GIT_AUTH_TOKEN.${gitHost}`
+  const userIds = [...inputs.build.secrets, ...inputs.build.secretFiles, ...inputs.build.secretEnvs].map(
+    s => s.id
+  )
+  if (
+    inputs.build.githubToken !== '' &&
+    gitHost &&
+    gitHost === inputs.build.workflowServer &&
+    !userIds.includes(tokenId)
+  ) {
+    refs.push({ id: tokenId, env: 'MPB_GIT_AUTH_TOKEN' })
+    env.MPB_GIT_AUTH_TOKEN = inputs.build.githubToken
+  }
+  return { refs, env }
+}
+
+export function makePlan(inputs: Inputs, context: PlanContext): Plan {
+  const warnings: string[] = [...inputs.build.warnings]
+  const model = buildRegistryModel(inputs.mirrors, inputs.insecureRegistries)
+  const sources: TomlSource[] = inputs.configSources.map(({ input, text }) => ({
+    input,
+    table: parseToml(input, text)
+  }))
+  sources.push({ input: 'registry-mirrors/insecure-registries', table: registryModelToToml(model) })
+  const merged = mergeTomlSources(sources)
+  warnings.push(...merged.warnings, ...configWarnings(merged.table))
+  const table = withoutMirrors(merged.table, context.droppedMirrors ?? [])
+  const registryModel = registryModelFromToml(table)
+
+  const proxyEnv = proxyEnvironment(inputs.proxy)
+  if (inputs.proxy.http && !inputs.proxy.https) {
+    warnings.push(
+      'http-proxy is set but https-proxy is not: registries are reached over HTTPS, which then bypasses the proxy.'
+    )
+  }
+  const isLoopback = (host: string): boolean => isLoopbackHost(host) || context.loopbackNames.has(host)
+  const hostNetworkReasons: string[] = []
+  for (const proxy of [inputs.proxy.http, inputs.proxy.https]) {
+    const reason = `proxy ${proxy?.display} is on loopback`
+    if (proxy && isLoopback(proxy.hostname) && !hostNetworkReasons.includes(reason))
+      hostNetworkReasons.push(reason)
+  }
+  for (const hostPort of registryHosts(registryModel)) {
+    const host = hostPort.replace(/:\d+$/, '')
+    if (isLoopback(host)) hostNetworkReasons.push(`registry ${hostPort} is on loopback`)
+  }
+  // BuildKit clones a Git context itself, from inside its container.
+  const gitHost = gitContextHost(inputs.context)
+  const gitHostName = gitHost ? parseHostPort(gitHost)?.host : undefined
+  if (gitHost && gitHostName && isLoopback(gitHostName)) {
+    hostNetworkReasons.push(`Git context host ${gitHost} is on loopback`)
+  }
+
+  const buildkitdFlags = withEntitlementFlags(inputs.buildkitdFlags, inputs.build.allow)
+  const driverOpts = builderDriverOpts(inputs, proxyEnv, hostNetworkReasons, warnings)
+  const configPath = `${context.workDir}/buildkitd.toml`
+  const metadataPath = `${context.workDir}/metadata.json`
+  const userBuildArgNames = new Set(inputs.buildArgs.map(arg => arg.split('=')[0]))
+  const secrets = buildSecrets(inputs)
+  const { existingBuilder, nodePlatforms, endpoint, keepState } = inputs.builderOptions
+  const builder = existingBuilder || inputs.builderName
+  if (
+    existingBuilder !== '' &&
+    (inputs.mirrors.length > 0 || inputs.insecureRegistries.length > 0 || inputs.configSources.length > 0)
+  ) {
+    warnings.push(
+      `builder "${existingBuilder}" already exists, so its own config applies: registry-mirrors, insecure-registries and buildkitd-config are not used.`
+    )
+  }
+  const attestations = resolveProvenance({
+    provenance: inputs.build.provenance,
+    attests: inputs.build.attests,
+    outputs: inputs.build.outputs,
+    load: inputs.load,
+    run: inputs.workflow
+  })
+  const build: BuildOptions = {
+    ...inputs,
+    build: { ...inputs.build, ...attestations },
+    builder,
+    proxyBuildArgs: proxyBuildArgs(proxyEnv, userBuildArgNames, warnings),
+    metadataPath,
+    envSecrets: secrets.refs
+  }
+  const node = (options: {
+    node?: string
+    platforms: string[]
+    endpoint: string
+    driverOpts: string[]
+    buildkitdFlags: string
+  }) => createBuilderArgs({ builder, configPath, ...options })
+  const imageOpt = driverOpts.find(opt => driverOptKey(opt) === 'image')
+  return {
+    builder,
+    ownBuilder: existingBuilder === '',
+    // Build-check warnings in the metadata file, for annotations (build-push-action sets it too).
+    buildEnv: { ...proxyEnv, ...secrets.env, BUILDX_METADATA_WARNINGS: 'true' },
+    buildkitImage: imageOpt ? imageOpt.replace(/^"|"$/g, '').slice('image='.length) : inputs.buildkitImage,
+    configPath,
+    metadataPath,
+    configToml: stringifyToml(table),
+    registryModel,
+    hostNetworkReasons,
+    proxyEnv,
+    commands: {
+      remove: removeBuilderArgs(builder, keepState),
+      create: node({ platforms: nodePlatforms, endpoint, driverOpts, buildkitdFlags }),
+      append: (context.appendNodes ?? []).map(extra =>
+        node({
+          node: extra.name,
+          platforms: extra.platforms,
+          endpoint: extra.endpoint,
+          driverOpts: [
+            ...driverOpts.filter(opt => !extra.driverOpts.some(o => driverOptKey(o) === driverOptKey(opt))),
+            ...extra.driverOpts
+          ],
+          buildkitdFlags: extra.buildkitdFlags || buildkitdFlags
+        })
+      ),
+      bootstrap: bootstrapBuilderArgs(builder),
+      build: buildArgs(build)
+    },
+    redactions: [inputs.proxy.http, inputs.proxy.https].flatMap(proxy =>
+      proxy && proxy.url !== proxy.display ? [[proxy.url, proxy.display] as [string, string]] : []
+    ),
+    warnings
+  }
+}
+
+/** The user's driver-opts first; ours only fill keys the user did not set, so an explicit value always wins. */
+function builderDriverOpts(
+  inputs: Inputs,
+  proxyEnv: Record<string, string>,
+  hostNetworkReasons: string[],
+  warnings: string[]
+): string[] {
+  const opts = [...inputs.driverOpts]
+  const userKeys = new Set(opts.map(driverOptKey))
+  const add = (key: string, value: string): void => {
+    if (!userKeys.has(key)) opts.push(driverOpt(key, value))
+  }
+  if (userKeys.has('image') && inputs.buildkitImage !== 'moby/buildkit:buildx-stable-1') {
+    warnings.push('driver-opts sets image=, so the buildkit-image input is not used.')
+  }
+  add('image', inputs.buildkitImage)
+  if (hostNetworkReasons.length > 0) {
+    const network = opts.find(opt => driverOptKey(opt) === 'network')
+    if (network && !/network=host"?$/.test(network)) {
+      warnings.push(
+        `driver-opts sets ${network}, but ${hostNetworkReasons.join('; ')}: the builder may not reach it.`
+      )
+    }
+    add('network', 'host')
+  }
+  for (const [name, value] of Object.entries(proxyEnv)) add(`env.${name}`, value)
+  return opts
+}
+
+/** Host names the builder will connect to directly: proxies, registries with options, and mirrors. */
+export function networkHostNames(inputs: Inputs): string[] {
+  const model = buildRegistryModel(inputs.mirrors, inputs.insecureRegistries)
+  const proxies = [inputs.proxy.http, inputs.proxy.https].flatMap(proxy => (proxy ? [proxy.hostname] : []))
+  const gitHost = gitContextHost(inputs.context)
+  const git = gitHost ? [parseHostPort(gitHost)?.host ?? ''] : []
+  return [...proxies, ...registryHosts(model).map(hostPort => hostPort.replace(/:\d+$/, '')), ...git].filter(
+    name => name !== ''
+  )
+}
+
+/**
+ * BuildKit grants security.insecure to a build that asks ("allow") only when the daemon permits it. That has to
+ * be a daemon flag: buildx starts a docker-container builder with --allow-insecure-entitlement=network.host,
+ * which replaces insecure-entitlements from the config file, and adds it only when no such flag is given, so
+ * network.host is listed again to keep `network: host` working.
+ */
+function withEntitlementFlags(flags: string, allow: string[]): string {
+  if (!allow.includes('security.insecure')) return flags
+  const ours = '--allow-insecure-entitlement=network.host --allow-insecure-entitlement=security.insecure'
+  return flags === '' ? ours : `${flags} ${ours}`
+}

@@ -1,0 +1,152 @@
+import { BuilderNode } from '../run/inspect-output'
+import { Inputs } from '../inputs/parse'
+import { Plan } from '../plan/plan'
+
+export interface BuildResult {
+  digest: string
+  imageId: string
+  metadata: string
+}
+
+/**
+ * Outputs from the file buildx writes with --metadata-file. The image ID is the config digest of a
+ * single-platform image; an index has no single config, so it is the index digest then, as --iidfile has it.
+ * The build has succeeded by the time this runs, so a file that cannot be read says so instead of throwing
+ * a bare SyntaxError.
+ */
+export function readMetadata(text: string): BuildResult {
+  if (text.trim() === '') return { digest: '', imageId: '', metadata: '' }
+  let json: unknown
+  try {
+    json = JSON.parse(text)
+  } catch (error) {
+    throw new Error(
+      `The build succeeded, but the --metadata-file buildx wrote is not JSON (${(error as Error).message}), so ` +
+        'the digest, imageid and metadata outputs are unknown. Pin a released buildx with "buildx-version".'
+    )
+  }
+  if (!isObject(json)) {
+    throw new Error(
+      'The build succeeded, but the --metadata-file buildx wrote is not a JSON object, so the digest, imageid ' +
+        'and metadata outputs are unknown. Pin a released buildx with "buildx-version".'
+    )
+  }
+  const field = (key: string): string => (typeof json[key] === 'string' ? json[key] : '')
+  const digest = field('containerimage.digest')
+  return { digest, imageId: field('containerimage.config.digest') || digest, metadata: compact(json, text) }
+}
+
+/** JSON on one line; JSON.stringify recurses, so a file nested deeper than the stack is passed on as written. */
+function compact(json: object, text: string): string {
+  try {
+    return JSON.stringify(json)
+  } catch {
+    return text.trim()
+  }
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+/**
+ * Image manifests of an index by platform; attestation manifests (unknown/unknown) left out. The index comes
+ * from a registry, which can answer anything: what is not an index, or an entry without string fields, gives
+ * no digests instead of a bare SyntaxError or TypeError after a successful push.
+ */
+export function platformDigests(indexJson: string): Record<string, string> {
+  let index: unknown
+  try {
+    index = JSON.parse(indexJson)
+  } catch {
+    return {}
+  }
+  const digests: Record<string, string> = {}
+  const manifests = isObject(index) && Array.isArray(index.manifests) ? index.manifests : []
+  for (const entry of manifests as unknown[]) {
+    if (!isObject(entry) || typeof entry.digest !== 'string' || !isObject(entry.platform)) continue
+    const annotations = isObject(entry.annotations) ? entry.annotations : {}
+    if (annotations['vnd.docker.reference.type'] === 'attestation-manifest') continue
+    const { os, architecture, variant } = entry.platform
+    if (typeof os !== 'string' || typeof architecture !== 'string') continue
+    const key = [os, architecture, typeof variant === 'string' ? variant : ''].filter(Boolean).join('/')
+    // Defined, not assigned: a platform named "__proto__" is a key like any other.
+    Object.defineProperty(digests, key, {
+      value: entry.digest,
+      enumerable: true,
+      writable: true,
+      configurable: true
+    })
+  }
+  return digests
+}
+
+export interface SummaryRow {
+  label: string
+  value: string
+}
+
+/** What main found out while running, for the summary. */
+export interface RunFacts {
+  nodes: BuilderNode[]
+  qemu: string
+  buildx: string
+  /** The builder's driver; docker-container when not known. */
+  driver?: string
+  buildkitImageSource: string
+  droppedMirrors: string[]
+  durationMs: number
+  steps: { steps: number; cached: number; executed: number }
+  manifest: Record<string, string>
+}
+
+/** Rows of the job summary table; every value here is safe to show (proxies appear masked, secrets absent). */
+export function summaryRows(inputs: Inputs, plan: Plan, result: BuildResult, facts: RunFacts): SummaryRow[] {
+  const mirrors = [...plan.registryModel].flatMap(([registry, options]) =>
+    options.mirrors.map(m => `${registry} → ${m}`)
+  )
+  const proxies = [
+    ...new Set([inputs.proxy.http?.display, inputs.proxy.https?.display].filter((p): p is string => !!p))
+  ]
+  const images = [...new Set(inputs.tags.map(tag => tag.replace(/[:@][^:/@]*$/, '')))]
+  const perPlatform = Object.entries(facts.manifest).map(([platform, digest]) => `${platform}: ${digest}`)
+  const nodes = facts.nodes.map(
+    n => `${n.name} (${n.endpoint}; ${(n.pinned.length > 0 ? n.pinned : n.platforms.slice(0, 1)).join(', ')})`
+  )
+  const none = (values: string[]) => (values.length > 0 ? values.join(', ') : '(none)')
+  return [
+    { label: 'Images', value: none(images) },
+    { label: 'Tags', value: none(inputs.tags) },
+    { label: 'Pushed', value: inputs.push ? 'yes' : 'no' },
+    { label: 'Index digest', value: result.digest || '(none)' },
+    { label: 'Per-platform digests', value: none(perPlatform) },
+    { label: 'Platforms built', value: platformsBuilt(inputs, facts.nodes).join(', ') },
+    { label: 'Build duration', value: `${(facts.durationMs / 1000).toFixed(1)} s` },
+    {
+      label: 'Steps',
+      value: `${facts.steps.executed} executed, ${facts.steps.cached} cached (of ${facts.steps.steps})`
+    },
+    {
+      label: 'Builder',
+      value: `${plan.builder} (${facts.driver || 'docker-container'}${plan.ownBuilder ? '' : ', existing'})`
+    },
+    { label: 'Nodes', value: none(nodes) },
+    { label: 'buildx', value: facts.buildx },
+    { label: 'BuildKit image', value: `${plan.buildkitImage}: ${facts.buildkitImageSource}` },
+    { label: 'QEMU', value: facts.qemu },
+    { label: 'Registry mirrors', value: none(mirrors) },
+    { label: 'Mirrors dropped (unreachable)', value: none(facts.droppedMirrors) },
+    { label: 'Insecure registries', value: none(inputs.insecureRegistries) },
+    {
+      label: 'Proxy',
+      value: proxies.length > 0 ? `${proxies.join(', ')} (builder, buildx client, RUN steps)` : '(none)'
+    },
+    { label: 'Host network', value: plan.hostNetworkReasons.join('; ') || 'no' }
+  ]
+}
+
+/** The platforms requested, or the first node's own platform when none were. */
+export function platformsBuilt(inputs: Inputs, nodes: BuilderNode[]): string[] {
+  if (inputs.platforms.length > 0) return inputs.platforms
+  return nodes[0]?.platforms.slice(0, 1) ?? []
+}

@@ -1,0 +1,99 @@
+import { readFileSync, statSync } from 'node:fs'
+import { annotatedDockerfilePath, checkAnnotations, parseBuildWarnings } from '../report/build-checks'
+import { StepCounter } from './progress-output'
+import { readIndexArgs } from '../plan/argv'
+import { docker } from './docker'
+import { failure } from '../report/failure'
+import * as log from '../log'
+import { Inputs } from '../inputs/parse'
+import { Plan } from '../plan/plan'
+import { BuildResult, platformDigests, readMetadata } from '../report/summary-rows'
+import { retryTransient } from './retry'
+
+export interface BuildOutcome extends BuildResult {
+  durationMs: number
+  steps: { steps: number; cached: number; executed: number }
+  /** Per-platform image digests of the pushed index ({} when nothing was pushed). */
+  manifest: Record<string, string>
+}
+
+/** The one `docker buildx build` for every platform, then the pushed index read back for per-platform digests. */
+export async function runBuild(inputs: Inputs, plan: Plan): Promise<BuildOutcome> {
+  let counter = new StepCounter()
+  const started = Date.now()
+  // The buildx client fetches registry tokens itself, so it needs the proxy too (moby/buildkit#5839).
+  // A retry runs on the same builder, so finished steps come from its cache and mostly the push is redone.
+  const result = await retryTransient(
+    () => {
+      counter = new StepCounter()
+      return docker(plan.commands.build, {
+        env: plan.buildEnv,
+        redactions: plan.redactions,
+        onStderr: chunk => counter.add(chunk)
+      })
+    },
+    inputs.retries,
+    (retry, wait) =>
+      log.warning(
+        `The build failed on what looks like a passing network fault; retry ${retry} of ${inputs.retries} in ${wait / 1000} s.`
+      )
+  )
+  const durationMs = Date.now() - started
+  if (result.exitCode !== 0)
+    throw failure(`docker buildx build failed (exit code ${result.exitCode})`, result.stderr)
+  const metadata = readMetadata(readFileIfPresent(plan.metadataPath))
+  const manifest =
+    inputs.push && inputs.tags.length > 0 && metadata.digest
+      ? await readIndex(inputs.tags[0], metadata.digest, plan)
+      : {}
+  return { ...metadata, durationMs, steps: counter.totals(), manifest }
+}
+
+async function readIndex(tag: string, digest: string, plan: Plan): Promise<Record<string, string>> {
+  const reference = `${tag.replace(/@.*$/, '').replace(/:[^:/]+$/, '')}@${digest}`
+  const raw = await docker(readIndexArgs(plan.builder, reference), { silent: true, env: plan.proxyEnv })
+  if (raw.exitCode !== 0) return {}
+  return platformDigests(raw.stdout)
+}
+
+function readFileIfPresent(path: string): string {
+  try {
+    return readFileSync(path, 'utf8')
+  } catch {
+    return ''
+  }
+}
+
+/**
+ * Dockerfile build-check warnings of a finished build as warning annotations on the Dockerfile
+ * (DOCKER_BUILD_CHECKS_ANNOTATIONS=false turns them off).
+ */
+export function annotateBuildChecks(inputs: Inputs, metadata: string): void {
+  if (!inputs.checksAnnotations || metadata === '') return
+  const { warnings, omitted } = parseBuildWarnings(metadata)
+  if (warnings.length === 0) return
+  const located = annotatedDockerfilePath({
+    context: inputs.context,
+    file: inputs.file,
+    workspace: process.env.GITHUB_WORKSPACE || process.cwd(),
+    cwd: process.cwd(),
+    run: inputs.workflow
+  })
+  const dockerfile = located && {
+    path: located.path,
+    text: located.local ? readSmallFile(inputs.file || `${inputs.context}/Dockerfile`) : undefined
+  }
+  for (const { message, properties } of checkAnnotations(warnings, dockerfile))
+    log.warning(message, properties)
+  if (omitted > 0) log.warning(`${omitted} more build-check warnings are not shown; see the build log.`)
+}
+
+/** The Dockerfile buildx has just read; '' when it cannot be read now, so no warning is put on it. */
+function readSmallFile(path: string): string {
+  try {
+    const stat = statSync(path)
+    return stat.isFile() && stat.size <= 1024 * 1024 ? readFileSync(path, 'utf8') : ''
+  } catch {
+    return ''
+  }
+}

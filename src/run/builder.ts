@@ -1,0 +1,105 @@
+import * as log from '../log'
+import {
+  BuilderNode,
+  builderPlatforms,
+  parseInspectDriver,
+  parseInspectNodes,
+  unsupportedPlatforms
+} from './inspect-output'
+import { needsBuildx, parseBuildxVersion } from '../model/buildx-release'
+import { docker, DockerResult } from './docker'
+import { failure } from '../report/failure'
+import { Inputs } from '../inputs/parse'
+import { Plan } from '../plan/plan'
+import { retryTransient } from './retry'
+import { SavedState, saveState } from '../state'
+
+const BUILDER_EXISTS = /existing instance for ".*" but no append mode|already exists/
+/**
+ * What docker says when the buildx plugin is missing (the CLI then parses `buildx create --name` itself and prints
+ * its own usage) or too old to know --buildkitd-config (before v0.13).
+ */
+const BUILDX_UNUSABLE =
+  /'buildx' is not a docker command|unknown command "buildx"|unknown flag: --buildkitd-config|Usage:\s+docker \[OPTIONS\] COMMAND/
+
+export interface Builder {
+  nodes: BuilderNode[]
+  platforms: string[]
+  /** Which buildx ran: the runner's, or one this step installed. */
+  buildx: string
+  /** docker-container for ours; for an existing builder, what buildx inspect reports. */
+  driver: string
+}
+
+/**
+ * Creates the builder (every node with the same config) and boots it, or boots the existing one the user
+ * named. The runner's buildx is used as it is; only when docker cannot run it is the pinned one installed.
+ */
+export async function createBuilder(inputs: Inputs, plan: Plan, state: SavedState): Promise<Builder> {
+  let buildx = 'runner'
+  if (plan.ownBuilder) {
+    let created = await create(plan)
+    if (created.exitCode !== 0 && BUILDX_UNUSABLE.test(created.stderr)) {
+      buildx = await installBuildx(inputs, plan, state)
+      created = await create(plan)
+    }
+    if (created.exitCode !== 0) throw failure('Creating the builder failed', created.stderr)
+    for (const append of plan.commands.append) {
+      const appended = await docker(append, { redactions: plan.redactions })
+      if (appended.exitCode !== 0) throw failure('Adding a node to the builder failed', appended.stderr)
+    }
+  }
+  const booted = await retryTransient(
+    () => docker(plan.commands.bootstrap, { redactions: plan.redactions }),
+    inputs.retries,
+    retry =>
+      log.warning(`Starting the builder failed on a passing fault; retry ${retry} of ${inputs.retries}.`)
+  )
+  if (booted.exitCode !== 0)
+    throw failure('Starting the builder failed', `${booted.stdout}\n${booted.stderr}`)
+  const nodes = parseInspectNodes(booted.stdout)
+  const platforms = builderPlatforms(nodes)
+  const missing = unsupportedPlatforms(inputs.platforms, platforms)
+  if (missing.length > 0 && platforms.length > 0) {
+    log.warning(
+      `The builder cannot run ${missing.join(', ')} natively or under emulation (it has ${platforms.join(', ')}). ` +
+        'Register QEMU (input "qemu") or add a node for them ("append"), or RUN steps for those platforms fail.'
+    )
+  }
+  const driver = plan.ownBuilder ? 'docker-container' : parseInspectDriver(booted.stdout)
+  return { nodes, platforms, buildx, driver }
+}
+
+async function create(plan: Plan): Promise<DockerResult> {
+  const created = await docker(plan.commands.create, { redactions: plan.redactions })
+  if (created.exitCode === 0 || !BUILDER_EXISTS.test(created.stderr)) return created
+  // A builder left by an earlier run with this name would keep its old config: replace it.
+  await docker(plan.commands.remove, { silent: true })
+  log.info(`Removed an existing builder named ${plan.builder}.`)
+  return docker(plan.commands.create, { redactions: plan.redactions })
+}
+
+/** Installs the pinned buildx (code loaded only on this path) and makes docker use it. */
+async function installBuildx(inputs: Inputs, plan: Plan, state: SavedState): Promise<string> {
+  log.info('docker cannot run a buildx that knows --buildkitd-config (v0.13 or later): installing one.')
+  const { installBuildx: install, useBuildxPlugin } = await import('./buildx-install')
+  const download = await install({
+    version: inputs.buildxVersion,
+    urlTemplate: inputs.buildxDownloadUrl,
+    skipVerification: inputs.buildxSkipVerification,
+    log,
+    proxyEnv: plan.proxyEnv
+  })
+  const link = useBuildxPlugin(download.path)
+  if (link.changed) {
+    state.buildxPlugin = { path: link.pluginPath, dir: download.path }
+    saveState(state)
+  }
+  const now = await docker(['buildx', 'version'], { silent: true })
+  if (now.exitCode !== 0 || needsBuildx(now.stdout)) {
+    throw new Error(
+      `docker does not run the installed buildx from ${link.pluginPath}: ${now.stderr.trim() || now.stdout.trim()}`
+    )
+  }
+  return `${parseBuildxVersion(now.stdout)} (${download.source === 'tool-cache' ? 'tool cache' : 'downloaded'})`
+}

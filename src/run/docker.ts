@@ -1,0 +1,61 @@
+import * as exec from '@actions/exec'
+import * as log from '../log'
+
+export interface DockerResult {
+  exitCode: number
+  stdout: string
+  /** stderr, trimmed to its last part so a long build log cannot exhaust memory. */
+  stderr: string
+}
+
+export interface DockerOptions {
+  /** Extra variables on top of the step environment. */
+  env?: Record<string, string>
+  /** When false (default), the command line and its output go to the job log as they come. */
+  silent?: boolean
+  /** Replaces secrets in the echoed command line ([secret, shown instead]); the runner's masking is a second line of defence. */
+  redactions?: [string, string][]
+  /** Sees stderr as it comes (e.g. to count build steps without keeping the whole log). */
+  onStderr?: (chunk: string) => void
+}
+
+const KEEP_STDERR = 256 * 1024
+
+/** Runs `docker ARGS` without a shell; never throws on a non-zero exit code. */
+export async function docker(args: string[], options: DockerOptions = {}): Promise<DockerResult> {
+  let stdout = ''
+  let stderr = ''
+  // What buildx prints can repeat a secret too (inspect lists the driver options with the proxy URLs).
+  const redactions = options.redactions ?? []
+  const line = log.formatCommand(args, redactions)
+  const relay = options.silent ? undefined : new log.FencedRelay(redactions)
+  if (relay) relay.line(`[command]${line}`)
+  else log.debug(line)
+  try {
+    const exitCode = await exec.exec('docker', args, {
+      env: { ...(process.env as Record<string, string>), ...options.env },
+      // exec's own echo would print the unredacted argv, and its relay would not be fenced.
+      silent: true,
+      ignoreReturnCode: true,
+      listeners: {
+        stdout: (data: Buffer) => {
+          stdout += data.toString()
+          relay?.write('stdout', data.toString())
+        },
+        stderr: (data: Buffer) => {
+          options.onStderr?.(data.toString())
+          stderr += data.toString()
+          if (stderr.length > 2 * KEEP_STDERR) stderr = stderr.slice(-KEEP_STDERR)
+          relay?.write('stderr', data.toString())
+        }
+      }
+    })
+    return {
+      exitCode,
+      stdout: log.redact(stdout, redactions),
+      stderr: log.redact(stderr.slice(-KEEP_STDERR), redactions)
+    }
+  } finally {
+    relay?.close()
+  }
+}

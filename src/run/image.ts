@@ -1,0 +1,71 @@
+import { diagnose } from '../report/diagnose'
+import { docker } from './docker'
+
+export interface ImageSource {
+  /** Where the image came from: "local", a mirror reference, or the image name itself (pulled upstream). */
+  source: string
+  attempts: string[]
+}
+
+export interface EnsureOptions {
+  /** Pulls of each source before moving on to the next. */
+  attemptsPerSource: number
+  /** First backoff between attempts; doubled each time. */
+  backoffMs: number
+  log: (line: string) => void
+}
+
+const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms))
+
+/**
+ * Makes sure the Docker daemon has `image`: present already, else pulled through each mirror in order (and
+ * tagged with the requested name), else pulled from its own registry. Behind a firewall the daemon often
+ * cannot reach Docker Hub, while a mirror the user named can serve the same image.
+ */
+export async function ensureImage(
+  image: string,
+  mirrorRefs: string[],
+  options: EnsureOptions
+): Promise<ImageSource> {
+  const present = await docker(['image', 'inspect', '--format', '{{.Id}}', '--', image], { silent: true })
+  if (present.exitCode === 0) return { source: 'local', attempts: [] }
+  const attempts: string[] = []
+  for (const reference of [...mirrorRefs, image]) {
+    for (let attempt = 1; attempt <= options.attemptsPerSource; attempt++) {
+      const pulled = await docker(['pull', '--', reference], { silent: true })
+      if (pulled.exitCode === 0) {
+        if (reference !== image) {
+          await docker(['tag', '--', reference, image], { silent: true })
+          // Only the extra name goes; the image stays under the name the builder asks for.
+          await docker(['rmi', '--', reference], { silent: true })
+        }
+        options.log(`${image}: pulled from ${reference}`)
+        return { source: reference, attempts }
+      }
+      const reason = lastLine(pulled.stderr)
+      attempts.push(`${reference} (attempt ${attempt}): ${reason}`)
+      options.log(
+        `${image}: pull of ${reference} failed (attempt ${attempt}/${options.attemptsPerSource}): ${reason}`
+      )
+      // A missing image or tag will not appear by retrying.
+      if (/not found|manifest unknown|does not exist|denied/i.test(reason)) break
+      if (attempt < options.attemptsPerSource) await sleep(options.backoffMs * 2 ** (attempt - 1))
+    }
+  }
+  const hints = diagnose(attempts.join('\n')).map(d => d.fix)
+  throw new Error(
+    `The Docker daemon has no ${image} and could not pull it from any source:\n${attempts.join('\n')}\n` +
+      (hints[0] ??
+        'Add a Docker Hub mirror in "registry-mirrors" that serves it, or point the image input at a reachable copy.')
+  )
+}
+
+function lastLine(text: string): string {
+  return (
+    text
+      .trim()
+      .split('\n')
+      .filter(line => line.trim() !== '')
+      .at(-1) ?? 'no output'
+  )
+}

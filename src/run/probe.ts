@@ -1,0 +1,302 @@
+import * as http from 'node:http'
+import { isIP, Socket, connect as connectTcp } from 'node:net'
+import { Duplex } from 'node:stream'
+import { connect as connectTls, TLSSocket } from 'node:tls'
+import { Endpoint, ProbeResult } from '../plan/preflight'
+
+const DEFAULT_PORTS: Record<string, number> = {
+  'http:': 80,
+  'https:': 443,
+  'socks5:': 1080,
+  'socks5h:': 1080
+}
+/** What a proxy answers itself when it cannot reach the target of an absolute-URI request. */
+const PROXY_FAILURES = new Set([407, 502, 503, 504])
+
+/** Probes every endpoint at once; the same URL through the same proxy is probed only once. */
+export async function probeAll(endpoints: Endpoint[], timeoutMs: number): Promise<ProbeResult[]> {
+  const probes = new Map<string, Promise<ProbeResult>>()
+  return Promise.all(
+    endpoints.map(async endpoint => {
+      const key = JSON.stringify([endpoint.kind === 'proxy', endpoint.url, endpoint.viaProxy ?? ''])
+      let probe = probes.get(key)
+      if (!probe) {
+        probe = probeEndpoint(endpoint, timeoutMs)
+        probes.set(key, probe)
+      }
+      return { ...(await probe), endpoint }
+    })
+  )
+}
+
+/**
+ * A proxy: a TCP connect. A mirror or registry: GET /v2/, directly or the way Go sends it through a proxy
+ * (absolute URI for http, CONNECT or SOCKS5 then TLS for https). Any HTTP answer means reachable. One
+ * deadline covers everything, and every socket is destroyed when the probe ends, so nothing outlives it.
+ */
+export function probeEndpoint(endpoint: Endpoint, timeoutMs: number): Promise<ProbeResult> {
+  return new Promise(resolve => {
+    const started = performance.now()
+    const probe = new Probe((reachable, status) =>
+      resolve({ endpoint, reachable, status, latencyMs: Math.round(performance.now() - started) })
+    )
+    const timer = setTimeout(() => probe.fail(`timeout after ${timeoutMs} ms`), timeoutMs)
+    probe.onEnd = () => clearTimeout(timer)
+    run(endpoint, probe).then(
+      ({ reachable, status }) => probe.end(reachable, status),
+      (error: Error) => probe.fail(describeError(error))
+    )
+  })
+}
+
+/** One probe's state: the sockets to destroy, and whether it is still on the hop to the proxy. */
+class Probe {
+  done = false
+  toProxy = false
+  onEnd = (): void => {}
+  private readonly resources: { destroy(): void }[] = []
+
+  constructor(private readonly report: (reachable: boolean, status: string) => void) {}
+
+  /** Routes every error of this resource to the probe, so none is ever unhandled. */
+  track<T extends { destroy(): void; on(event: 'error', listener: (error: Error) => void): unknown }>(
+    resource: T
+  ): T {
+    this.resources.push(resource)
+    resource.on('error', error => this.fail(describeError(error)))
+    if (this.done) resource.destroy()
+    return resource
+  }
+
+  fail(status: string): void {
+    this.end(false, this.toProxy ? `proxy: ${status}` : status)
+  }
+
+  end(reachable: boolean, status: string): void {
+    if (this.done) return
+    this.done = true
+    this.onEnd()
+    for (const resource of this.resources) resource.destroy()
+    this.report(reachable, status)
+  }
+}
+
+interface Outcome {
+  reachable: boolean
+  status: string
+}
+
+async function run(endpoint: Endpoint, probe: Probe): Promise<Outcome> {
+  if (endpoint.kind === 'proxy') {
+    await openTcp(probe, new URL(endpoint.url))
+    return { reachable: true, status: 'TCP connected' }
+  }
+  const target = new URL(endpoint.url)
+  const https = target.protocol === 'https:'
+  const headers: Record<string, string> = { Host: target.host, 'User-Agent': 'buildx-preflight' }
+  let path = `${target.pathname}${target.search}`
+  let stream: Duplex
+  let throughHttpProxy = false
+  if (endpoint.viaProxy !== undefined) {
+    const proxy = new URL(endpoint.viaProxy)
+    probe.toProxy = true
+    stream =
+      proxy.protocol === 'https:'
+        ? await openTls(probe, proxy, await openTcp(probe, proxy))
+        : await openTcp(probe, proxy)
+    probe.toProxy = false
+    if (proxy.protocol.startsWith('socks5')) {
+      await socks5Connect(probe, stream, proxy, target)
+    } else if (https) {
+      const status = await httpConnect(probe, stream, proxy, target)
+      if (status !== 200) return { reachable: false, status: `proxy answered CONNECT with HTTP ${status}` }
+    } else {
+      path = target.href
+      const auth = proxyAuthorization(proxy)
+      if (auth) headers['Proxy-Authorization'] = auth
+      throughHttpProxy = true
+    }
+  } else {
+    stream = await openTcp(probe, target)
+  }
+  let certificate = ''
+  if (https) {
+    const secure = await openTls(probe, target, stream)
+    // Reachability only: an untrusted certificate is BuildKit's problem to report, not a dead endpoint.
+    if (!secure.authorized) certificate = ` (untrusted certificate: ${String(secure.authorizationError)})`
+    stream = secure
+  }
+  const status = await get(probe, stream, path, headers)
+  if (throughHttpProxy && PROXY_FAILURES.has(status)) {
+    return { reachable: false, status: `HTTP ${status} from proxy` }
+  }
+  return { reachable: true, status: `HTTP ${status}${certificate}` }
+}
+
+const bare = (hostname: string): string => hostname.replace(/^\[(.*)\]$/, '$1')
+const portOf = (url: URL): number => (url.port === '' ? DEFAULT_PORTS[url.protocol] : Number(url.port))
+
+function openTcp(probe: Probe, url: URL): Promise<Socket> {
+  return new Promise(resolve => {
+    const socket = probe.track(connectTcp({ host: bare(url.hostname), port: portOf(url) }))
+    socket.once('connect', () => resolve(socket))
+  })
+}
+
+function openTls(probe: Probe, url: URL, socket: Duplex): Promise<TLSSocket> {
+  return new Promise(resolve => {
+    const host = bare(url.hostname)
+    const secure = probe.track(
+      connectTls({
+        socket,
+        host,
+        servername: isIP(host) ? undefined : host,
+        rejectUnauthorized: false,
+        ALPNProtocols: ['http/1.1']
+      })
+    )
+    secure.once('secureConnect', () => resolve(secure))
+  })
+}
+
+/** HTTP CONNECT through the proxy; resolves with the proxy's status code (only 200 opens a tunnel, as in Go). */
+function httpConnect(probe: Probe, socket: Duplex, proxy: URL, target: URL): Promise<number> {
+  return new Promise(resolve => {
+    const authority = `${target.hostname}:${portOf(target)}`
+    const headers: Record<string, string> = { Host: authority }
+    const auth = proxyAuthorization(proxy)
+    if (auth) headers['Proxy-Authorization'] = auth
+    const request = probe.track(
+      http.request({ createConnection: () => socket, method: 'CONNECT', path: authority, headers })
+    )
+    request.once('connect', (response: http.IncomingMessage) => resolve(response.statusCode ?? 0))
+    request.once('response', (response: http.IncomingMessage) => resolve(response.statusCode ?? 0))
+    request.end()
+  })
+}
+
+function get(probe: Probe, socket: Duplex, path: string, headers: Record<string, string>): Promise<number> {
+  return new Promise(resolve => {
+    const request = probe.track(
+      http.request({ createConnection: () => socket, method: 'GET', path, headers })
+    )
+    request.once('response', (response: http.IncomingMessage) => {
+      response.resume()
+      resolve(response.statusCode ?? 0)
+    })
+    request.end()
+  })
+}
+
+/** Basic credentials from the proxy URL, as Go sends them. */
+function proxyAuthorization(proxy: URL): string | undefined {
+  if (proxy.username === '' && proxy.password === '') return undefined
+  const credentials = `${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`
+  return `Basic ${Buffer.from(credentials).toString('base64')}`
+}
+
+/** SOCKS5 CONNECT (RFC 1928), with username/password (RFC 1929) when the proxy URL has them. */
+async function socks5Connect(probe: Probe, socket: Duplex, proxy: URL, target: URL): Promise<void> {
+  const reader = new Reader(probe, socket)
+  const user = Buffer.from(decodeURIComponent(proxy.username))
+  const password = Buffer.from(decodeURIComponent(proxy.password))
+  const withPassword = user.length > 0 || password.length > 0
+  socket.write(Buffer.from(withPassword ? [5, 2, 0, 2] : [5, 1, 0]))
+  const [version, method] = await reader.read(2)
+  if (version !== 5 || (method !== 0 && !(method === 2 && withPassword))) {
+    throw new ProbeError('SOCKS5 proxy accepted none of the offered authentication methods')
+  }
+  if (method === 2) {
+    socket.write(
+      Buffer.concat([Buffer.from([1, user.length]), user, Buffer.from([password.length]), password])
+    )
+    if ((await reader.read(2))[1] !== 0) throw new ProbeError('SOCKS5 proxy rejected the credentials')
+  }
+  const host = bare(target.hostname)
+  const port = portOf(target)
+  const address =
+    isIP(host) === 4
+      ? Buffer.from([1, ...host.split('.').map(Number)])
+      : isIP(host) === 6
+        ? Buffer.concat([Buffer.from([4]), ipv6Bytes(host)])
+        : Buffer.concat([Buffer.from([3, Buffer.byteLength(host)]), Buffer.from(host)])
+  socket.write(Buffer.concat([Buffer.from([5, 1, 0]), address, Buffer.from([port >> 8, port & 0xff])]))
+  const [, reply, , type, first] = await reader.read(5)
+  if (reply !== 0) throw new ProbeError(`SOCKS5 proxy: ${SOCKS_REPLIES[reply] ?? `reply ${reply}`}`)
+  await reader.read(type === 1 ? 5 : type === 4 ? 17 : first + 2)
+  reader.release()
+}
+
+const SOCKS_REPLIES: Record<number, string> = {
+  1: 'general failure',
+  2: 'connection not allowed',
+  3: 'network unreachable',
+  4: 'host unreachable',
+  5: 'connection refused',
+  6: 'TTL expired'
+}
+
+function ipv6Bytes(host: string): Buffer {
+  const [head, tail] = host.split('::')
+  const groups = (part: string | undefined): string[] => (part ? part.split(':') : [])
+  const missing = 8 - groups(head).length - groups(tail).length
+  const all = [...groups(head), ...Array<string>(tail === undefined ? 0 : missing).fill('0'), ...groups(tail)]
+  return Buffer.from(all.flatMap(group => [parseInt(group, 16) >> 8, parseInt(group, 16) & 0xff]))
+}
+
+/** Reads exact byte counts for the SOCKS handshake, then hands the socket on untouched. */
+class Reader {
+  private buffer = Buffer.alloc(0)
+  private waiting?: () => void
+  private readonly onData = (chunk: Buffer): void => {
+    this.buffer = Buffer.concat([this.buffer, chunk])
+    this.waiting?.()
+  }
+  private readonly onClose = (): void =>
+    this.probe.fail('proxy closed the connection during the SOCKS5 handshake')
+
+  constructor(
+    private readonly probe: Probe,
+    private readonly socket: Duplex
+  ) {
+    socket.on('data', this.onData)
+    socket.once('close', this.onClose)
+  }
+
+  async read(count: number): Promise<Buffer> {
+    while (this.buffer.length < count) await new Promise<void>(resolve => (this.waiting = resolve))
+    const bytes = this.buffer.subarray(0, count)
+    this.buffer = this.buffer.subarray(count)
+    return bytes
+  }
+
+  release(): void {
+    this.socket.off('data', this.onData)
+    this.socket.off('close', this.onClose)
+  }
+}
+
+class ProbeError extends Error {}
+
+/** Short reasons for the log table. */
+function describeError(error: Error): string {
+  if (error instanceof ProbeError) return error.message
+  const code = (error as NodeJS.ErrnoException).code ?? ''
+  const known: Record<string, string> = {
+    ECONNREFUSED: 'connection refused',
+    EHOSTUNREACH: 'host unreachable',
+    ENETUNREACH: 'network unreachable',
+    ENOTFOUND: 'host name not found',
+    EAI_AGAIN: 'host name lookup failed (EAI_AGAIN)',
+    ETIMEDOUT: 'connect timed out',
+    EPIPE: 'connection closed',
+    ERR_SSL_WRONG_VERSION_NUMBER: 'TLS handshake failed (the server may speak plain HTTP)',
+    ERR_SSL_PACKET_LENGTH_TOO_LONG: 'TLS handshake failed (the server may speak plain HTTP)'
+  }
+  if (known[code]) return known[code]
+  if (error.message === 'socket hang up') return 'connection closed before a response'
+  if (/before secure TLS connection/.test(error.message)) return 'connection closed during the TLS handshake'
+  if (code === 'ECONNRESET') return 'connection reset'
+  if (code.startsWith('ERR_SSL') || code.startsWith('ERR_TLS')) return `TLS handshake failed (${code})`
+  return code || error.message
+}
