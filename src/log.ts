@@ -1,6 +1,6 @@
 import * as core from '@actions/core'
 import { randomBytes } from 'node:crypto'
-import { maskCredentials } from './inputs/input-error'
+import { maskCredentials } from './model/credentials'
 
 /**
  * The only writer of the job log. The runner reads every line a step prints for workflow commands: "::name::"

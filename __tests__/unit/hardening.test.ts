@@ -9,10 +9,11 @@ import {
   TomlTable,
   withoutMirrors
 } from '../../src/model/buildkitd-toml'
-import { maskUserInfo, quoteValue } from '../../src/inputs/input-error'
+import { quoteValue } from '../../src/inputs/input-error'
+import { maskUserInfo, proxyCredentialSecrets } from '../../src/model/credentials'
 import { isHost, isPort } from '../../src/model/hosts'
 import { splitCsvLine } from '../../src/inputs/lists'
-import { parseProxyUrl, proxyCredentialSecrets } from '../../src/model/proxy'
+import { parseProxyUrl } from '../../src/model/proxy'
 import { isImageReference } from '../../src/model/image-ref'
 import { isPlatform, suggestPlatform } from '../../src/model/platform'
 import { parseMirrorEntry } from '../../src/model/registries'

@@ -1,4 +1,4 @@
-import { mirrorCandidates, splitImage } from '../../src/model/image-ref'
+import { imageRepository, mirrorCandidates, splitImage } from '../../src/model/image-ref'
 import { parseMirrorEntry } from '../../src/model/registries'
 
 describe('splitImage', () => {
@@ -17,6 +17,37 @@ describe('splitImage', () => {
     ['localhost/app', { registry: 'localhost', path: 'app', suffix: ':latest' }]
   ])('%s', (image, expected) => {
     expect(splitImage(image)).toEqual(expected)
+  })
+})
+
+describe('splitImage keeps the digest', () => {
+  const digest = '@sha256:' + 'b'.repeat(64)
+  it.each([
+    [`app:1${digest}`, { registry: 'docker.io', path: 'library/app', suffix: digest }],
+    [`localhost:5000/app${digest}`, { registry: 'localhost:5000', path: 'app', suffix: digest }]
+  ])('%s', (image, expected) => {
+    expect(splitImage(image)).toEqual(expected)
+  })
+  it('mirrors a pinned image by its digest', () => {
+    expect(mirrorCandidates(`app:1${digest}`, [parseMirrorEntry('mirror.example')])).toEqual([
+      `mirror.example/library/app${digest}`
+    ])
+  })
+})
+
+describe('imageRepository', () => {
+  const digest = '@sha256:' + 'c'.repeat(64)
+  it.each([
+    ['busybox', 'busybox'],
+    ['app:1', 'app'],
+    [`app:1${digest}`, 'app'],
+    [`app${digest}`, 'app'],
+    ['ghcr.io/o/r/app:v1.2', 'ghcr.io/o/r/app'],
+    ['localhost:5000/app', 'localhost:5000/app'],
+    [`localhost:5000/app:2${digest}`, 'localhost:5000/app'],
+    ['[::1]:5000/team/app:edge', '[::1]:5000/team/app']
+  ])('%s → %s', (image, repository) => {
+    expect(imageRepository(image)).toBe(repository)
   })
 })
 

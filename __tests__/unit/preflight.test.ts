@@ -3,13 +3,13 @@ import {
   decideMirrors,
   Endpoint,
   formatProbeTable,
-  matchesNoProxy,
   preflightEndpoints,
   ProbeResult,
   probeSummaryRows,
   proxyFor
 } from '../../src/plan/preflight'
-import { parseNoProxy, parseProxyUrl, ProxySettings } from '../../src/model/proxy'
+import { matchesNoProxy, parseNoProxy } from '../../src/model/no-proxy'
+import { parseProxyUrl, ProxySettings } from '../../src/model/proxy'
 import { buildRegistryModel, parseMirrorEntry } from '../../src/model/registries'
 
 describe('matchesNoProxy', () => {

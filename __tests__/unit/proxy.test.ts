@@ -1,4 +1,6 @@
-import { parseNoProxy, parseProxyUrl, proxyCredentialSecrets, proxyEnvironment } from '../../src/model/proxy'
+import { proxyCredentialSecrets } from '../../src/model/credentials'
+import { parseNoProxy } from '../../src/model/no-proxy'
+import { parseProxyUrl, proxyEnvironment } from '../../src/model/proxy'
 
 describe('parseProxyUrl', () => {
   it('adds http:// to a bare host:port as Go does', () => {

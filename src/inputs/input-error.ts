@@ -1,3 +1,5 @@
+import { maskCredentials, maskUrlUserInfo } from '../model/credentials'
+
 /** A workflow input that cannot be used: the message names the input, the value and how to fix it. */
 export class InputError extends Error {
   constructor(
@@ -35,32 +37,4 @@ function quoteShown(value: string): string {
           .map(unit => `\\u${unit.charCodeAt(0).toString(16).padStart(4, '0')}`)
           .join('')
   )
-}
-
-/**
- * Masks the password (and a username that could be a token) of a URL-like string for messages. Everything
- * up to the last "@" goes: a malformed password may itself hold "@", "/" or spaces, and no part may show.
- */
-export function maskUserInfo(value: string): string {
-  return value.replace(
-    /^([a-z][a-z0-9+.-]*:\/\/)?[^]*@/i,
-    (_m, scheme: string | undefined) => `${scheme ?? ''}***@`
-  )
-}
-
-/**
- * Masks the user info of every URL in a text (scheme://user:password@host), for any message or log line.
- * The text is cut into tokens at whitespace and each token is scanned once, so this is linear on any input.
- * As in maskUserInfo, everything from the scheme to a token's last "@" goes, so no part of a malformed
- * password shows (a value with spaces in its password is masked whole by the callers that know it is one).
- */
-export function maskCredentials(text: string): string {
-  return text.replace(/\S+/g, maskUrlUserInfo)
-}
-
-/** One value (a token, or a whole input entry whose password may hold spaces) with its URL user info masked. */
-export function maskUrlUserInfo(value: string): string {
-  const scheme = value.indexOf('://')
-  const at = value.lastIndexOf('@')
-  return scheme > 0 && at > scheme ? `${value.slice(0, scheme + 3)}***${value.slice(at)}` : value
 }

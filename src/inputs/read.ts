@@ -4,7 +4,7 @@ import { closeSync, constants, fstatSync, openSync, readSync, realpathSync } fro
 import { relative, resolve, isAbsolute } from 'node:path'
 import { secretValuesToMask } from './build-options'
 import { defaultBuilderName, Inputs, parseInputs, PROXY_INPUTS, rawProxyValue } from './parse'
-import { proxyCredentialSecrets } from '../model/proxy'
+import { proxyCredentialSecrets, urlCredentialSecrets } from '../model/credentials'
 
 /** Reads the workflow inputs; credentials are masked in the log before anything can print them. */
 export function readInputs(): Inputs {
@@ -16,7 +16,7 @@ export function readInputs(): Inputs {
   })
   for (const value of secretValuesToMask(get('secrets'))) mask(value)
   mask(get('github-token').trim())
-  for (const secret of urlPasswords(get('context'))) mask(secret)
+  for (const secret of urlCredentialSecrets(get('context'))) mask(secret)
   const workspace = env.GITHUB_WORKSPACE || process.cwd()
   return parseInputs({
     get,
@@ -37,22 +37,6 @@ function mask(secret: string): void {
   core.setSecret(secret)
   const lines = secret.split(/\r\n|\r|\n/).filter(line => line.trim() !== '')
   if (lines.length > 1) lines.forEach(line => core.setSecret(line))
-}
-
-/** The user info of a URL (a Git context with a token in it), as written and decoded. */
-function urlPasswords(value: string): string[] {
-  const match = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)@/i.exec(value.trim())
-  if (!match) return []
-  const userInfo = match[1]
-  const password = userInfo.slice(userInfo.indexOf(':') + 1)
-  const decoded = (text: string) => {
-    try {
-      return decodeURIComponent(text)
-    } catch {
-      return text
-    }
-  }
-  return [...new Set([userInfo, password, decoded(password)])].filter(secret => secret.length >= 3)
 }
 
 /** buildkitd.toml is small; anything bigger is not one. */

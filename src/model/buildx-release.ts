@@ -1,5 +1,7 @@
-import { InputError, maskUserInfo, quoteValue } from '../inputs/input-error'
+import { InputError, quoteValue } from '../inputs/input-error'
+import { maskUserInfo } from './credentials'
 import { isLoopbackHost } from './hosts'
+import { goArchOf } from './platform'
 
 /** First buildx with `buildx create --buildkitd-config` (earlier releases only had `--config`). */
 export const MIN_BUILDX_VERSION = '0.13.0'
@@ -71,16 +73,20 @@ export function bareVersion(version: string): string {
 
 const OS: Record<string, string> = { linux: 'linux', darwin: 'darwin', win32: 'windows' }
 
-/** Node's process.arch → the arch part of buildx release file names. */
-const ARCH: Record<string, string> = {
-  x64: 'amd64',
-  arm64: 'arm64',
-  // Node reports every 32-bit ARM as "arm"; v7 is what runners (and buildx releases) commonly have.
-  arm: 'arm-v7',
-  // Node on Linux/ppc64 is little-endian: there is no big-endian build of Node for Linux.
-  ppc64: 'ppc64le',
-  s390x: 's390x',
-  riscv64: 'riscv64'
+/**
+ * The GOARCHes (platform.ts maps Node's arch to them) that buildx is downloaded for. Release file names use
+ * the GOARCH, except where BUILDX_FILE_ARCH says otherwise.
+ */
+const BUILDX_GOARCHES = new Set(['amd64', 'arm64', 'arm', 'ppc64le', 's390x', 'riscv64'])
+
+/** Node reports every 32-bit ARM as "arm"; v7 is what runners (and buildx releases) commonly have. */
+const BUILDX_FILE_ARCH: Record<string, string> = { arm: 'arm-v7' }
+
+/** Node's process.arch → the arch part of buildx release file names; undefined where none is downloaded. */
+function buildxArchOf(nodeArch: string): string | undefined {
+  const goArch = goArchOf(nodeArch)
+  if (goArch === undefined || !BUILDX_GOARCHES.has(goArch)) return undefined
+  return BUILDX_FILE_ARCH[goArch] ?? goArch
 }
 
 /** Longer templates are refused before anything scans them: a real one is well under 300 characters. */
@@ -103,7 +109,7 @@ export function buildxDownloadUrl(template: string, version: string, platform: s
     )
   }
   const os = OS[platform]
-  const buildxArch = ARCH[arch]
+  const buildxArch = buildxArchOf(arch)
   if (os === undefined || buildxArch === undefined) {
     throw new Error(`buildx is not published for this runner (${platform}/${arch}).`)
   }

@@ -28,7 +28,7 @@ export function isPort(text: string): boolean {
 }
 
 export function isHost(host: string): boolean {
-  if (host.startsWith('[')) return host.endsWith(']') && isIPv6Literal(host.slice(1, -1))
+  if (host.startsWith('[')) return host.endsWith(']') && isIPv6Literal(unbracket(host))
   if (host.length > 253) return false
   if (/^[\d.]+$/.test(host)) return IPV4.test(host)
   return HOSTNAME.test(host)
@@ -40,13 +40,18 @@ export function isIPv6Literal(text: string): boolean {
   return rest.length === 0 && (zone === undefined || /^[a-z0-9]+$/i.test(zone)) && isIPv6(address)
 }
 
+/** An IPv6 address without the brackets URLs and host:port put around it ("[::1]" → "::1"); others as given. */
+export function unbracket(host: string): string {
+  return host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host
+}
+
 export function formatHostPort({ host, port }: HostPort): string {
   return port === undefined ? host : `${host}:${port}`
 }
 
 /** Loopback as Go sees it: never proxied, and only reachable from a builder on the host network. */
 export function isLoopbackHost(host: string): boolean {
-  const bare = host.replace(/^\[|\]$/g, '').toLowerCase()
+  const bare = unbracket(host).toLowerCase()
   return (
     bare === 'localhost' || bare.endsWith('.localhost') || bare === '::1' || /^127\.\d+\.\d+\.\d+$/.test(bare)
   )

@@ -26,15 +26,41 @@ export interface ImageName {
   suffix: string
 }
 
-/** Splits an image reference the way Docker does: a first component with a dot, a colon or "localhost" is a registry. */
-export function splitImage(image: string): ImageName {
+interface ReferenceParts {
+  /** Registry and repository path as written: no tag, no digest. */
+  name: string
+  /** ":tag", when the reference has one. */
+  tag?: string
+  /** "@sha256:…", when the reference has one. */
+  digest?: string
+}
+
+/** Cuts a reference at its digest ("@", first) and then its tag (a ":" after the last "/", not a registry port). */
+function referenceParts(image: string): ReferenceParts {
   const digestAt = image.indexOf('@')
   const withoutDigest = digestAt >= 0 ? image.slice(0, digestAt) : image
-  const lastSlash = withoutDigest.lastIndexOf('/')
   const tagColon = withoutDigest.lastIndexOf(':')
-  const hasTag = tagColon > lastSlash
-  const name = hasTag ? withoutDigest.slice(0, tagColon) : withoutDigest
-  const suffix = digestAt >= 0 ? image.slice(digestAt) : hasTag ? withoutDigest.slice(tagColon) : ':latest'
+  const hasTag = tagColon > withoutDigest.lastIndexOf('/')
+  return {
+    name: hasTag ? withoutDigest.slice(0, tagColon) : withoutDigest,
+    tag: hasTag ? withoutDigest.slice(tagColon) : undefined,
+    digest: digestAt >= 0 ? image.slice(digestAt) : undefined
+  }
+}
+
+/**
+ * The repository of a reference as written: registry and path, no tag, no digest
+ * (ghcr.io/o/app:1@sha256:… → ghcr.io/o/app). Summaries name images by it and digests are pinned to it.
+ */
+export function imageRepository(image: string): string {
+  return referenceParts(image).name
+}
+
+/** Splits an image reference the way Docker does: a first component with a dot, a colon or "localhost" is a registry. */
+export function splitImage(image: string): ImageName {
+  const { name, tag, digest } = referenceParts(image)
+  // A digest pins the image; the tag beside it is only a label, and Docker pulls by the digest alone.
+  const suffix = digest ?? tag ?? ':latest'
   const [first, ...rest] = name.split('/')
   if (rest.length > 0 && (first.includes('.') || first.includes(':') || first === 'localhost')) {
     const registry = ['index.docker.io', 'registry-1.docker.io'].includes(first) ? DOCKER_HUB : first

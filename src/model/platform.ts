@@ -40,11 +40,13 @@ export function suggestPlatform(value: string): string | undefined {
 
 // Which requested platforms need QEMU on this host, by the names binfmt_misc and qemu-user-static use.
 
+/** Node's process.arch → Go's GOARCH, the arch of platforms and (mostly) of buildx release files. */
 const NODE_TO_GOARCH: Record<string, string> = {
   x64: 'amd64',
   arm64: 'arm64',
   arm: 'arm',
   ia32: '386',
+  // Node on Linux/ppc64 is little-endian: there is no big-endian build of Node for Linux.
   ppc64: 'ppc64le',
   s390x: 's390x',
   riscv64: 'riscv64',
@@ -67,8 +69,14 @@ const QEMU_NAMES: Record<string, string> = {
 /** Architectures a host runs without emulation (amd64 runs 386, arm64 usually runs 32-bit arm). */
 const NATIVE: Record<string, string[]> = { amd64: ['amd64', '386'], arm64: ['arm64', 'arm'] }
 
+/** The GOARCH of a Node arch; an arch missing from the table is passed on as Node names it. */
 export function hostGoArch(nodeArch: string): string {
-  return NODE_TO_GOARCH[nodeArch] ?? nodeArch
+  return goArchOf(nodeArch) ?? nodeArch
+}
+
+/** The GOARCH of a Node arch, or undefined for one the table does not know. */
+export function goArchOf(nodeArch: string): string | undefined {
+  return Object.hasOwn(NODE_TO_GOARCH, nodeArch) ? NODE_TO_GOARCH[nodeArch] : undefined
 }
 
 /** qemu names (e.g. aarch64) of the non-native architectures among `platforms`, without duplicates. */

@@ -1,6 +1,6 @@
-import { isIP } from 'node:net'
-import { InputError, maskUserInfo } from '../inputs/input-error'
-import { isHost, isLoopbackHost, isPort, parseHostPort } from './hosts'
+import { InputError } from '../inputs/input-error'
+import { maskUserInfo } from './credentials'
+import { isLoopbackHost, parseHostPort, unbracket } from './hosts'
 
 export interface ProxyUrl {
   /** The URL with an explicit scheme (Go reads a bare host:port as http://). */
@@ -20,27 +20,6 @@ export interface ProxySettings {
 const SCHEMES = ['http', 'https', 'socks5', 'socks5h']
 /** RFC 3986 user info, what Go's net/url accepts; anything else has to be percent-encoded. */
 const USER_INFO = /^(?:[A-Za-z0-9\-._~!$&'()*+,;=:@]|%[0-9A-Fa-f]{2})*$/
-
-/** Every form in which a proxy URL's credentials could be printed; registered as secrets before any log. */
-export function proxyCredentialSecrets(value: string): string[] {
-  // Up to the last "@", as URL parsers split it, so a password holding "@" is registered whole.
-  const match = /^(?:[a-z][a-z0-9+.-]*:\/\/)?([^]*)@/i.exec(value.trim())
-  if (!match) return []
-  const userInfo = match[1]
-  const secrets = new Set([value.trim(), userInfo])
-  const colon = userInfo.indexOf(':')
-  const password = colon >= 0 ? userInfo.slice(colon + 1) : userInfo
-  for (const candidate of [password, safeDecode(password), safeDecode(userInfo)]) secrets.add(candidate)
-  return [...secrets].filter(secret => secret.length >= 3)
-}
-
-function safeDecode(text: string): string {
-  try {
-    return decodeURIComponent(text)
-  } catch {
-    return text
-  }
-}
 
 /**
  * Checks the URL as written, not as WHATWG URL normalizes it: the string itself goes to Go, curl and RUN
@@ -79,54 +58,7 @@ function proxyHostname(url: string, host: string): string {
   } catch {
     // An IPv6 zone (fe80::1%eth0) is valid for Go but not for URL(): keep the host as written.
   }
-  return hostname.replace(/^\[|\]$/g, '')
-}
-
-/** NO_PROXY as Go reads it: comma-separated; newlines and spaces are accepted here and turned into commas. */
-export function parseNoProxy(value: string): string[] {
-  const entries = value
-    .split(/[\s,]+/)
-    .map(entry => entry.trim())
-    .filter(entry => entry !== '')
-  for (const entry of entries) {
-    if (!isNoProxyEntry(entry)) {
-      throw new InputError(
-        'no-proxy',
-        entry,
-        'not a host, domain, IP address or CIDR',
-        'List entries such as "localhost,127.0.0.1,.corp.example.com,10.0.0.0/8" separated by commas.'
-      )
-    }
-  }
-  return [...new Set(entries)]
-}
-
-/**
- * The forms Go's NO_PROXY matching understands: "*", a CIDR, a bare IP, or [*.|.]host[:port]. "_" is
- * allowed in names: Go compares them as strings and internal names often have one.
- */
-function isNoProxyEntry(entry: string): boolean {
-  if (entry === '*') return true
-  if (entry.includes('/')) return isCidr(entry)
-  if (isIP(entry) !== 0) return !entry.includes('%')
-  const match = /^(\*?\.)?(\[[^\]]*\]|[^:[\]]+)(?::([^:]*))?$/.exec(entry.toLowerCase())
-  if (!match) return false
-  const [, domain, host, port] = match
-  if (port !== undefined && !isPort(port)) return false
-  if (host.startsWith('[')) return domain === undefined && isHost(host)
-  return isHost(host.replace(/_/g, 'a'))
-}
-
-function isCidr(text: string): boolean {
-  const [address, bits, ...rest] = text.split('/')
-  const version = isIP(address)
-  return (
-    rest.length === 0 &&
-    version !== 0 &&
-    !address.includes('%') &&
-    /^\d{1,3}$/.test(bits) &&
-    Number(bits) <= (version === 4 ? 32 : 128)
-  )
+  return unbracket(hostname)
 }
 
 /** Proxy variables in both cases: Go reads upper case first, curl and most RUN-step tools read lower case. */

@@ -1,4 +1,5 @@
-import { InputError, maskUserInfo, quoteValue } from '../inputs/input-error'
+import { InputError, quoteValue } from '../inputs/input-error'
+import { maskUserInfo } from './credentials'
 import { formatHostPort, parseHostPort } from './hosts'
 
 /** The registry part of buildkitd.toml, keyed by the registry host exactly as image references write it. */

@@ -23,6 +23,7 @@ import type { AppendNode } from '../inputs/append-nodes'
 import { Inputs } from '../inputs/parse'
 import { resolveProvenance } from './provenance'
 import { proxyEnvironment } from '../model/proxy'
+import { stripUserInfo } from '../model/credentials'
 import { buildRegistryModel, RegistryModel, registryHosts } from '../model/registries'
 
 /** Everything main will do, derived from the inputs without any I/O. */
@@ -74,7 +75,7 @@ function proxyBuildArgs(
   for (const [name, value] of Object.entries(proxyEnv)) {
     if (userNames.has(name)) continue
     // Up to the LAST @: a password may itself contain one.
-    const bare = value.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^]*@/i, '$1')
+    const bare = stripUserInfo(value)
     if (bare === value) {
       args.push(name)
     } else {

@@ -1,6 +1,6 @@
-import { isIPv4, isIPv6 } from 'node:net'
 import { quoteValue } from '../inputs/input-error'
 import { isLoopbackHost } from '../model/hosts'
+import { matchesNoProxy } from '../model/no-proxy'
 import { ProxySettings } from '../model/proxy'
 import { DOCKER_HUB, RegistryModel } from '../model/registries'
 
@@ -88,107 +88,6 @@ function parseProbeUrl(url: string): URL {
       'is not a host[:port][/path-prefix]. Fix it in "registry-mirrors", "insecure-registries", ' +
       '"buildkitd-config" or "buildkitd-config-inline", or set "mirror-check: off".'
   )
-}
-
-/**
- * Whether NO_PROXY exempts host:port, as golang.org/x/net/http/httpproxy reads it: `*` matches everything;
- * an IP or CIDR matches addresses; `example.com` matches it and its subdomains, `.example.com` and
- * `*.example.com` only subdomains; any entry may carry a `:port`. Loopback is not handled here.
- */
-export function matchesNoProxy(host: string, port: number, noProxy: string[]): boolean {
-  const name = host
-    .trim()
-    .toLowerCase()
-    .replace(/^\[(.*)\]$/, '$1')
-  const ip = parseIp(name)
-  for (const raw of noProxy) {
-    const entry = raw.trim().toLowerCase()
-    if (entry === '') continue
-    if (entry === '*') return true
-    const cidr = parseCidr(entry)
-    if (cidr) {
-      if (ip && cidrContains(cidr, ip)) return true
-      continue
-    }
-    const split = splitHostPort(entry)
-    if (split && split.host === '') continue
-    const entryHost = split ? split.host.replace(/^\[(.*)\]$/, '$1') : entry
-    const entryPort = split?.port ?? ''
-    const portMatches = entryPort === '' || entryPort === String(port)
-    const entryIp = parseIp(entryHost)
-    if (entryIp) {
-      if (ip && sameIp(entryIp, ip) && portMatches) return true
-      continue
-    }
-    const suffix = entryHost.replace(/^\*\./, '.')
-    const domain = suffix.startsWith('.') ? suffix : `.${suffix}`
-    const exact = !suffix.startsWith('.')
-    if ((name.endsWith(domain) || (exact && name === domain.slice(1))) && portMatches) return true
-  }
-  return false
-}
-
-/** net.SplitHostPort: needs a port, brackets around a host with colons; undefined when Go returns an error. */
-function splitHostPort(text: string): { host: string; port: string } | undefined {
-  if (text.startsWith('[')) {
-    const match = /^\[([^\]]*)\]:([^:[\]]*)$/.exec(text)
-    return match ? { host: match[1], port: match[2] } : undefined
-  }
-  const colon = text.lastIndexOf(':')
-  if (colon < 0 || text.slice(0, colon).includes(':')) return undefined
-  return { host: text.slice(0, colon), port: text.slice(colon + 1) }
-}
-
-/** An address as 16 bytes (IPv4 mapped into IPv6, as Go stores it); undefined when it is not an address. */
-function parseIp(text: string): number[] | undefined {
-  if (isIPv4(text)) return [...Array(10).fill(0), 0xff, 0xff, ...text.split('.').map(Number)]
-  if (!isIPv6(text) || text.includes('%')) return undefined
-  let body = text
-  const tail: number[] = []
-  const dotted = /^(.*:)(\d+\.\d+\.\d+\.\d+)$/.exec(text)
-  if (dotted) {
-    body = dotted[1].endsWith('::') ? dotted[1] : dotted[1].slice(0, -1)
-    tail.push(...dotted[2].split('.').map(Number))
-  }
-  const groups = (part: string): number[] =>
-    part === '' ? [] : part.split(':').flatMap(g => [parseInt(g, 16) >> 8, parseInt(g, 16) & 0xff])
-  const [head, rest] = body.split('::')
-  const front = groups(head)
-  const back = [...groups(rest ?? ''), ...tail]
-  return [...front, ...Array(16 - front.length - back.length).fill(0), ...back]
-}
-
-function sameIp(a: number[], b: number[]): boolean {
-  return a.every((byte, i) => byte === b[i])
-}
-
-const isMapped = (ip: number[]): boolean => sameIp(ip.slice(0, 12), [...Array(10).fill(0), 0xff, 0xff])
-
-interface Cidr {
-  network: number[]
-  /** Prefix length over the 16-byte form. */
-  bits: number
-  v4: boolean
-}
-
-function parseCidr(text: string): Cidr | undefined {
-  const match = /^([^/]+)\/(\d{1,3})$/.exec(text)
-  const ip = match && parseIp(match[1])
-  if (!match || !ip) return undefined
-  const literalV4 = isIPv4(match[1])
-  const bits = Number(match[2]) + (literalV4 ? 96 : 0)
-  if (bits > 128) return undefined
-  // Go compares an IPv4 host only with an IPv4 network (which a mapped address with a /96+ prefix is).
-  return { network: ip, bits, v4: literalV4 || (isMapped(ip) && bits >= 96) }
-}
-
-function cidrContains(cidr: Cidr, ip: number[]): boolean {
-  if (cidr.v4 !== isMapped(ip)) return false
-  for (let bit = 0; bit < cidr.bits; bit++) {
-    const mask = 0x80 >> (bit % 8)
-    if ((cidr.network[bit >> 3] & mask) !== (ip[bit >> 3] & mask)) return false
-  }
-  return true
 }
 
 /**

@@ -1,5 +1,6 @@
 import { BuilderNode } from '../run/inspect-output'
 import { Inputs } from '../inputs/parse'
+import { imageRepository } from '../model/image-ref'
 import { Plan } from '../plan/plan'
 
 export interface BuildResult {
@@ -108,7 +109,7 @@ export function summaryRows(inputs: Inputs, plan: Plan, result: BuildResult, fac
   const proxies = [
     ...new Set([inputs.proxy.http?.display, inputs.proxy.https?.display].filter((p): p is string => !!p))
   ]
-  const images = [...new Set(inputs.tags.map(tag => tag.replace(/[:@][^:/@]*$/, '')))]
+  const images = [...new Set(inputs.tags.map(imageRepository))]
   const perPlatform = Object.entries(facts.manifest).map(([platform, digest]) => `${platform}: ${digest}`)
   const nodes = facts.nodes.map(
     n => `${n.name} (${n.endpoint}; ${(n.pinned.length > 0 ? n.pinned : n.platforms.slice(0, 1)).join(', ')})`

@@ -1,5 +1,5 @@
 import * as core from '@actions/core'
-import { maskCredentials } from '../inputs/input-error'
+import { maskCredentials } from '../model/credentials'
 import { ProbeResult, probeSummaryRows } from '../plan/preflight'
 import { SummaryRow } from './summary-rows'
 

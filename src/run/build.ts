@@ -6,6 +6,7 @@ import { docker } from './docker'
 import { failure } from '../report/failure'
 import * as log from '../log'
 import { Inputs } from '../inputs/parse'
+import { imageRepository } from '../model/image-ref'
 import { Plan } from '../plan/plan'
 import { BuildResult, platformDigests, readMetadata } from '../report/summary-rows'
 import { retryTransient } from './retry'
@@ -50,7 +51,7 @@ export async function runBuild(inputs: Inputs, plan: Plan): Promise<BuildOutcome
 }
 
 async function readIndex(tag: string, digest: string, plan: Plan): Promise<Record<string, string>> {
-  const reference = `${tag.replace(/@.*$/, '').replace(/:[^:/]+$/, '')}@${digest}`
+  const reference = `${imageRepository(tag)}@${digest}`
   const raw = await docker(readIndexArgs(plan.builder, reference), { silent: true, env: plan.proxyEnv })
   if (raw.exitCode !== 0) return {}
   return platformDigests(raw.stdout)

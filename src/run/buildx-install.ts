@@ -23,7 +23,7 @@ import {
   downloadFileName,
   findChecksum
 } from '../model/buildx-release'
-import { maskUserInfo } from '../inputs/input-error'
+import { maskUserInfo } from '../model/credentials'
 
 /** Where messages go; @actions/core itself fits. */
 export interface Log {

@@ -2,6 +2,7 @@ import * as http from 'node:http'
 import { isIP, Socket, connect as connectTcp } from 'node:net'
 import { Duplex } from 'node:stream'
 import { connect as connectTls, TLSSocket } from 'node:tls'
+import { unbracket } from '../model/hosts'
 import { Endpoint, ProbeResult } from '../plan/preflight'
 
 const DEFAULT_PORTS: Record<string, number> = {
@@ -133,19 +134,18 @@ async function run(endpoint: Endpoint, probe: Probe): Promise<Outcome> {
   return { reachable: true, status: `HTTP ${status}${certificate}` }
 }
 
-const bare = (hostname: string): string => hostname.replace(/^\[(.*)\]$/, '$1')
 const portOf = (url: URL): number => (url.port === '' ? DEFAULT_PORTS[url.protocol] : Number(url.port))
 
 function openTcp(probe: Probe, url: URL): Promise<Socket> {
   return new Promise(resolve => {
-    const socket = probe.track(connectTcp({ host: bare(url.hostname), port: portOf(url) }))
+    const socket = probe.track(connectTcp({ host: unbracket(url.hostname), port: portOf(url) }))
     socket.once('connect', () => resolve(socket))
   })
 }
 
 function openTls(probe: Probe, url: URL, socket: Duplex): Promise<TLSSocket> {
   return new Promise(resolve => {
-    const host = bare(url.hostname)
+    const host = unbracket(url.hostname)
     const secure = probe.track(
       connectTls({
         socket,
@@ -212,7 +212,7 @@ async function socks5Connect(probe: Probe, socket: Duplex, proxy: URL, target: U
     )
     if ((await reader.read(2))[1] !== 0) throw new ProbeError('SOCKS5 proxy rejected the credentials')
   }
-  const host = bare(target.hostname)
+  const host = unbracket(target.hostname)
   const port = portOf(target)
   const address =
     isIP(host) === 4
