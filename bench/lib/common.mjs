@@ -1,5 +1,5 @@
-// Shared by the bench scripts: statistics, markdown tables, the runner's file commands, child processes with
-// hard timeouts, the stack's endpoints and a description of the machine.
+// Shared by the bench scripts: statistics, markdown tables, child processes with hard timeouts, the stack's
+// endpoints and a description of the machine. The runner's side of a step is scripts/lib/runner.cjs.
 import { execFileSync, spawn } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
 import { cpus, loadavg, totalmem } from 'node:os'
@@ -44,20 +44,6 @@ export function table(headers, rows) {
   const names = headers.map(h => h.replace(/^>/, ''))
   const line = cells => `| ${cells.join(' | ')} |`
   return [line(names), line(align), ...rows.map(row => line(row.map(String)))].join('\n')
-}
-
-/** Parses the `name<<delimiter` format the toolkit writes to GITHUB_OUTPUT and GITHUB_STATE. */
-export function parseFileCommand(text) {
-  const values = {}
-  const lines = text.split('\n')
-  for (let i = 0; i < lines.length; i++) {
-    const match = /^([^<=]+)<<(.+)$/.exec(lines[i])
-    if (!match) continue
-    const body = []
-    for (i++; i < lines.length && lines[i] !== match[2]; i++) body.push(lines[i])
-    values[match[1]] = body.join('\n')
-  }
-  return values
 }
 
 export const nowMs = () => performance.timeOrigin + performance.now()
@@ -138,13 +124,6 @@ export function cleanEnv(extra = {}) {
     env[name] = value
   }
   return { ...env, ...extra }
-}
-
-/** INPUT_* variables for inputs given by their action.yml names. */
-export function inputEnv(inputs) {
-  return Object.fromEntries(
-    Object.entries(inputs).map(([name, value]) => [`INPUT_${name.replace(/ /g, '_').toUpperCase()}`, value])
-  )
 }
 
 /** Whether an HTTP server answers GET url within timeoutMs. */
