@@ -4,6 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup-node.sh
+# `npm run lint` runs shellcheck: Debian's package when the machine has none (stack/lib.sh's apt helper)
+command -v shellcheck >/dev/null || (source stack/lib.sh && mkdir -p "$LOGS" && LOG_TAG=setup apt_install shellcheck)
 bash stack/up
 mkdir -p .tmp
 rm -f .tmp/jest-results.json
