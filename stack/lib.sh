@@ -141,10 +141,8 @@ blob_add() {
 # deterministic tar of a directory (same bytes every run -> same digests -> seeding can be skipped)
 det_tar() { tar --sort=name --owner=0 --group=0 --numeric-owner --mtime=@0 -C "$1" -cf - .; }
 # oci_layer ROOTFS OUT: OUT.gz is the gzipped deterministic tar of ROOTFS; prints its diff_id (of the plain tar)
-oci_layer() {
-  det_tar "$1" >"$2"
-  echo "sha256:$(sha "$2")"
-  gzip -n -f "$2"
+oci_layer() { # (&&: it runs in a command substitution, where set -e does not stop it)
+  det_tar "$1" >"$2" && echo "sha256:$(sha "$2")" && gzip -n -f "$2"
 }
 # oci_config ARCH VARIANT CONFIG-JSON DIFFID CREATED-BY: compact image config of one layer, dated 1970 (the
 # bytes, hence the digests, depend on nothing else)

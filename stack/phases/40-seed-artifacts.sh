@@ -34,11 +34,13 @@ if [ "$(cat "$SEED/busybox.stamp" 2>/dev/null)" != "$BB_STAMP" ] || [ ! -s "$SEE
     read -r ldig _ < <(blob_add "$SEED/layer-$arch.tar.gz")
     variant=""; [ "$arch" = arm64 ] && variant=v8
     # config and manifest without a trailing newline: STACK_MIRROR_BUSYBOX_DIGEST depends on these bytes
-    printf '%s' "$(oci_config "$arch" "$variant" \
+    json=$(oci_config "$arch" "$variant" \
       '{"Env":["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"],"Cmd":["sh"]}' \
-      "$diffid" "mpb-stack: Debian busybox-static $BUSYBOX_DEB_VERSION ($arch)")" >"$SEED/config-$arch.json"
+      "$diffid" "mpb-stack: Debian busybox-static $BUSYBOX_DEB_VERSION ($arch)")
+    printf '%s' "$json" >"$SEED/config-$arch.json"
     read -r cdig _ < <(blob_add "$SEED/config-$arch.json")
-    printf '%s' "$(oci_manifest "$SEED/config-$arch.json" "$SEED/layer-$arch.tar.gz")" >"$SEED/manifest-$arch.json"
+    json=$(oci_manifest "$SEED/config-$arch.json" "$SEED/layer-$arch.tar.gz")
+    printf '%s' "$json" >"$SEED/manifest-$arch.json"
     read -r mdig msize < <(blob_add "$SEED/manifest-$arch.json")
     [ -z "$variant" ] || variant="\"variant\":\"$variant\","
     entries+=("$(printf '{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"%s","size":%s,"platform":{"architecture":"%s",%s"os":"linux"}}' "$mdig" "$msize" "$arch" "$variant")")
