@@ -6,11 +6,17 @@ import { isPost } from './state'
  * only its own code, so post does not pay for parsing inputs, planning and building.
  */
 async function run(): Promise<void> {
+  const post = isPost()
   try {
-    if (isPost()) await (await import('./post')).runPost()
+    if (post) await (await import('./post')).runPost()
     else await (await import('./pipeline')).runMain()
   } catch (error) {
-    log.fail(error instanceof Error ? error.message : String(error))
+    const message = error instanceof Error ? error.message : String(error)
+    // Post only cleans up: what it could not do is a warning, and the build's result stands.
+    if (post) log.warning(`Cleanup failed: ${message}`)
+    else log.fail(message)
+    // The message is for everyone; the stack only for whoever turns on debug logging.
+    if (error instanceof Error && error.stack) log.debug(error.stack)
   }
 }
 

@@ -5,7 +5,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { annotateBuildChecks, runBuild } from './run/build'
 import { createBuilder } from './run/builder'
-import { checkNetwork, obtainImage, setupQemu } from './run/environment'
+import { ImageFact, obtainImage } from './run/image'
+import { checkNetwork } from './run/network-check'
+import { setupQemu } from './run/qemu'
 import * as log from './log'
 import { resolveLoopbackNames } from './run/hosts-file'
 import { workDirName } from './model/names'
@@ -56,10 +58,13 @@ export async function runMain(): Promise<void> {
   await writeConfig(plan, workDir)
 
   const qemu = await log.group('QEMU', () => setupQemu(inputs))
-  const image = plan.ownBuilder
+  const image: ImageFact = plan.ownBuilder
     ? await log.group(`BuildKit image ${plan.buildkitImage}`, () => obtainImage(plan.buildkitImage, inputs))
-    : 'the existing builder’s own'
-  const builder = await log.group(`Builder ${plan.builder}`, () => createBuilder(inputs, plan, state))
+    : { source: 'existing-builder' }
+  // A buildx link is saved the moment it is made, so post removes it even when a later step fails.
+  const builder = await log.group(`Builder ${plan.builder}`, () =>
+    createBuilder(inputs, plan, link => saveState({ ...state, buildxPlugin: link }))
+  )
   core.setOutput('platforms', builder.platforms.join(','))
   core.setOutput('nodes', JSON.stringify(builder.nodes))
   core.setOutput('driver', builder.driver)
@@ -78,7 +83,7 @@ export async function runMain(): Promise<void> {
       qemu,
       buildx: builder.buildx,
       driver: builder.driver,
-      buildkitImageSource: image,
+      buildkitImage: image,
       droppedMirrors: preflight.drop
     }
     await writeSummary(summaryRows(inputs, plan, outcome, facts), preflight.results)

@@ -25,10 +25,21 @@ export async function runPost(): Promise<void> {
     log.info('Main created nothing; nothing to clean up.')
     return
   }
-  if (state.cleanup) await removeBuilder(state.builder, state.keepState)
-  else log.info(`cleanup is false: keeping builder ${state.builder}.`)
-  if (state.buildxPlugin) await removePluginLink(state.buildxPlugin)
-  removeWorkDir(state.workDir)
+  const { builder, keepState, buildxPlugin, workDir } = state
+  if (state.cleanup) await tryCleanup(`remove builder ${builder}`, () => removeBuilder(builder, keepState))
+  else log.info(`cleanup is false: keeping builder ${builder}.`)
+  if (buildxPlugin) await tryCleanup(`remove ${buildxPlugin.path}`, () => removePluginLink(buildxPlugin))
+  await tryCleanup(`remove ${workDir}`, async () => removeWorkDir(workDir))
+}
+
+/** One cleanup step; its failure is a warning with the reason, and the steps after it still run. */
+async function tryCleanup(what: string, step: () => Promise<void>): Promise<void> {
+  try {
+    await step()
+  } catch (error) {
+    log.warning(`Could not ${what}: ${error instanceof Error ? error.message : String(error)}`)
+    if (error instanceof Error && error.stack) log.debug(error.stack)
+  }
 }
 
 async function removeBuilder(builder: string, keepState: boolean): Promise<void> {

@@ -11,8 +11,13 @@ export interface SavedState {
   workDir: string
   cleanup: boolean
   keepState: boolean
-  /** A docker-buildx link this run made in the Docker CLI's plugin folder, and the tool-cache folder it points to. */
-  buildxPlugin?: { path: string; dir: string }
+  buildxPlugin?: BuildxPluginLink
+}
+
+/** A docker-buildx link this run made in the Docker CLI's plugin folder, and the tool-cache folder it points to. */
+export interface BuildxPluginLink {
+  path: string
+  dir: string
 }
 
 const IS_POST = 'isPost'

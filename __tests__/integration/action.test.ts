@@ -1,9 +1,9 @@
 import TOML from '@iarna/toml'
-import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fakeDocker } from '../support/fake-docker'
-import { ActionRun, node24, runAction } from '../support/run-action'
+import { ActionRun, node24, runAction, runPostOnly } from '../support/run-action'
 
 const PASSWORD = 'pr0xy-S3cret'
 const README_EXAMPLE = {
@@ -228,6 +228,48 @@ describe('failures and re-runs (node 20)', () => {
       /::warning::buildkitd config: registry."r.local:5000".http = false from buildkitd-config is replaced by true/
     )
     expect(existsSync(join(configDir, 'buildkitd.toml'))).toBe(true)
+  })
+})
+
+describe('what main found, and what post could not do (node 20)', () => {
+  it('words the facts of the run in the summary', async () => {
+    const docker = fakeDocker()
+    const run = await runAction({ inputs: { ...README_EXAMPLE, qemu: 'false' }, env: docker.env() })
+    expect(run.main.code).toBe(0)
+    expect(run.summary).toContain('<td>buildx</td><td>runner</td>')
+    expect(run.summary).toContain(
+      '<td>BuildKit image</td><td>moby/buildkit:buildx-stable-1: already in the Docker daemon</td>'
+    )
+    expect(run.summary).toContain('<td>QEMU</td><td>left alone (qemu: false)</td>')
+  })
+
+  it('says why the manifest output is empty when the pushed index cannot be read back', async () => {
+    const docker = fakeDocker()
+    const run = await runAction({
+      inputs: README_EXAMPLE,
+      env: docker.env({ FAKE_DOCKER_FAIL: 'imagetools' })
+    })
+    expect(run.main.code).toBe(0)
+    expect(run.outputs.manifest).toBe('{}')
+    expect(run.main.stdout).toMatch(
+      /::warning::Reading back the pushed index registry\.example\.com\/owner\/app@sha256:\w+ failed \(exit code 1: ERROR: fake failure of buildx imagetools\), so the manifest output is empty\./
+    )
+  })
+
+  it('turns a cleanup step that throws into a warning, runs the others and exits 0', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'action-post-'))
+    const workDir = join(dir, 'runner-temp', 'multi-platform-build-0123456789ab')
+    mkdirSync(workDir, { recursive: true })
+    const state = { builder: 'b1', workDir, cleanup: true, keepState: false }
+    // No docker on PATH: running it throws instead of exiting non-zero.
+    const run = await runPostOnly({
+      dir,
+      state: { isPost: 'true', saved: JSON.stringify(state) },
+      env: { PATH: join(dir, 'no-bin') }
+    })
+    expect(run.code).toBe(0)
+    expect(run.stdout).toMatch(/::warning::Could not remove builder b1: .*docker/)
+    expect(existsSync(workDir)).toBe(false)
   })
 })
 

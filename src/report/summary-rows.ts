@@ -1,4 +1,7 @@
+import type { BuildxFact } from '../run/builder'
+import type { ImageFact } from '../run/image'
 import { BuilderNode } from '../run/inspect-output'
+import type { QemuFact } from '../run/qemu'
 import { Inputs } from '../inputs/parse'
 import { imageRepository } from '../model/image-ref'
 import { Plan } from '../plan/plan'
@@ -90,11 +93,11 @@ export interface SummaryRow {
 /** What main found out while running, for the summary. */
 export interface RunFacts {
   nodes: BuilderNode[]
-  qemu: string
-  buildx: string
+  qemu: QemuFact
+  buildx: BuildxFact
   /** The builder's driver; docker-container when not known. */
   driver?: string
-  buildkitImageSource: string
+  buildkitImage: ImageFact
   droppedMirrors: string[]
   durationMs: number
   steps: { steps: number; cached: number; executed: number }
@@ -132,9 +135,9 @@ export function summaryRows(inputs: Inputs, plan: Plan, result: BuildResult, fac
       value: `${plan.builder} (${facts.driver || 'docker-container'}${plan.ownBuilder ? '' : ', existing'})`
     },
     { label: 'Nodes', value: none(nodes) },
-    { label: 'buildx', value: facts.buildx },
-    { label: 'BuildKit image', value: `${plan.buildkitImage}: ${facts.buildkitImageSource}` },
-    { label: 'QEMU', value: facts.qemu },
+    { label: 'buildx', value: describeBuildx(facts.buildx) },
+    { label: 'BuildKit image', value: `${plan.buildkitImage}: ${describeImageSource(facts.buildkitImage)}` },
+    { label: 'QEMU', value: describeQemu(facts.qemu) },
     { label: 'Registry mirrors', value: none(mirrors) },
     { label: 'Mirrors dropped (unreachable)', value: none(facts.droppedMirrors) },
     { label: 'Insecure registries', value: none(inputs.insecureRegistries) },
@@ -150,4 +153,39 @@ export function summaryRows(inputs: Inputs, plan: Plan, result: BuildResult, fac
 export function platformsBuilt(inputs: Inputs, nodes: BuilderNode[]): string[] {
   if (inputs.platforms.length > 0) return inputs.platforms
   return nodes[0]?.platforms.slice(0, 1) ?? []
+}
+
+/** The QEMU row, and the log line after a registration. */
+export function describeQemu(fact: QemuFact): string {
+  switch (fact.kind) {
+    case 'left-alone':
+      return 'left alone (qemu: false)'
+    case 'not-needed':
+      return 'not needed (all platforms native)'
+    case 'registered':
+      return `registered ${fact.arches.join(', ')} with ${fact.method}`
+    case 'already-registered':
+      return `already registered: ${fact.arches.join(', ')}`
+    case 'not-registered':
+      return `not registered: ${fact.arches.join(', ')}`
+  }
+}
+
+/** Where the BuildKit image came from, after its name in the summary. */
+export function describeImageSource(fact: ImageFact): string {
+  switch (fact.source) {
+    case 'daemon':
+      return 'already in the Docker daemon'
+    case 'pulled':
+      return `pulled from ${fact.reference}`
+    case 'left-to-daemon':
+      return 'the Docker daemon’s (no mirror for its registry)'
+    case 'existing-builder':
+      return 'the existing builder’s own'
+  }
+}
+
+export function describeBuildx(fact: BuildxFact): string {
+  if (fact.source === 'runner') return 'runner'
+  return `${fact.version} (${fact.source === 'tool-cache' ? 'tool cache' : 'downloaded'})`
 }

@@ -53,7 +53,14 @@ export async function runBuild(inputs: Inputs, plan: Plan): Promise<BuildOutcome
 async function readIndex(tag: string, digest: string, plan: Plan): Promise<Record<string, string>> {
   const reference = `${imageRepository(tag)}@${digest}`
   const raw = await docker(readIndexArgs(plan.builder, reference), { silent: true, env: plan.proxyEnv })
-  if (raw.exitCode !== 0) return {}
+  if (raw.exitCode !== 0) {
+    const reason = raw.stderr.trim().split('\n').at(-1)?.trim() || 'no output'
+    log.warning(
+      `Reading back the pushed index ${reference} failed (exit code ${raw.exitCode}: ${reason}), so the ` +
+        'manifest output is empty. The build and push succeeded.'
+    )
+    return {}
+  }
   return platformDigests(raw.stdout)
 }
 

@@ -12,7 +12,7 @@ import { failure } from '../report/failure'
 import { Inputs } from '../inputs/parse'
 import { Plan } from '../plan/plan'
 import { retryTransient } from './retry'
-import { SavedState, saveState } from '../state'
+import { BuildxPluginLink } from '../state'
 
 const BUILDER_EXISTS = /existing instance for ".*" but no append mode|already exists/
 /**
@@ -22,11 +22,17 @@ const BUILDER_EXISTS = /existing instance for ".*" but no append mode|already ex
 const BUILDX_UNUSABLE =
   /'buildx' is not a docker command|unknown command "buildx"|unknown flag: --buildkitd-config|Usage:\s+docker \[OPTIONS\] COMMAND/
 
+/** Which buildx ran; report/summary-rows.ts puts it in words. */
+export type BuildxFact =
+  /** The runner's own (its version is not asked: nothing else needs it). */
+  | { source: 'runner' }
+  /** The pinned buildx this step installed, from the runner's tool cache or downloaded now. */
+  | { source: 'tool-cache' | 'downloaded'; version: string }
+
 export interface Builder {
   nodes: BuilderNode[]
   platforms: string[]
-  /** Which buildx ran: the runner's, or one this step installed. */
-  buildx: string
+  buildx: BuildxFact
   /** docker-container for ours; for an existing builder, what buildx inspect reports. */
   driver: string
 }
@@ -34,13 +40,19 @@ export interface Builder {
 /**
  * Creates the builder (every node with the same config) and boots it, or boots the existing one the user
  * named. The runner's buildx is used as it is; only when docker cannot run it is the pinned one installed.
+ * A plugin link made for it is handed to `linked` the moment it exists, before the steps that can still fail,
+ * so the caller can record it for post.
  */
-export async function createBuilder(inputs: Inputs, plan: Plan, state: SavedState): Promise<Builder> {
-  let buildx = 'runner'
+export async function createBuilder(
+  inputs: Inputs,
+  plan: Plan,
+  linked: (link: BuildxPluginLink) => void
+): Promise<Builder> {
+  let buildx: BuildxFact = { source: 'runner' }
   if (plan.ownBuilder) {
     let created = await create(plan)
     if (created.exitCode !== 0 && BUILDX_UNUSABLE.test(created.stderr)) {
-      buildx = await installBuildx(inputs, plan, state)
+      buildx = await installBuildx(inputs, plan, linked)
       created = await create(plan)
     }
     if (created.exitCode !== 0) throw failure('Creating the builder failed', created.stderr)
@@ -80,7 +92,11 @@ async function create(plan: Plan): Promise<DockerResult> {
 }
 
 /** Installs the pinned buildx (code loaded only on this path) and makes docker use it. */
-async function installBuildx(inputs: Inputs, plan: Plan, state: SavedState): Promise<string> {
+async function installBuildx(
+  inputs: Inputs,
+  plan: Plan,
+  linked: (link: BuildxPluginLink) => void
+): Promise<BuildxFact> {
   log.info('docker cannot run a buildx that knows --buildkitd-config (v0.13 or later): installing one.')
   const { installBuildx: install, useBuildxPlugin } = await import('./buildx-install')
   const download = await install({
@@ -91,15 +107,12 @@ async function installBuildx(inputs: Inputs, plan: Plan, state: SavedState): Pro
     proxyEnv: plan.proxyEnv
   })
   const link = useBuildxPlugin(download.path)
-  if (link.changed) {
-    state.buildxPlugin = { path: link.pluginPath, dir: download.path }
-    saveState(state)
-  }
+  if (link.changed) linked({ path: link.pluginPath, dir: download.path })
   const now = await docker(['buildx', 'version'], { silent: true })
   if (now.exitCode !== 0 || needsBuildx(now.stdout)) {
     throw new Error(
       `docker does not run the installed buildx from ${link.pluginPath}: ${now.stderr.trim() || now.stdout.trim()}`
     )
   }
-  return `${parseBuildxVersion(now.stdout)} (${download.source === 'tool-cache' ? 'tool cache' : 'downloaded'})`
+  return { source: download.source, version: parseBuildxVersion(now.stdout) ?? 'unknown' }
 }

@@ -1,4 +1,8 @@
+import * as log from '../log'
 import { diagnose } from '../report/diagnose'
+import { failure } from '../report/failure'
+import { mirrorCandidates } from '../model/image-ref'
+import { Inputs } from '../inputs/parse'
 import { docker } from './docker'
 
 export interface ImageSource {
@@ -68,4 +72,32 @@ function lastLine(text: string): string {
       .filter(line => line.trim() !== '')
       .at(-1) ?? 'no output'
   )
+}
+
+/** Where an image the runner needs comes from in this run; report/summary-rows.ts puts it in words. */
+export type ImageFact =
+  /** The Docker daemon had it already. */
+  | { source: 'daemon' }
+  /** Pulled from a mirror (then tagged with the name asked for) or from its own registry. */
+  | { source: 'pulled'; reference: string }
+  /** No mirror for its registry, so nothing was checked: the daemon pulls it when buildx asks. */
+  | { source: 'left-to-daemon' }
+  /** An existing builder runs its own image; this run fetches none. */
+  | { source: 'existing-builder' }
+
+/** The daemon's copy of an image, else one pulled through the mirrors of its registry. */
+export async function obtainImage(image: string, inputs: Inputs): Promise<ImageFact> {
+  const candidates = mirrorCandidates(image, inputs.mirrors)
+  // With no mirror to fall back on there is nothing to do before buildx asks the daemon for it.
+  if (candidates.length === 0) return { source: 'left-to-daemon' }
+  try {
+    const { source } = await ensureImage(image, candidates, {
+      attemptsPerSource: 3,
+      backoffMs: 2000,
+      log: line => log.info(line)
+    })
+    return source === 'local' ? { source: 'daemon' } : { source: 'pulled', reference: source }
+  } catch (error) {
+    throw failure(`Getting ${image} failed`, (error as Error).message)
+  }
 }

@@ -1,14 +1,43 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import * as log from '../log'
+import { Inputs } from '../inputs/parse'
+import { emulatedArchitectures, hostGoArch } from '../model/platform'
+import { describeQemu } from '../report/summary-rows'
 import { docker } from './docker'
+import { obtainImage } from './image'
 
 const BINFMT = '/proc/sys/fs/binfmt_misc'
 /** Where Debian/Ubuntu's qemu-user-static (and systemd-binfmt) keep their registration lines. */
 const HOST_CONF_DIRS = ['/usr/lib/binfmt.d', '/etc/binfmt.d', '/run/binfmt.d']
 
-export interface QemuResult {
-  registered: string[]
-  method: 'none needed' | 'host qemu-user-static' | 'binfmt image'
-  alreadyRegistered: string[]
+/** What became of QEMU in this run (architectures by QEMU's names); report/summary-rows.ts puts it in words. */
+export type QemuFact =
+  /** qemu: false. */
+  | { kind: 'left-alone' }
+  /** Every platform runs natively on this runner. */
+  | { kind: 'not-needed' }
+  /** This run registered the ones that were missing. */
+  | { kind: 'registered'; arches: string[]; method: 'host qemu-user-static' | 'binfmt image' }
+  | { kind: 'already-registered'; arches: string[] }
+  /** Registration failed and qemu: auto went on without it. */
+  | { kind: 'not-registered'; arches: string[] }
+
+/** Registers QEMU for non-native platforms before the builder boots. */
+export async function setupQemu(inputs: Inputs): Promise<QemuFact> {
+  if (inputs.qemu === 'false') return { kind: 'left-alone' }
+  const needed = emulatedArchitectures(inputs.platforms, hostGoArch(process.arch))
+  if (needed.length === 0) return { kind: 'not-needed' }
+  try {
+    const fact = await registerQemu(needed, inputs.qemuImage, image =>
+      obtainImage(image, inputs).then(() => undefined)
+    )
+    log.info(`QEMU ${describeQemu(fact)}.`)
+    return fact
+  } catch (error) {
+    if (inputs.qemu === 'true') throw error
+    log.warning(`${(error as Error).message} (qemu: auto goes on without it.)`)
+    return { kind: 'not-registered', arches: needed }
+  }
 }
 
 export function isRegistered(qemuName: string): boolean {
@@ -42,16 +71,16 @@ export async function registerQemu(
   qemuNames: string[],
   qemuImage: string,
   ensureImage: (image: string) => Promise<void>
-): Promise<QemuResult> {
+): Promise<Extract<QemuFact, { kind: 'registered' | 'already-registered' }>> {
   const alreadyRegistered = qemuNames.filter(isRegistered)
   const missing = qemuNames.filter(name => !alreadyRegistered.includes(name))
-  if (missing.length === 0) return { registered: [], method: 'none needed', alreadyRegistered }
+  if (missing.length === 0) return { kind: 'already-registered', arches: alreadyRegistered }
   const fromHost = missing.map(name => ({ name, line: hostRegistration(name) }))
   if (fromHost.every(entry => entry.line) && existsSync(`${BINFMT}/register`)) {
     try {
       for (const { line } of fromHost) writeFileSync(`${BINFMT}/register`, line as string)
       if (missing.every(isRegistered))
-        return { registered: missing, method: 'host qemu-user-static', alreadyRegistered }
+        return { kind: 'registered', arches: missing, method: 'host qemu-user-static' }
     } catch {
       // Not root, or binfmt_misc read-only here: the privileged installer image can still do it.
     }
@@ -73,5 +102,5 @@ export async function registerQemu(
         `${installed.stderr.trim().split('\n').at(-1) ?? ''}. Install qemu-user-static on the runner, or set "qemu-image".`
     )
   }
-  return { registered: missing, method: 'binfmt image', alreadyRegistered }
+  return { kind: 'registered', arches: missing, method: 'binfmt image' }
 }
