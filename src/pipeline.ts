@@ -9,10 +9,11 @@ import { ImageFact, obtainImage } from './run/image'
 import { checkNetwork } from './run/network-check'
 import { setupQemu } from './run/qemu'
 import * as log from './log'
-import { resolveLoopbackNames } from './run/hosts-file'
+import { readHostsFile } from './run/hosts-file'
 import { workDirName } from './model/names'
-import { makePlan, networkHostNames, Plan } from './plan/plan'
+import { makePlan, Plan } from './plan/plan'
 import { readInputs } from './inputs/read'
+import { setOutputs } from './report/outputs'
 import { platformsBuilt, summaryRows } from './report/summary-rows'
 import { markMainStarted, SavedState, saveState } from './state'
 import { writeSummary } from './report/summary'
@@ -23,18 +24,18 @@ export async function runMain(): Promise<void> {
   const inputs = readInputs()
   // A new name each run: a folder someone planted (or a world-writable one left over) is never reused.
   const workDir = join(process.env.RUNNER_TEMP || tmpdir(), workDirName(randomBytes(6).toString('hex')))
-  const loopbackNames = resolveLoopbackNames(networkHostNames(inputs))
+  const hostsFile = readHostsFile()
   // YAML for extra nodes is parsed (and its library loaded) only when there are any.
   const appendNodes = inputs.builderOptions.append.trim()
     ? (await import('./inputs/append-nodes')).parseAppendNodes(inputs.builderOptions.append)
     : []
-  const firstPlan = makePlan(inputs, { workDir, loopbackNames, appendNodes })
+  const firstPlan = makePlan(inputs, { workDir, hostsFile, appendNodes })
   const preflight = await log.group('Preflight: mirrors, registries, proxy', () =>
     checkNetwork(inputs, firstPlan)
   )
   const plan =
     preflight.drop.length > 0
-      ? makePlan(inputs, { workDir, loopbackNames, appendNodes, droppedMirrors: preflight.drop })
+      ? makePlan(inputs, { workDir, hostsFile, appendNodes, droppedMirrors: preflight.drop })
       : firstPlan
   plan.warnings.forEach(warning => log.warning(warning))
   if (core.isDebug()) {
@@ -65,16 +66,16 @@ export async function runMain(): Promise<void> {
   const builder = await log.group(`Builder ${plan.builder}`, () =>
     createBuilder(inputs, plan, link => saveState({ ...state, buildxPlugin: link }))
   )
-  core.setOutput('platforms', builder.platforms.join(','))
-  core.setOutput('nodes', JSON.stringify(builder.nodes))
-  core.setOutput('driver', builder.driver)
+  setOutputs(core.setOutput, { platforms: builder.platforms, nodes: builder.nodes, driver: builder.driver })
 
   const outcome = await log.group('Build', () => runBuild(inputs, plan))
-  core.setOutput('digest', outcome.digest)
-  core.setOutput('imageid', outcome.imageId)
-  core.setOutput('metadata', outcome.metadata)
-  core.setOutput('manifest', JSON.stringify(outcome.manifest))
-  core.setOutput('platforms-built', platformsBuilt(inputs, builder.nodes).join(','))
+  setOutputs(core.setOutput, {
+    digest: outcome.digest,
+    imageid: outcome.imageId,
+    metadata: outcome.metadata,
+    manifest: outcome.manifest,
+    'platforms-built': platformsBuilt(inputs, builder.nodes)
+  })
   annotateBuildChecks(inputs, outcome.metadata)
   if (inputs.summary) {
     const facts = {
@@ -94,8 +95,7 @@ export async function runMain(): Promise<void> {
 async function writeConfig(plan: Plan, workDir: string): Promise<void> {
   mkdirSync(workDir, { mode: 0o700 })
   writeFileSync(plan.configPath, plan.configToml, { mode: 0o600, flag: 'wx' })
-  core.setOutput('buildkitd-config', plan.configToml)
-  core.setOutput('builder', plan.builder)
+  setOutputs(core.setOutput, { 'buildkitd-config': plan.configToml, builder: plan.builder })
   await log.group('buildkitd.toml', async () => {
     log.info(plan.configToml.trim() === '' ? '(empty: BuildKit defaults)' : plan.configToml)
     if (plan.hostNetworkReasons.length > 0)

@@ -595,7 +595,7 @@ const rows: Row[] = [
   ]).map(row => ({ ...row, plan: true }))
 ]
 
-const context = { workDir: '/tmp/run', loopbackNames: new Set<string>() }
+const context = { workDir: '/tmp/run' }
 const PUSHABLE = { tags: 'registry.example.com/app:1' }
 
 function sourceOf(row: Row): InputSource {

@@ -14,7 +14,7 @@ import { platformDigests } from '../../src/report/summary-rows'
 import { inputSource } from '../support/inputs'
 
 const get = (values: Record<string, string>) => (name: string) => values[name] ?? ''
-const context = { workDir: '/tmp/run', loopbackNames: new Set<string>() }
+const context = { workDir: '/tmp/run' }
 
 describe('build inputs with build-push-action names', () => {
   const plan = makePlan(

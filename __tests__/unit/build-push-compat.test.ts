@@ -4,7 +4,7 @@ import { annotatedDockerfilePath, checkAnnotations, parseBuildWarnings } from '.
 import { parseInspectDriver, parseInspectNodes } from '../../src/run/inspect-output'
 import { InputError } from '../../src/inputs/input-error'
 import { parseInputs } from '../../src/inputs/parse'
-import { makePlan, networkHostNames } from '../../src/plan/plan'
+import { makePlan } from '../../src/plan/plan'
 import { hasDockerExporter, resolveProvenance } from '../../src/plan/provenance'
 import { envFlag, expandDefaultContext, parseEventPayload, workflowRun } from '../../src/inputs/workflow-run'
 import { inputSource } from '../support/inputs'
@@ -128,10 +128,11 @@ describe('the Git context in the plan', () => {
     env: Record<string, string>,
     loopbackNames: string[] = []
   ) => {
+    const hostsFile = loopbackNames.map(name => `127.0.0.1 ${name}`).join('\n')
     const inputs = parseInputs(
       inputSource({ tags: 'r.example/a', 'github-token': 'ghs_token', ...values }, env)
     )
-    return { inputs, plan: makePlan(inputs, { workDir: '/tmp/run', loopbackNames: new Set(loopbackNames) }) }
+    return { inputs, plan: makePlan(inputs, { workDir: '/tmp/run', hostsFile }) }
   }
   it('sends the token as GIT_AUTH_TOKEN.<host:port> of the workflow server for {{defaultContext}}:sub', () => {
     const { plan: git } = plan({ context: '{{defaultContext}}:sub' }, RUN_ENV)
@@ -147,11 +148,12 @@ describe('the Git context in the plan', () => {
     ['http://gitea.test:3000', 'gitea.test:3000', ['gitea.test']]
   ])('shares the host network when the Git server %s is on loopback', (server, host, names) => {
     const env = { ...RUN_ENV, GITHUB_SERVER_URL: server }
-    const { inputs, plan: git } = plan({ context: '{{defaultContext}}' }, env, names)
+    const { plan: git } = plan({ context: '{{defaultContext}}' }, env, names)
     expect(git.hostNetworkReasons).toEqual([`Git context host ${host} is on loopback`])
     expect(git.commands.create).toContain('network=host')
-    // The name is looked up in /etc/hosts like any other the builder dials.
-    expect(networkHostNames(inputs)).toContain(host.replace(/:\d+$/, ''))
+    // A name is looked up in the hosts file like any other the builder dials: unmapped, it is not loopback.
+    if (names.length > 0)
+      expect(plan({ context: '{{defaultContext}}' }, env).plan.hostNetworkReasons).toEqual([])
   })
   it('keeps the bridge network for a Git server elsewhere or a name not mapped to loopback', () => {
     const env = { ...RUN_ENV, GITHUB_SERVER_URL: 'http://gitea.test:3000' }
@@ -236,7 +238,7 @@ describe('provenance as build-push-action resolves it', () => {
             return payload
           }
         }),
-        { workDir: '/tmp/run', loopbackNames: new Set() }
+        { workDir: '/tmp/run' }
       ).commands.build
     expect(build({}, event({ private: false }))).toContain(`--provenance=mode=max,builder-id=${RUN_URL}`)
     expect(build({}, event({ private: true }))).toContain(
@@ -277,7 +279,7 @@ describe('environment switches of build-push-action', () => {
   })
   it('asks buildx for the warnings in the metadata file', () => {
     const inputs = parseInputs(inputSource({ tags: 'r.example/a' }))
-    expect(makePlan(inputs, { workDir: '/tmp/run', loopbackNames: new Set() }).buildEnv).toMatchObject({
+    expect(makePlan(inputs, { workDir: '/tmp/run' }).buildEnv).toMatchObject({
       BUILDX_METADATA_WARNINGS: 'true'
     })
   })

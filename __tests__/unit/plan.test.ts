@@ -1,13 +1,13 @@
 import TOML from '@iarna/toml'
 import { parseInputs } from '../../src/inputs/parse'
-import { makePlan, networkHostNames } from '../../src/plan/plan'
+import { makePlan } from '../../src/plan/plan'
 import { inputSource } from '../support/inputs'
 
 function inputsOf(values: Record<string, string>) {
   return parseInputs({ ...inputSource(values), defaultBuilderName: 'b1' })
 }
 
-const context = { workDir: '/tmp/run', loopbackNames: new Set<string>() }
+const context = { workDir: '/tmp/run' }
 
 describe('makePlan for the README example', () => {
   const plan = makePlan(
@@ -121,11 +121,39 @@ describe('host networking', () => {
         .create
     ).toContain('network=host')
     const named = inputsOf({ tags: 'r.example/a', 'insecure-registries': 'registry.test:5000' })
-    expect(networkHostNames(named)).toEqual(['registry.test'])
     expect(makePlan(named, context).commands.create).not.toContain('network=host')
-    expect(
-      makePlan(named, { ...context, loopbackNames: new Set(['registry.test']) }).commands.create
-    ).toContain('network=host')
+    expect(makePlan(named, { ...context, hostsFile: '10.1.2.3 registry.test' }).hostNetworkReasons).toEqual(
+      []
+    )
+    const mapped = makePlan(named, { ...context, hostsFile: '127.0.0.1 localhost\n127.0.0.1 registry.test' })
+    expect(mapped.commands.create).toContain('network=host')
+    expect(mapped.hostNetworkReasons).toEqual(['registry registry.test:5000 is on loopback'])
+  })
+  // The loopback decision comes from the final config: a registry or mirror only the user's TOML names, mapped
+  // to 127.0.0.1 in /etc/hosts, needs the host network as much as one named in insecure-registries.
+  it.each(['buildkitd-config-inline', 'buildkitd-config'])(
+    'is used for a registry only %s names that the hosts file maps to loopback',
+    input => {
+      const toml = '[registry."reg.internal:5000"]\nhttp = true\n'
+      const value = input === 'buildkitd-config' ? 'buildkitd.toml' : toml
+      const inputs = parseInputs(
+        inputSource({ tags: 'r.example/a', [input]: value }, {}, { 'buildkitd.toml': toml })
+      )
+      const hostsFile = '127.0.0.1 localhost\n127.0.0.1 reg.internal # CI registry\n'
+      expect(makePlan(inputs, context).hostNetworkReasons).toEqual([])
+      const plan = makePlan(inputs, { ...context, hostsFile })
+      expect(plan.hostNetworkReasons).toEqual(['registry reg.internal:5000 is on loopback'])
+      expect(plan.commands.create).toEqual(expect.arrayContaining(['--driver-opt', 'network=host']))
+    }
+  )
+  it("is used for a mirror only the user's TOML names that the hosts file maps to loopback", () => {
+    const inputs = inputsOf({
+      tags: 'r.example/a',
+      'buildkitd-config-inline': '[registry."docker.io"]\nmirrors = ["mirror.internal:5001"]\n'
+    })
+    const plan = makePlan(inputs, { ...context, hostsFile: '::1 mirror.internal' })
+    expect(plan.hostNetworkReasons).toEqual(['registry mirror.internal:5001 is on loopback'])
+    expect(plan.commands.create).toContain('network=host')
   })
   it('keeps a network the user chose, with a warning', () => {
     const plan = makePlan(

@@ -13,7 +13,7 @@ import { inputSource } from '../support/inputs'
  * reaches docker as one argv element. Seeded, so a failure reproduces; bounded, so the suite stays fast.
  */
 const RUNS = { numRuns: 300, seed: 20261122 }
-const context = { workDir: '/tmp/run', loopbackNames: new Set<string>() }
+const context = { workDir: '/tmp/run' }
 const PUSHABLE = { tags: 'registry.example.com/app:1' }
 
 // ---- Hosts and entries as a user might write them, with the form the model must hold. ----

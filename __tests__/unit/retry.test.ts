@@ -1,5 +1,5 @@
 import fc from 'fast-check'
-import { backoffMs, isTransient, retryTransient } from '../../src/run/retry'
+import { backoffMs, isTransient, retry, retryTransient } from '../../src/run/retry'
 
 describe('isTransient', () => {
   it.each([
@@ -73,6 +73,41 @@ describe('retryTransient', () => {
     )
     expect(result).toBe(permanent)
     expect(attempts).toBe(1)
+  })
+})
+
+describe('retry', () => {
+  const noSleep = () => Promise.resolve()
+  const failed = (reason: string) => ({ exitCode: 1, reason })
+  it('waits from the base delay it is given, doubling, for as many retries as it is given', async () => {
+    const waits: number[] = []
+    let attempts = 0
+    const result = await retry(async () => (attempts++, failed('timeout')), {
+      retries: 2,
+      baseMs: 2000,
+      retryable: () => true,
+      sleep: async ms => waits.push(ms)
+    })
+    expect(result).toEqual(failed('timeout'))
+    expect(attempts).toBe(3)
+    expect(waits).toEqual([2000, 4000])
+  })
+  it('stops at the first result that is not retryable, and at a success', async () => {
+    const results = [failed('timeout'), failed('manifest unknown'), failed('timeout')]
+    const seen: number[] = []
+    const result = await retry(async count => (seen.push(count), results[count]), {
+      retries: 5,
+      retryable: ({ reason }) => reason !== 'manifest unknown',
+      sleep: noSleep
+    })
+    expect(result.reason).toBe('manifest unknown')
+    expect(seen).toEqual([0, 1])
+    const ok = await retry(async count => (count === 1 ? { exitCode: 0, reason: '' } : failed('x')), {
+      retries: 5,
+      retryable: () => true,
+      sleep: noSleep
+    })
+    expect(ok.exitCode).toBe(0)
   })
 })
 

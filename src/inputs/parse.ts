@@ -1,12 +1,9 @@
-import {
-  bareVersion,
-  buildxDownloadUrl as expandDownloadUrl,
-  DEFAULT_BUILDX_DOWNLOAD_URL,
-  PINNED_BUILDX_VERSION
-} from '../model/buildx-release'
+import { bareVersion, buildxDownloadUrl as expandDownloadUrl } from '../model/buildx-release'
 import { BuilderInputs, BuildInputs, parseBuilderInputs, parseBuildInputs } from './build-options'
+import { BooleanInput, INPUT_DEFAULTS } from './defaults'
 import { InputError } from './input-error'
-import { ListInput, positionalValue, readList, singleValue, splitCsvLine } from './lists'
+import { ListInput, positionalValue, readList, singleValue } from './lists'
+import { driverOptFields } from '../model/driver-opts'
 import { isBuilderName } from '../model/names'
 import { parseNoProxy } from '../model/no-proxy'
 import { ProxySettings, parseProxyUrl } from '../model/proxy'
@@ -72,7 +69,7 @@ export function parseInputs(source: InputSource): Inputs {
   const get = (name: string): string => source.get(name).trim()
   // Free-form one-line values; the others are refused by their own grammar, which names the problem better.
   const text = (name: string): string => singleValue(name, get(name))
-  const bool = (name: string, fallback: boolean): boolean => parseBoolean(name, get(name), fallback)
+  const bool = (name: BooleanInput): boolean => parseBoolean(name, get(name), INPUT_DEFAULTS[name])
   // Each list input's separators and quoting are in LIST_RULES (src/lists.ts).
   const list = (name: ListInput): string[] => readList(name, source.get(name))
 
@@ -88,8 +85,8 @@ export function parseInputs(source: InputSource): Inputs {
     }
     return tag
   })
-  const push = bool('push', true)
-  const load = bool('load', false)
+  const push = bool('push')
+  const load = bool('load')
   if (load && platforms.length > 1) {
     throw new InputError(
       'load',
@@ -108,7 +105,10 @@ export function parseInputs(source: InputSource): Inputs {
   }
 
   const workflow = workflowRun(source.env, readEvent(source))
-  const buildkitImage = imageInput('buildkit-image', get('buildkit-image') || 'moby/buildkit:buildx-stable-1')
+  const buildkitImage = imageInput(
+    'buildkit-image',
+    get('buildkit-image') || INPUT_DEFAULTS['buildkit-image']
+  )
   const builderName = get('builder-name') || source.defaultBuilderName
   if (!isBuilderName(builderName)) {
     throw new InputError(
@@ -122,7 +122,7 @@ export function parseInputs(source: InputSource): Inputs {
   return {
     context: positionalValue(
       'context',
-      expandDefaultContext('context', text('context') || '.', workflow),
+      expandDefaultContext('context', text('context') || INPUT_DEFAULTS.context, workflow),
       'Give a folder (write ./-name for one whose name starts with "-") or a Git URL.'
     ),
     file: text('file'),
@@ -135,8 +135,8 @@ export function parseInputs(source: InputSource): Inputs {
     target: text('target'),
     cacheFrom: list('cache-from'),
     cacheTo: list('cache-to'),
-    noCache: bool('no-cache', false),
-    pull: bool('pull', false),
+    noCache: bool('no-cache'),
+    pull: bool('pull'),
     mirrors: list('registry-mirrors').map(parseMirrorEntry),
     insecureRegistries: list('insecure-registries').map(parseInsecureRegistry),
     proxy: readProxy(source),
@@ -145,19 +145,24 @@ export function parseInputs(source: InputSource): Inputs {
     driverOpts: list('driver-opts').map(entry => parseDriverOpt(entry)),
     buildkitdFlags: text('buildkitd-flags'),
     configSources: readConfigSources(source),
-    cleanup: bool('cleanup', true),
-    qemu: oneOf('qemu', get('qemu'), ['auto', 'true', 'false'] as const, 'auto'),
-    qemuImage: imageInput('qemu-image', get('qemu-image') || 'tonistiigi/binfmt:latest'),
-    mirrorCheck: oneOf('mirror-check', get('mirror-check'), ['warn', 'strict', 'off'] as const, 'warn'),
+    cleanup: bool('cleanup'),
+    qemu: oneOf('qemu', get('qemu'), ['auto', 'true', 'false'] as const, INPUT_DEFAULTS.qemu),
+    qemuImage: imageInput('qemu-image', get('qemu-image') || INPUT_DEFAULTS['qemu-image']),
+    mirrorCheck: oneOf(
+      'mirror-check',
+      get('mirror-check'),
+      ['warn', 'strict', 'off'] as const,
+      INPUT_DEFAULTS['mirror-check']
+    ),
     ...readBuildxDownload(
       get('buildx-version'),
       get('buildx-download-url'),
-      bool('buildx-skip-verification', false)
+      bool('buildx-skip-verification')
     ),
     build: withDefaultContext(parseBuildInputs(source.get, source.env), workflow),
     builderOptions: parseBuilderInputs(source.get),
     // Both switches are honoured: the input, and build-push-action's variable.
-    summary: bool('summary', true) && envFlag(source.env, 'DOCKER_BUILD_SUMMARY', true),
+    summary: bool('summary') && envFlag(source.env, 'DOCKER_BUILD_SUMMARY', true),
     checksAnnotations: envFlag(source.env, 'DOCKER_BUILD_CHECKS_ANNOTATIONS', true),
     retries: parseRetries(get('retries')),
     workflow
@@ -250,18 +255,16 @@ const DRIVER_OPTS = new Set([
 export function parseDriverOpt(entry: string, input = 'driver-opts'): string {
   const hint =
     'Write one KEY=VALUE per line, e.g. "memory=4g" or "env.NAME=value"; quote a value holding commas: "env.NO_PROXY=a,b".'
-  for (const field of splitCsvLine(entry)) {
-    const at = field.indexOf('=')
-    const key = at > 0 ? field.slice(0, at).trim() : ''
+  for (const { key, value } of driverOptFields(entry)) {
     if (!DRIVER_OPTS.has(key) && !/^env\.[A-Za-z_][A-Za-z0-9_]*$/.test(key)) {
       throw new InputError(
         input,
         entry,
-        at > 0 ? `"${key}" is not an option of the docker-container driver` : 'not of the form KEY=VALUE',
+        key !== '' ? `"${key}" is not an option of the docker-container driver` : 'not of the form KEY=VALUE',
         hint
       )
     }
-    if (key === 'image') imageInput(input, field.slice(at + 1).trim())
+    if (key === 'image') imageInput(input, value.trim())
   }
   return entry
 }
@@ -294,7 +297,7 @@ function readBuildxDownload(
   template: string,
   buildxSkipVerification: boolean
 ): { buildxVersion: string; buildxDownloadUrl: string; buildxSkipVerification: boolean } {
-  const buildxVersion = version || `v${PINNED_BUILDX_VERSION}`
+  const buildxVersion = version || INPUT_DEFAULTS['buildx-version']
   try {
     bareVersion(buildxVersion)
   } catch {
@@ -305,13 +308,13 @@ function readBuildxDownload(
       'Use a buildx release such as "v0.37.2".'
     )
   }
-  const buildxDownloadUrl = template || DEFAULT_BUILDX_DOWNLOAD_URL
+  const buildxDownloadUrl = template || INPUT_DEFAULTS['buildx-download-url']
   expandDownloadUrl(buildxDownloadUrl, buildxVersion, 'linux', 'x64')
   return { buildxVersion, buildxDownloadUrl, buildxSkipVerification }
 }
 
 function parseRetries(value: string): number {
-  if (value === '') return 2
+  if (value === '') return INPUT_DEFAULTS.retries
   if (/^\d{1,2}$/.test(value) && Number(value) <= 10) return Number(value)
   throw new InputError(
     'retries',

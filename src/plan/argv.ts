@@ -1,6 +1,7 @@
 import type { BuildInputs } from '../inputs/build-options'
 import type { Inputs } from '../inputs/parse'
 import { csvQuote } from '../inputs/lists'
+import { DriverOpts, formatDriverOpts } from '../model/driver-opts'
 
 /**
  * argv (after `docker`) of every command the action runs. Values are single arguments: no shell is involved,
@@ -19,7 +20,7 @@ export function bootstrapBuilderArgs(builder: string): string[] {
 export interface CreateOptions {
   builder: string
   configPath: string
-  driverOpts: string[]
+  driverOpts: DriverOpts
   buildkitdFlags: string
   platforms: string[]
   endpoint: string
@@ -35,19 +36,10 @@ export function createBuilderArgs(options: CreateOptions): string[] {
   if (options.node) args.push('--node', options.node)
   args.push('--driver', 'docker-container', '--buildkitd-config', options.configPath)
   if (options.platforms.length > 0) args.push('--platform', options.platforms.join(','))
-  for (const opt of options.driverOpts) args.push('--driver-opt', opt)
+  for (const opt of formatDriverOpts(options.driverOpts)) args.push('--driver-opt', opt)
   if (options.buildkitdFlags !== '') args.push('--buildkitd-flags', options.buildkitdFlags)
   if (options.endpoint !== '') args.push('--', options.endpoint)
   return args
-}
-
-/** A driver-opt `key=value`, CSV-quoted when the value holds a comma (buildx reads each driver-opt as CSV). */
-export function driverOpt(key: string, value: string): string {
-  return csvQuote(`${key}=${value}`)
-}
-
-export function driverOptKey(opt: string): string {
-  return opt.replace(/^"/, '').split('=')[0].trim()
 }
 
 /** The build inputs as validated, plus what the plan adds. */

@@ -8,23 +8,17 @@ import {
   stringifyToml,
   TomlSource
 } from '../model/buildkitd-toml'
-import {
-  BuildOptions,
-  buildArgs,
-  createBuilderArgs,
-  driverOpt,
-  driverOptKey,
-  bootstrapBuilderArgs,
-  removeBuilderArgs
-} from './argv'
+import { BuildOptions, buildArgs, createBuilderArgs, bootstrapBuilderArgs, removeBuilderArgs } from './argv'
 import { gitContextHost, secretEnvName } from '../inputs/build-options'
-import { isLoopbackHost, parseHostPort } from '../model/hosts'
+import { DriverOpts, mergeDriverOpts, parseDriverOpts } from '../model/driver-opts'
+import { hostNetworkReasons as hostNetworkReasonsFor, parseHostsFile } from './host-network'
 import type { AppendNode } from '../inputs/append-nodes'
+import { INPUT_DEFAULTS } from '../inputs/defaults'
 import { Inputs } from '../inputs/parse'
 import { resolveProvenance } from './provenance'
 import { proxyEnvironment } from '../model/proxy'
 import { stripUserInfo } from '../model/credentials'
-import { buildRegistryModel, RegistryModel, registryHosts } from '../model/registries'
+import { buildRegistryModel, RegistryModel } from '../model/registries'
 
 /** Everything main will do, derived from the inputs without any I/O. */
 export interface Plan {
@@ -53,8 +47,8 @@ export interface Plan {
 export interface PlanContext {
   /** Directory for this run's files (config, metadata), private to the runner user. */
   workDir: string
-  /** Host names in the inputs that resolve to a loopback address on the runner (e.g. via /etc/hosts). */
-  loopbackNames: Set<string>
+  /** The runner's hosts file (/etc/hosts) as text: names it maps only to loopback need the host network. */
+  hostsFile?: string
   /** Mirror locations left out of the config because preflight found them unreachable. */
   droppedMirrors?: string[]
   /** Extra nodes from the `append` input, parsed by the caller (YAML is loaded only when it is used). */
@@ -138,23 +132,13 @@ export function makePlan(inputs: Inputs, context: PlanContext): Plan {
       'http-proxy is set but https-proxy is not: registries are reached over HTTPS, which then bypasses the proxy.'
     )
   }
-  const isLoopback = (host: string): boolean => isLoopbackHost(host) || context.loopbackNames.has(host)
-  const hostNetworkReasons: string[] = []
-  for (const proxy of [inputs.proxy.http, inputs.proxy.https]) {
-    const reason = `proxy ${proxy?.display} is on loopback`
-    if (proxy && isLoopback(proxy.hostname) && !hostNetworkReasons.includes(reason))
-      hostNetworkReasons.push(reason)
-  }
-  for (const hostPort of registryHosts(registryModel)) {
-    const host = hostPort.replace(/:\d+$/, '')
-    if (isLoopback(host)) hostNetworkReasons.push(`registry ${hostPort} is on loopback`)
-  }
-  // BuildKit clones a Git context itself, from inside its container.
-  const gitHost = gitContextHost(inputs.context)
-  const gitHostName = gitHost ? parseHostPort(gitHost)?.host : undefined
-  if (gitHost && gitHostName && isLoopback(gitHostName)) {
-    hostNetworkReasons.push(`Git context host ${gitHost} is on loopback`)
-  }
+  // Decided once, from the final config: a registry only the user's TOML names counts like any other.
+  const hostNetworkReasons = hostNetworkReasonsFor(
+    inputs.proxy,
+    registryModel,
+    inputs.context,
+    parseHostsFile(context.hostsFile ?? '')
+  )
 
   const buildkitdFlags = withEntitlementFlags(inputs.buildkitdFlags, inputs.build.allow)
   const driverOpts = builderDriverOpts(inputs, proxyEnv, hostNetworkReasons, warnings)
@@ -191,16 +175,15 @@ export function makePlan(inputs: Inputs, context: PlanContext): Plan {
     node?: string
     platforms: string[]
     endpoint: string
-    driverOpts: string[]
+    driverOpts: DriverOpts
     buildkitdFlags: string
   }) => createBuilderArgs({ builder, configPath, ...options })
-  const imageOpt = driverOpts.find(opt => driverOptKey(opt) === 'image')
   return {
     builder,
     ownBuilder: existingBuilder === '',
     // Build-check warnings in the metadata file, for annotations (build-push-action sets it too).
     buildEnv: { ...proxyEnv, ...secrets.env, BUILDX_METADATA_WARNINGS: 'true' },
-    buildkitImage: imageOpt ? imageOpt.replace(/^"|"$/g, '').slice('image='.length) : inputs.buildkitImage,
+    buildkitImage: driverOpts.get('image') ?? inputs.buildkitImage,
     configPath,
     metadataPath,
     configToml: stringifyToml(table),
@@ -215,10 +198,7 @@ export function makePlan(inputs: Inputs, context: PlanContext): Plan {
           node: extra.name,
           platforms: extra.platforms,
           endpoint: extra.endpoint,
-          driverOpts: [
-            ...driverOpts.filter(opt => !extra.driverOpts.some(o => driverOptKey(o) === driverOptKey(opt))),
-            ...extra.driverOpts
-          ],
+          driverOpts: mergeDriverOpts(parseDriverOpts(extra.driverOpts), driverOpts),
           buildkitdFlags: extra.buildkitdFlags || buildkitdFlags
         })
       ),
@@ -238,38 +218,23 @@ function builderDriverOpts(
   proxyEnv: Record<string, string>,
   hostNetworkReasons: string[],
   warnings: string[]
-): string[] {
-  const opts = [...inputs.driverOpts]
-  const userKeys = new Set(opts.map(driverOptKey))
-  const add = (key: string, value: string): void => {
-    if (!userKeys.has(key)) opts.push(driverOpt(key, value))
-  }
-  if (userKeys.has('image') && inputs.buildkitImage !== 'moby/buildkit:buildx-stable-1') {
+): DriverOpts {
+  const user = parseDriverOpts(inputs.driverOpts)
+  const ours: DriverOpts = new Map([['image', inputs.buildkitImage]])
+  if (user.has('image') && inputs.buildkitImage !== INPUT_DEFAULTS['buildkit-image']) {
     warnings.push('driver-opts sets image=, so the buildkit-image input is not used.')
   }
-  add('image', inputs.buildkitImage)
   if (hostNetworkReasons.length > 0) {
-    const network = opts.find(opt => driverOptKey(opt) === 'network')
-    if (network && !/network=host"?$/.test(network)) {
+    const network = user.get('network')
+    if (network !== undefined && network !== 'host') {
       warnings.push(
-        `driver-opts sets ${network}, but ${hostNetworkReasons.join('; ')}: the builder may not reach it.`
+        `driver-opts sets network=${network}, but ${hostNetworkReasons.join('; ')}: the builder may not reach it.`
       )
     }
-    add('network', 'host')
+    ours.set('network', 'host')
   }
-  for (const [name, value] of Object.entries(proxyEnv)) add(`env.${name}`, value)
-  return opts
-}
-
-/** Host names the builder will connect to directly: proxies, registries with options, and mirrors. */
-export function networkHostNames(inputs: Inputs): string[] {
-  const model = buildRegistryModel(inputs.mirrors, inputs.insecureRegistries)
-  const proxies = [inputs.proxy.http, inputs.proxy.https].flatMap(proxy => (proxy ? [proxy.hostname] : []))
-  const gitHost = gitContextHost(inputs.context)
-  const git = gitHost ? [parseHostPort(gitHost)?.host ?? ''] : []
-  return [...proxies, ...registryHosts(model).map(hostPort => hostPort.replace(/:\d+$/, '')), ...git].filter(
-    name => name !== ''
-  )
+  for (const [name, value] of Object.entries(proxyEnv)) ours.set(`env.${name}`, value)
+  return mergeDriverOpts(user, ours)
 }
 
 /**

@@ -4,6 +4,7 @@ import { failure } from '../report/failure'
 import { mirrorCandidates } from '../model/image-ref'
 import { Inputs } from '../inputs/parse'
 import { docker } from './docker'
+import { retry } from './retry'
 
 export interface ImageSource {
   /** Where the image came from: "local", a mirror reference, or the image name itself (pulled upstream). */
@@ -19,7 +20,8 @@ export interface EnsureOptions {
   log: (line: string) => void
 }
 
-const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms))
+/** A missing image or tag will not appear by pulling again, nor will access be granted. */
+const NOT_RETRYABLE = /not found|manifest unknown|does not exist|denied/i
 
 /**
  * Makes sure the Docker daemon has `image`: present already, else pulled through each mirror in order (and
@@ -35,25 +37,31 @@ export async function ensureImage(
   if (present.exitCode === 0) return { source: 'local', attempts: [] }
   const attempts: string[] = []
   for (const reference of [...mirrorRefs, image]) {
-    for (let attempt = 1; attempt <= options.attemptsPerSource; attempt++) {
+    const pull = async (count: number) => {
       const pulled = await docker(['pull', '--', reference], { silent: true })
-      if (pulled.exitCode === 0) {
-        if (reference !== image) {
-          await docker(['tag', '--', reference, image], { silent: true })
-          // Only the extra name goes; the image stays under the name the builder asks for.
-          await docker(['rmi', '--', reference], { silent: true })
-        }
-        options.log(`${image}: pulled from ${reference}`)
-        return { source: reference, attempts }
-      }
       const reason = lastLine(pulled.stderr)
-      attempts.push(`${reference} (attempt ${attempt}): ${reason}`)
-      options.log(
-        `${image}: pull of ${reference} failed (attempt ${attempt}/${options.attemptsPerSource}): ${reason}`
-      )
-      // A missing image or tag will not appear by retrying.
-      if (/not found|manifest unknown|does not exist|denied/i.test(reason)) break
-      if (attempt < options.attemptsPerSource) await sleep(options.backoffMs * 2 ** (attempt - 1))
+      if (pulled.exitCode !== 0) {
+        const attempt = count + 1
+        attempts.push(`${reference} (attempt ${attempt}): ${reason}`)
+        options.log(
+          `${image}: pull of ${reference} failed (attempt ${attempt}/${options.attemptsPerSource}): ${reason}`
+        )
+      }
+      return { exitCode: pulled.exitCode, reason }
+    }
+    const pulled = await retry(pull, {
+      retries: options.attemptsPerSource - 1,
+      baseMs: options.backoffMs,
+      retryable: ({ reason }) => !NOT_RETRYABLE.test(reason)
+    })
+    if (pulled.exitCode === 0) {
+      if (reference !== image) {
+        await docker(['tag', '--', reference, image], { silent: true })
+        // Only the extra name goes; the image stays under the name the builder asks for.
+        await docker(['rmi', '--', reference], { silent: true })
+      }
+      options.log(`${image}: pulled from ${reference}`)
+      return { source: reference, attempts }
     }
   }
   const hints = diagnose(attempts.join('\n')).map(d => d.fix)

@@ -39,22 +39,43 @@ export function backoffMs(attempt: number, baseMs = 2000): number {
   return Math.min(baseMs * 2 ** (attempt - 1), 30_000)
 }
 
+export interface RetryPolicy<T> {
+  /** Runs after the first, at most. */
+  retries: number
+  /** Whether a failed result may succeed when run again. */
+  retryable: (result: T) => boolean
+  /** The first wait; each one after doubles it (see backoffMs). */
+  baseMs?: number
+  /** Told before each wait. */
+  onRetry?: (retry: number, waitMs: number) => void
+  sleep?: (ms: number) => Promise<unknown>
+}
+
 /**
- * Runs `attempt` and runs it again, up to `retries` times with backoff, while it fails with a transient error.
- * `attempt` gets the attempt number (0 first); `onRetry` is told before each wait.
+ * Runs `attempt` and runs it again, up to `policy.retries` times with backoff, while it fails (non-zero exit)
+ * in a way `policy.retryable` says may pass. `attempt` gets the attempt number (0 first).
  */
-export async function retryTransient<T extends { exitCode: number; stderr: string }>(
+export async function retry<T extends { exitCode: number }>(
+  attempt: (count: number) => Promise<T>,
+  policy: RetryPolicy<T>
+): Promise<T> {
+  const sleep = policy.sleep ?? (ms => new Promise(resolve => setTimeout(resolve, ms)))
+  let result = await attempt(0)
+  for (let count = 1; result.exitCode !== 0 && count <= policy.retries && policy.retryable(result); count++) {
+    const wait = backoffMs(count, policy.baseMs)
+    policy.onRetry?.(count, wait)
+    await sleep(wait)
+    result = await attempt(count)
+  }
+  return result
+}
+
+/** A buildx command run again while it fails with a transient error (see isTransient). */
+export function retryTransient<T extends { exitCode: number; stderr: string }>(
   attempt: (count: number) => Promise<T>,
   retries: number,
   onRetry: (retry: number, waitMs: number) => void,
-  sleep: (ms: number) => Promise<unknown> = ms => new Promise(resolve => setTimeout(resolve, ms))
+  sleep?: (ms: number) => Promise<unknown>
 ): Promise<T> {
-  let result = await attempt(0)
-  for (let retry = 1; result.exitCode !== 0 && retry <= retries && isTransient(result.stderr); retry++) {
-    const wait = backoffMs(retry)
-    onRetry(retry, wait)
-    await sleep(wait)
-    result = await attempt(retry)
-  }
-  return result
+  return retry(attempt, { retries, retryable: result => isTransient(result.stderr), onRetry, sleep })
 }

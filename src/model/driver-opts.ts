@@ -1,0 +1,35 @@
+import { csvQuote, splitCsvLine } from '../inputs/lists'
+
+/**
+ * docker-container driver options, key → value in the order first set. buildx reads each --driver-opt value
+ * as a CSV line of KEY=VALUE fields, so they are parsed from the entries as written once, and quoted once
+ * when they go back on argv.
+ */
+export type DriverOpts = Map<string, string>
+
+/** The fields of one entry as buildx splits them; key is '' for a field without "=" (inputs refuse those). */
+export function driverOptFields(entry: string): { key: string; value: string }[] {
+  return splitCsvLine(entry).map(field => {
+    const at = field.indexOf('=')
+    return at > 0 ? { key: field.slice(0, at).trim(), value: field.slice(at + 1) } : { key: '', value: field }
+  })
+}
+
+/** Entries (validated by inputs) as one map; a key set again later takes the later value, as in buildx. */
+export function parseDriverOpts(entries: readonly string[]): DriverOpts {
+  const opts: DriverOpts = new Map()
+  for (const entry of entries) for (const { key, value } of driverOptFields(entry)) opts.set(key, value)
+  return opts
+}
+
+/** `winning` as given, then every key of `filling` it does not set: an explicit value always wins. */
+export function mergeDriverOpts(winning: DriverOpts, filling: DriverOpts): DriverOpts {
+  const merged = new Map(winning)
+  for (const [key, value] of filling) if (!merged.has(key)) merged.set(key, value)
+  return merged
+}
+
+/** One --driver-opt value per key, CSV-quoted when the value holds a comma or quote. */
+export function formatDriverOpts(opts: DriverOpts): string[] {
+  return [...opts].map(([key, value]) => csvQuote(`${key}=${value}`))
+}
