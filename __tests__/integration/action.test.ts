@@ -1,5 +1,8 @@
 import TOML from '@iarna/toml'
+import { createHash } from 'node:crypto'
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs'
+import { createServer } from 'node:http'
+import { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fakeDocker } from '../support/fake-docker'
@@ -270,6 +273,50 @@ describe('what main found, and what post could not do (node 20)', () => {
     expect(run.code).toBe(0)
     expect(run.stdout).toMatch(/::warning::Could not remove builder b1: .*docker/)
     expect(existsSync(workDir)).toBe(false)
+  })
+
+  it('records the buildx link it made before a later step fails, so post removes it', async () => {
+    const docker = fakeDocker()
+    const binary = '#!/bin/sh\necho "github.com/docker/buildx v9.9.9 fake"\n'
+    const checksum = createHash('sha256').update(binary).digest('hex')
+    const server = createServer((request, response) => {
+      if (request.url === '/v9.9.9/buildx') return void response.end(binary)
+      if (request.url === '/v9.9.9/checksums.txt') return void response.end(`${checksum} *buildx\n`)
+      response.statusCode = 404
+      response.end('not found')
+    })
+    await new Promise<void>(resolvePromise => server.listen(0, '127.0.0.1', resolvePromise))
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+    const dockerConfig = mkdtempSync(join(tmpdir(), 'docker-config-'))
+    const plugin = join(dockerConfig, 'cli-plugins', 'docker-buildx')
+    try {
+      const run = await runAction({
+        inputs: {
+          tags: 'registry.example.com/app:1',
+          'mirror-check': 'off',
+          'buildx-version': '9.9.9',
+          'buildx-download-url': `${base}/{version}/buildx`
+        },
+        env: docker.env({
+          DOCKER_CONFIG: dockerConfig,
+          RUNNER_TOOL_CACHE: mkdtempSync(join(tmpdir(), 'tools-')),
+          // The runner's buildx is too old to create the builder; the installed one fails to create it too.
+          FAKE_DOCKER_FAIL: 'create',
+          FAKE_DOCKER_PRINT: JSON.stringify({
+            create: { stderr: "docker: 'buildx' is not a docker command.\n" }
+          })
+        })
+      })
+      expect(run.main.code).toBe(1)
+      expect(run.main.stdout).toContain('::error::Creating the builder failed')
+      expect(JSON.parse(run.state.saved).buildxPlugin?.path).toBe(plugin)
+      expect(run.post.code).toBe(0)
+      expect(run.post.stdout).toContain(`Removed ${plugin}.`)
+      expect(existsSync(plugin)).toBe(false)
+    } finally {
+      server.closeAllConnections()
+      await new Promise(resolvePromise => server.close(resolvePromise))
+    }
   })
 })
 
