@@ -1,0 +1,55 @@
+import { formatDriverOpts, mergeDriverOpts, parseDriverOpts } from '../../src/model/driver-opts'
+import { parseInputs } from '../../src/inputs/parse'
+import { makePlan } from '../../src/plan/plan'
+import { inputSource } from '../support/inputs'
+
+describe('driver-opts', () => {
+  it('are read as CSV fields into one map, a later value of a key replacing the earlier', () => {
+    const opts = parseDriverOpts(['memory=4g, cpu-shares=2', '"env.NO_PROXY=a,b"', 'memory=8g'])
+    expect([...opts]).toEqual([
+      ['memory', '8g'],
+      ['cpu-shares', '2'],
+      ['env.NO_PROXY', 'a,b']
+    ])
+  })
+  it('merge with the winning keys first and the others filling in', () => {
+    const merged = mergeDriverOpts(
+      new Map([['network', 'bridge']]),
+      new Map([
+        ['image', 'moby/buildkit:buildx-stable-1'],
+        ['network', 'host']
+      ])
+    )
+    expect([...merged]).toEqual([
+      ['network', 'bridge'],
+      ['image', 'moby/buildkit:buildx-stable-1']
+    ])
+  })
+  it('are quoted once, only where buildx would split them', () => {
+    expect(
+      formatDriverOpts(
+        new Map([
+          ['memory', '4g'],
+          ['env.NO_PROXY', 'a,b'],
+          ['env.NOTE', 'say "hi"']
+        ])
+      )
+    ).toEqual(['memory=4g', '"env.NO_PROXY=a,b"', '"env.NOTE=say ""hi"""'])
+  })
+  it('reach argv one key per --driver-opt, and a quoted image= is the image the builder runs', () => {
+    const inputs = parseInputs(
+      inputSource({
+        tags: 'r.example/a',
+        'driver-opts': '"image=r.example/buildkit:1"\nmemory=4g,"env.X=a,b"'
+      })
+    )
+    const plan = makePlan(inputs, { workDir: '/tmp/run' })
+    expect(plan.buildkitImage).toBe('r.example/buildkit:1')
+    const create = plan.commands.create
+    expect(create.flatMap((arg, i) => (create[i - 1] === '--driver-opt' ? [arg] : []))).toEqual([
+      'image=r.example/buildkit:1',
+      'memory=4g',
+      '"env.X=a,b"'
+    ])
+  })
+})
