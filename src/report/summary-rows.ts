@@ -185,6 +185,7 @@ export function describeImageSource(fact: ImageFact): string {
   }
 }
 
+/** The buildx row: the runner's, or the version this run installed and where it came from. */
 export function describeBuildx(fact: BuildxFact): string {
   if (fact.source === 'runner') return 'runner'
   return `${fact.version} (${fact.source === 'tool-cache' ? 'tool cache' : 'downloaded'})`
