@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process'
+import { expectServedByMirror } from '../support/e2e'
 import { ROOT } from '../support/run-action'
-import { leftovers, loadStack, Registry } from '../support/stack'
+import { leftovers, loadStack, logOffset, Registry } from '../support/stack'
 
 // A real runner: nektos/act (host mode) runs a workflow that uses this repository as `uses: ./`.
 
@@ -11,6 +12,7 @@ it('builds and pushes the multi-arch image through the mirror under act, and cle
   const run = Date.now().toString(36)
   const repository = `e2e/act-${run}`
   const builder = `e2e-act-${run}`
+  const mirrorLog = logOffset(stack.STACK_MIRROR_LOG)
   const result = spawnSync(
     stack.STACK_ACT,
     [
@@ -42,6 +44,7 @@ it('builds and pushes the multi-arch image through the mirror under act, and cle
     '1'
   )
   expect(Object.keys(platforms).sort()).toEqual(['linux/amd64', 'linux/arm64'])
+  expectServedByMirror(mirrorLog, 'library/busybox')
   expect(log).toContain(`E2E digest=${digest}`)
   expect(log).toContain(`E2E builder=${builder}`)
   expect(leftovers(builder)).toEqual({ containers: [], volumes: [], builders: [] })

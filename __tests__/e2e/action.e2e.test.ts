@@ -1,7 +1,16 @@
 import { readFileSync } from 'node:fs'
-import { buildWith, expectClean, failure, fixture, run, stack } from '../support/e2e'
+import {
+  buildWith,
+  expectClean,
+  expectNoBuilderCreated,
+  expectServedByMirror,
+  failure,
+  fixture,
+  run,
+  stack
+} from '../support/e2e'
 import { ActionRun } from '../support/run-action'
-import { dockerText, leftovers, Registry } from '../support/stack'
+import { dockerText, leftovers, logOffset, logSince, Registry } from '../support/stack'
 
 // Everything here runs the committed dist/ against the real stack from stack/up: dockerd, buildx, a BuildKit
 // image built from source, registries on 127.0.0.1, a Docker Hub mirror, tinyproxy and QEMU. Docker Hub itself
@@ -13,7 +22,7 @@ describe('multi-platform push through the Docker Hub mirror', () => {
   let result: ActionRun
   let builder: string
   const repository = `e2e/mirror-${run}`
-  const mirrorLogBefore = readFileSync(stack.STACK_MIRROR_LOG, 'utf8').length
+  const mirrorLogBefore = logOffset(stack.STACK_MIRROR_LOG)
 
   beforeAll(async () => {
     ;({ builder, result } = await buildWith('mirror', {
@@ -39,9 +48,11 @@ describe('multi-platform push through the Docker Hub mirror', () => {
   })
 
   it('pulled busybox through the mirror', () => {
-    const log = readFileSync(stack.STACK_MIRROR_LOG, 'utf8').slice(mirrorLogBefore)
+    const log = logSince(stack.STACK_MIRROR_LOG, mirrorLogBefore)
     expect(log).toMatch(/\/v2\/library\/busybox\/manifests\//)
     expect(log).toMatch(/\/v2\/library\/busybox\/blobs\/sha256:/)
+    // Docker Hub is blocked and the mirror answered every busybox request with a 200: it served them all.
+    expectServedByMirror(mirrorLogBefore, 'library/busybox')
   })
 
   it('reports outputs a later step can use', () => {
@@ -212,14 +223,16 @@ describe('explained failures, triggered for real', () => {
 
   // buildx would fail `create` with "invalid value "b", expecting k=v"; the input check says it first.
   it('an unquoted comma in a driver option is refused before any builder exists', async () => {
-    const { builder, result } = await buildWith('unquoted-comma', {
-      platforms: 'linux/amd64',
-      push: 'false',
-      'driver-opts': 'env.NO_PROXY=a,b'
-    })
+    const { builder, result } = await buildWith(
+      'unquoted-comma',
+      { platforms: 'linux/amd64', push: 'false', 'driver-opts': 'env.NO_PROXY=a,b' },
+      { skipPost: true }
+    )
     expect(result.main.code).toBe(1)
     expect(failure(result)).toContain('Input "driver-opts": not of the form KEY=VALUE')
     expect(failure(result)).toContain('quote a value holding commas')
+    expectNoBuilderCreated(result, builder)
+    await result.runPost()
     expectClean(builder)
   })
 })

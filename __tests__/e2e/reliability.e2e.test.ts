@@ -1,8 +1,9 @@
 import { spawn } from 'node:child_process'
-import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { buildWith, expectClean, failure, fixture, run, stack } from '../support/e2e'
-import { BUNDLE, parseFileCommand, ROOT } from '../support/run-action'
+import { inputEnv, readFileCommand, runnerFiles, stateEnv } from '../../scripts/lib/runner.cjs'
+import { BUNDLE, ROOT } from '../support/run-action'
 import { dockerText, leftovers, Registry } from '../support/stack'
 
 // Issue 6 on the real stack: secrets scanned everywhere, two runs at once, cancellation, least privilege.
@@ -109,23 +110,18 @@ describe('cancellation', () => {
   async function cancelWhen(marker: RegExp, name: string) {
     const dir = `${ROOT}/.tmp/cancel-${name}-${run}`
     const builder = `e2e-${name}-${run}`
-    const files = { output: `${dir}/output`, state: `${dir}/state`, summary: `${dir}/summary` }
-    readdirSync(ROOT) // ROOT exists
-    const { mkdirSync, writeFileSync } = await import('node:fs')
-    mkdirSync(`${dir}/temp`, { recursive: true })
-    Object.values(files).forEach(file => writeFileSync(file, ''))
+    const runner = runnerFiles(dir, { runnerTemp: `${dir}/temp` })
     const env: Record<string, string> = {
       ...(process.env as Record<string, string>),
-      GITHUB_OUTPUT: files.output,
-      GITHUB_STATE: files.state,
-      GITHUB_STEP_SUMMARY: files.summary,
-      RUNNER_TEMP: `${dir}/temp`,
-      INPUT_CONTEXT: fixture('slow'),
-      INPUT_PUSH: 'false',
-      INPUT_PLATFORMS: 'linux/amd64,linux/arm64',
-      'INPUT_BUILDER-NAME': builder,
-      'INPUT_REGISTRY-MIRRORS': `http://${stack.STACK_MIRROR}`,
-      'INPUT_NO-CACHE': 'true'
+      ...runner.env,
+      ...inputEnv({
+        context: fixture('slow'),
+        push: 'false',
+        platforms: 'linux/amd64,linux/arm64',
+        'builder-name': builder,
+        'registry-mirrors': `http://${stack.STACK_MIRROR}`,
+        'no-cache': 'true'
+      })
     }
     const main = spawn(process.execPath, [BUNDLE], { env, cwd: ROOT })
     let output = ''
@@ -147,11 +143,9 @@ describe('cancellation', () => {
     })
     await signalled
     await new Promise(resolve => main.on('close', resolve))
-    const state = parseFileCommand(readFileSync(files.state, 'utf8'))
-    const stateEnv = Object.fromEntries(Object.entries(state).map(([k, v]) => [`STATE_${k}`, v]))
     const post = await new Promise<number | null>(resolve => {
       const child = spawn(process.execPath, [BUNDLE], {
-        env: { ...env, ...stateEnv },
+        env: { ...env, ...stateEnv(readFileCommand(runner.files.state)) },
         cwd: ROOT,
         stdio: 'ignore'
       })

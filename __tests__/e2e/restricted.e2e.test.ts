@@ -5,8 +5,18 @@ import { createServer as createHttpServer, Server } from 'node:http'
 import { createServer, Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { buildWith, expectClean, failure, mirrorInputs, stack } from '../support/e2e'
-import { Registry } from '../support/stack'
+import TOML from '@iarna/toml'
+import {
+  buildWith,
+  commandLine,
+  expectClean,
+  expectNoBuilderCreated,
+  expectServedByMirror,
+  failure,
+  mirrorInputs,
+  stack
+} from '../support/e2e'
+import { logOffset, Registry } from '../support/stack'
 
 // Issue 4 on the real stack: the BuildKit image through the mirror, a dead mirror, QEMU registered by the
 // action, buildx downloaded through buildx-download-url, and failures explained.
@@ -33,13 +43,14 @@ describe('BuildKit image missing from the daemon', () => {
   it('is pulled through the Docker Hub mirror, tagged, and reported', async () => {
     execFileSync('docker', ['rmi', IMAGE], { stdio: 'ignore' })
     expect(imageId()).toBeUndefined()
-    const before = readFileSync(stack.STACK_MIRROR_LOG, 'utf8').length
+    const before = logOffset(stack.STACK_MIRROR_LOG)
     const { builder, result } = await buildWith('image', { push: 'false', platforms: 'linux/amd64' })
     expect(failure(result)).toBe('')
     expect(result.main.stdout).toContain(`${IMAGE}: pulled from ${stack.STACK_MIRROR}/${IMAGE}`)
     expect(result.summary).toContain(`pulled from ${stack.STACK_MIRROR}/${IMAGE}`)
-    expect(readFileSync(stack.STACK_MIRROR_LOG, 'utf8').slice(before)).toMatch(
-      /\/v2\/moby\/buildkit\/manifests\/buildx-stable-1/
+    const served = expectServedByMirror(before, 'moby/buildkit', { blobs: false })
+    expect(served.map(line => line.path)).toContainEqual(
+      expect.stringMatching(/^\/v2\/moby\/buildkit\/manifests\/buildx-stable-1/)
     )
     expect(imageId()).toBeDefined()
     expectClean(builder)
@@ -64,6 +75,7 @@ describe('a first mirror that accepts connections and never answers', () => {
 
   it('is dropped by mirror-check warn, so the build goes straight to the live mirror', async () => {
     const started = Date.now()
+    const mirrorLog = logOffset(stack.STACK_MIRROR_LOG)
     const { builder, result } = await buildWith('deadmirror', {
       push: 'false',
       platforms: 'linux/amd64,linux/arm64',
@@ -78,6 +90,16 @@ describe('a first mirror that accepts connections and never answers', () => {
     )
     expect(result.outputs['buildkitd-config']).not.toContain(`mirrors = [ "${deadMirror}"`)
     expect(result.outputs['buildkitd-config']).toContain(`"${stack.STACK_MIRROR}"`)
+    // The config BuildKit got, parsed: Docker Hub's mirrors are the live one alone, and no section lists the
+    // dead one (its own section may stay, with http = true and no mirrors: nothing routes to it).
+    const registry = TOML.parse(result.outputs['buildkitd-config']).registry as Record<
+      string,
+      { mirrors?: string[]; http?: boolean }
+    >
+    expect(registry['docker.io']).toEqual({ mirrors: [stack.STACK_MIRROR] })
+    expect(registry[stack.STACK_MIRROR]).toEqual({ http: true })
+    expect(Object.values(registry).flatMap(options => options.mirrors ?? [])).toEqual([stack.STACK_MIRROR])
+    expectServedByMirror(mirrorLog, 'library/busybox')
     expect(result.summary).toContain('Network preflight')
     // Without the check BuildKit waits on the silent mirror for as long as it keeps the connection open.
     expect(Date.now() - started).toBeLessThan(120_000)
@@ -85,14 +107,20 @@ describe('a first mirror that accepts connections and never answers', () => {
   })
 
   it('fails the step with mirror-check strict, before any builder exists', async () => {
-    const { builder, result } = await buildWith('strictmirror', {
-      push: 'false',
-      'mirror-check': 'strict',
-      'registry-mirrors': `http://${deadMirror}\n${mirrorInputs['registry-mirrors']}`
-    })
+    const { builder, result } = await buildWith(
+      'strictmirror',
+      {
+        push: 'false',
+        'mirror-check': 'strict',
+        'registry-mirrors': `http://${deadMirror}\n${mirrorInputs['registry-mirrors']}`
+      },
+      { skipPost: true }
+    )
     expect(result.main.code).toBe(1)
     expect(failure(result)).toContain(deadMirror)
     expect(failure(result)).toContain('mirror-check')
+    expectNoBuilderCreated(result, builder)
+    await result.runPost()
     expectClean(builder)
   })
 })
@@ -117,6 +145,16 @@ describe('QEMU', () => {
     expect(failure(result)).toBe('')
     expect(registered()).toBe(true)
     expect(result.summary).toContain('registered aarch64 with host qemu-user-static')
+    // Before the builder boots: main logged the registration ahead of creating and bootstrapping the builder.
+    const lines = result.main.stdout.split('\n')
+    const registeredAt = lines.findIndex(line =>
+      line.includes('registered aarch64 with host qemu-user-static')
+    )
+    expect(registeredAt).toBeGreaterThanOrEqual(0)
+    expect(commandLine(result, 'buildx create')).toBeGreaterThan(registeredAt)
+    expect(commandLine(result, 'buildx inspect --bootstrap')).toBeGreaterThan(
+      commandLine(result, 'buildx create')
+    )
     const registry = new Registry(stack.STACK_PUSH_REGISTRY)
     const { platforms } = await registry.platformManifests(repository, '1')
     expect(await registry.readFile(repository, platforms['linux/arm64'].digest, 'arch')).toBe('aarch64\n')
@@ -128,6 +166,7 @@ describe('QEMU', () => {
     const hiddenConf = `${conf}.hidden-by-e2e`
     unregister()
     renameSync(conf, hiddenConf)
+    const mirrorLog = logOffset(stack.STACK_MIRROR_LOG)
     try {
       const { builder, result } = await buildWith('qemuimage', {
         push: 'false',
@@ -141,6 +180,7 @@ describe('QEMU', () => {
         `${stack.STACK_BINFMT_IMAGE}: pulled from ${stack.STACK_MIRROR}/${stack.STACK_BINFMT_IMAGE}`
       )
       expect(readFileSync(entry, 'utf8')).toMatch(/interpreter \/usr\/bin\/qemu-aarch64-static/)
+      expectServedByMirror(mirrorLog, stack.STACK_BINFMT_IMAGE.replace(/:[^/]*$/, ''), { blobs: false })
       expectClean(builder)
     } finally {
       renameSync(hiddenConf, conf)
