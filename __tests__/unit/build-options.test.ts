@@ -10,7 +10,7 @@ import { InputError } from '../../src/inputs/input-error'
 import { parseInputs } from '../../src/inputs/parse'
 import { parseAppendNodes } from '../../src/inputs/append-nodes'
 import { makePlan } from '../../src/plan/plan'
-import { platformDigests } from '../../src/report/summary-rows'
+import { platformDigests } from '../../src/run/metadata-output'
 import { inputSource } from '../support/inputs'
 
 const get = (values: Record<string, string>) => (name: string) => values[name] ?? ''

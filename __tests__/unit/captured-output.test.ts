@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { platformDigests, readMetadata } from '../../src/report/summary-rows'
+import { platformDigests, readMetadata } from '../../src/run/metadata-output'
 import { builderPlatforms, parseInspectDriver, parseInspectNodes } from '../../src/run/inspect-output'
 
 // Parsers against what buildx printed on the real stack: buildx-inspect-*.txt (build-checks/capture.sh and

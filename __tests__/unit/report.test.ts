@@ -7,11 +7,10 @@ import {
   describeBuildx,
   describeImageSource,
   describeQemu,
-  platformDigests,
-  readMetadata,
   RunFacts,
   summaryRows
 } from '../../src/report/summary-rows'
+import { platformDigests, readMetadata } from '../../src/run/metadata-output'
 import { inputSource } from '../support/inputs'
 
 describe('readMetadata', () => {

@@ -8,7 +8,7 @@ import * as log from '../log'
 import { Inputs } from '../inputs/parse'
 import { imageRepository } from '../model/image-ref'
 import { Plan } from '../plan/plan'
-import { BuildResult, platformDigests, readMetadata } from '../report/summary-rows'
+import { BuildResult, platformDigests, readMetadata } from './metadata-output'
 import { retryTransient } from './retry'
 
 export interface BuildOutcome extends BuildResult {
