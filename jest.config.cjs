@@ -13,6 +13,15 @@ const project = (name, extra = {}) => ({
   testMatch: [`<rootDir>/__tests__/${name}/**/*.test.ts`],
   ...extra
 })
+// Unit tests load effectful modules (src/run, post, the pipeline) in-process: @actions/core (ESM-only, which
+// jest's CommonJS mode cannot load) and @actions/exec are replaced by recording doubles; the docker runner is
+// injected per test (__tests__/support/doubles).
+const doubles = {
+  moduleNameMapper: {
+    '^@actions/core$': '<rootDir>/__tests__/support/doubles/actions-core.ts',
+    '^@actions/exec$': '<rootDir>/__tests__/support/doubles/actions-exec.ts'
+  }
+}
 module.exports = {
-  projects: [project('unit'), project('integration'), project('e2e')]
+  projects: [project('unit', doubles), project('integration'), project('e2e')]
 }

@@ -1,0 +1,31 @@
+/**
+ * A stand-in for @actions/exec in unit tests (mapped in jest.config.cjs): the docker runner is injected by the
+ * test with `answerDocker`, and every call is recorded with its argv and the environment it was given.
+ */
+export interface DockerAnswer {
+  exitCode?: number
+  stdout?: string
+  stderr?: string
+}
+
+export const calls: { args: string[]; env: Record<string, string> }[] = []
+let answer: (args: string[]) => DockerAnswer = () => ({})
+
+export function answerDocker(fn: (args: string[]) => DockerAnswer): void {
+  calls.length = 0
+  answer = fn
+}
+
+interface ExecOptions {
+  env?: Record<string, string>
+  listeners?: { stdout?: (data: Buffer) => void; stderr?: (data: Buffer) => void }
+}
+
+export async function exec(tool: string, args: string[] = [], options: ExecOptions = {}): Promise<number> {
+  if (tool !== 'docker') throw new Error(`exec double: unexpected tool ${tool}`)
+  calls.push({ args, env: options.env ?? {} })
+  const { exitCode = 0, stdout = '', stderr = '' } = answer(args)
+  if (stdout) options.listeners?.stdout?.(Buffer.from(stdout))
+  if (stderr) options.listeners?.stderr?.(Buffer.from(stderr))
+  return exitCode
+}
