@@ -5,7 +5,7 @@ import { createServer, Server } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { buildWith, expectClean, failure, fixture, run, stack } from '../support/e2e'
-import { ActionRun } from '../support/run-action'
+import { ActionRun, leakedLines } from '../support/run-action'
 import { parseRunnerOutput } from '../support/runner-commands'
 import { dockerText, gitLogEntries, gitShow, logOffset, logSince, Registry } from '../support/stack'
 
@@ -76,13 +76,6 @@ async function pushedFiles(repository: string, path: string): Promise<Record<str
     files[platform] = await registry.readFile(repository, platforms[platform].digest, path)
   return files
 }
-
-/** Lines of the given texts that hold any of `needles`, leaving out the runner's ::add-mask:: commands. */
-const linesHolding = (texts: string[], needles: string[]) =>
-  texts
-    .join('\n')
-    .split('\n')
-    .filter(line => !line.startsWith('::add-mask::') && needles.some(needle => line.includes(needle)))
 
 describe('a: {{defaultContext}} builds the workflow commit from the workflow Git server', () => {
   const repository = stack.STACK_GIT_REPOSITORY
@@ -166,8 +159,7 @@ describe('a: {{defaultContext}} builds the workflow commit from the workflow Git
     for (const entry of authorized)
       expect(entry.auth).toEqual({ scheme: 'basic', user: 'x-access-token', passwordSha256: sha256(token) })
     // The token itself is in no line of the job log but the mask command.
-    const streams = [sub.main.stdout, sub.main.stderr, sub.post.stdout, sub.post.stderr, sub.summary]
-    expect(linesHolding(streams, [token])).toEqual([])
+    expect(leakedLines(sub, [token])).toEqual([])
   })
 
   it('a2: a Git server on loopback alone gives the builder host networking (FROM scratch, local output)', async () => {
@@ -274,16 +266,7 @@ describe('b: a multi-line PEM key in `secrets`', () => {
   })
 
   it('b3: neither the key nor any of its lines is in the job log, outputs or summary (but ::add-mask::)', () => {
-    const streams = [
-      result.main.stdout,
-      result.main.stderr,
-      result.post.stdout,
-      result.post.stderr,
-      JSON.stringify(result.outputs),
-      result.summary,
-      JSON.stringify(result.state)
-    ]
-    expect(linesHolding(streams, [...pemLines, other])).toEqual([])
+    expect(leakedLines(result, [...pemLines, other])).toEqual([])
   })
 })
 

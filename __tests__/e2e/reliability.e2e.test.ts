@@ -3,7 +3,7 @@ import { readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { buildWith, expectClean, failure, fixture, run, stack } from '../support/e2e'
 import { inputEnv, readFileCommand, runnerFiles, stateEnv } from '../../scripts/lib/runner.cjs'
-import { BUNDLE, ROOT } from '../support/run-action'
+import { BUNDLE, leakedLines, ROOT } from '../support/run-action'
 import { dockerText, leftovers, Registry } from '../support/stack'
 
 // Issue 6 on the real stack: secrets scanned everywhere, two runs at once, cancellation, least privilege.
@@ -43,22 +43,7 @@ describe('secrets, with debug logging on', () => {
     expect(failure(result)).toBe('')
     expect(result.main.stdout).toContain('::debug::')
     const secrets = [proxyPassword, secretValue, token]
-    const local = {
-      'main stdout': result.main.stdout,
-      'main stderr': result.main.stderr,
-      'post stdout': result.post.stdout,
-      'post stderr': result.post.stderr,
-      outputs: JSON.stringify(result.outputs),
-      state: JSON.stringify(result.state),
-      summary: result.summary
-    }
-    const hits: string[] = []
-    for (const [name, text] of Object.entries(local)) {
-      for (const line of text.split('\n')) {
-        if (line.startsWith('::add-mask::')) continue
-        for (const secret of secrets) if (line.includes(secret)) hits.push(`${name}: ${secret}`)
-      }
-    }
+    const hits = leakedLines(result, secrets)
     expect(filesUnder(result.runnerTemp)).toEqual([])
     const pushed = await registry.everyBlobText(repository, '1')
     pushed.forEach((text, index) =>

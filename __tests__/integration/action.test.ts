@@ -6,7 +6,10 @@ import { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fakeDocker } from '../support/fake-docker'
-import { ActionRun, node24, runAction, runPostOnly } from '../support/run-action'
+import { leakedLines, node24, runAction, runPostOnly } from '../support/run-action'
+
+// Each test starts the bundle (main and post) with a fake docker: seconds on a busy machine.
+jest.setTimeout(60_000)
 
 const PASSWORD = 'pr0xy-S3cret'
 const README_EXAMPLE = {
@@ -19,24 +22,6 @@ const README_EXAMPLE = {
   'builder-name': 'ci-builder',
   // These names are made up: no probe may look them up or dial them.
   'mirror-check': 'off'
-}
-
-/** Every stream a user or a later step can read: the secret may only appear in the runner's ::add-mask:: commands. */
-function leaks(run: ActionRun, secret: string): string[] {
-  const streams = {
-    'main stdout': run.main.stdout,
-    'main stderr': run.main.stderr,
-    'post stdout': run.post.stdout,
-    'post stderr': run.post.stderr,
-    outputs: JSON.stringify(run.outputs),
-    state: JSON.stringify(run.state),
-    summary: run.summary
-  }
-  return Object.entries(streams)
-    .filter(([, text]) =>
-      text.split('\n').some(line => line.includes(secret) && !line.startsWith('::add-mask::'))
-    )
-    .map(([name]) => name)
 }
 
 describe.each([
@@ -101,7 +86,7 @@ describe.each([
     expect(run.summary).toContain('http://***@proxy.corp.example:3128')
     expect(run.main.stdout).toContain('::group::buildkitd.toml')
 
-    expect(leaks(run, PASSWORD)).toEqual([])
+    expect(leakedLines(run, [PASSWORD])).toEqual([])
     expect(run.main.stdout).toContain(`::add-mask::${PASSWORD}`)
     expect(readdirSync(run.runnerTemp)).toEqual([])
   })
@@ -197,7 +182,7 @@ describe('failures and re-runs (node 20)', () => {
     expect(run.main.stdout).toContain(
       'Builder uses the host network: proxy http://***@127.0.0.1:3128 is on loopback'
     )
-    expect(leaks(run, PASSWORD)).toEqual([])
+    expect(leakedLines(run, [PASSWORD])).toEqual([])
   })
 
   it('merges a config file and inline TOML with the inputs and warns on a conflict', async () => {

@@ -5,6 +5,9 @@ import { fakeDocker } from '../support/fake-docker'
 import { ROOT, runAction } from '../support/run-action'
 import { parseRunnerOutput } from '../support/runner-commands'
 
+// Each test starts the bundle (main and post) with a fake docker: seconds on a busy machine.
+jest.setTimeout(60_000)
+
 // What build-push-action users rely on, against the bundle and the fake docker.
 
 const SHA = 'c'.repeat(40)

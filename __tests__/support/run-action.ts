@@ -47,6 +47,31 @@ export interface RunOptions {
 }
 
 /** Runs the bundle the way the runner does: main with INPUT_* variables, then post with STATE_* from main. */
+/**
+ * Lines holding any of `needles` in every stream a user or a later step can read (logs, outputs, state,
+ * summary), as "<stream>: <needle>"; the runner's own ::add-mask:: commands are where a secret must be.
+ */
+export function leakedLines(
+  run: Pick<ActionRun, 'main' | 'outputs' | 'state' | 'summary'> & { post?: StepResult },
+  needles: string[]
+): string[] {
+  const streams: Record<string, string> = {
+    'main stdout': run.main.stdout,
+    'main stderr': run.main.stderr,
+    'post stdout': run.post?.stdout ?? '',
+    'post stderr': run.post?.stderr ?? '',
+    outputs: JSON.stringify(run.outputs),
+    state: JSON.stringify(run.state),
+    summary: run.summary
+  }
+  return Object.entries(streams).flatMap(([name, text]) =>
+    text
+      .split('\n')
+      .filter(line => !line.startsWith('::add-mask::'))
+      .flatMap(line => needles.filter(needle => line.includes(needle)).map(needle => `${name}: ${needle}`))
+  )
+}
+
 export async function runAction(options: RunOptions): Promise<ActionRun> {
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'action-run-'))
   const runner = runnerFiles(dir)

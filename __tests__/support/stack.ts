@@ -194,11 +194,16 @@ export interface TokenLogEntry {
   status: number
 }
 
-export function tokenLogEntries(text: string): TokenLogEntry[] {
+/** The JSON lines of a log our stack services write (one object a line; anything else is skipped). */
+function jsonLines<T>(text: string): T[] {
   return text
     .split('\n')
     .filter(line => line.startsWith('{'))
-    .map(line => JSON.parse(line) as TokenLogEntry)
+    .map(line => JSON.parse(line) as T)
+}
+
+export function tokenLogEntries(text: string): TokenLogEntry[] {
+  return jsonLines<TokenLogEntry>(text)
 }
 
 /** One access-log line of a distribution registry (text formatter): client, method, path, status. */
@@ -364,10 +369,7 @@ export interface GitLogEntry {
 }
 
 export function gitLogEntries(text: string): GitLogEntry[] {
-  return text
-    .split('\n')
-    .filter(line => line.startsWith('{'))
-    .map(line => JSON.parse(line) as GitLogEntry)
+  return jsonLines<GitLogEntry>(text)
 }
 
 /** A file of the stack's test repository at a commit, read from its bare repository on disk (`git show`). */
