@@ -7,6 +7,8 @@ import { annotateBuildChecks, runBuild } from './run/build'
 import { createBuilder } from './run/builder'
 import { ImageFact, obtainImage } from './run/image'
 import { checkNetwork } from './run/network-check'
+import { setDockerEnv } from './run/docker'
+import { writePrivateDockerConfig } from './run/docker-config'
 import { setupQemu } from './run/qemu'
 import * as log from './log'
 import { readHostsFile } from './run/hosts-file'
@@ -21,7 +23,8 @@ import { writeSummary } from './report/summary'
 /** main: inputs → plan → preflight → builder → one build → outputs and summary. */
 export async function runMain(): Promise<void> {
   markMainStarted()
-  const inputs = readInputs()
+  setDockerEnv({})
+  const inputs = await readInputs()
   // A new name each run: a folder someone planted (or a world-writable one left over) is never reused.
   const workDir = join(process.env.RUNNER_TEMP || tmpdir(), workDirName(randomBytes(6).toString('hex')))
   const hostsFile = readHostsFile()
@@ -29,9 +32,12 @@ export async function runMain(): Promise<void> {
   const appendNodes = inputs.builderOptions.append.trim()
     ? (await import('./inputs/append-nodes')).parseAppendNodes(inputs.builderOptions.append)
     : []
+  const logins = inputs.registryAuth.trim()
+    ? (await import('./inputs/registry-auth')).parseRegistryAuth(inputs.registryAuth, process.env)
+    : []
   const firstPlan = makePlan(inputs, { workDir, hostsFile, appendNodes })
   const preflight = await log.group('Preflight: mirrors, registries, proxy', () =>
-    checkNetwork(inputs, firstPlan)
+    checkNetwork(inputs, firstPlan, logins)
   )
   const plan =
     preflight.drop.length > 0
@@ -57,6 +63,11 @@ export async function runMain(): Promise<void> {
   }
   saveState(state)
   await writeConfig(plan, workDir)
+  if (logins.length > 0) {
+    // Only this step's docker commands see the logins; the daemon and other steps keep their own config.
+    setDockerEnv(writePrivateDockerConfig(workDir, logins))
+    log.info(`Logged in for this step: ${logins.map(login => login.registry).join(', ')}`)
+  }
 
   const qemu = await log.group('QEMU', () => setupQemu(inputs))
   const image: ImageFact = plan.ownBuilder

@@ -7,6 +7,8 @@ export interface Call {
   argv: string[]
   env: Record<string, string>
   config?: string
+  /** $DOCKER_CONFIG and its config.json as the call saw them, when it was set. */
+  dockerConfig?: { dir: string; json?: Record<string, unknown> }
 }
 
 /** A fresh fake docker: its own PATH entry, call log and builder store. */

@@ -40,6 +40,8 @@ export interface Inputs {
   qemu: QemuMode
   qemuImage: string
   mirrorCheck: MirrorCheck
+  /** registry-auth as written: YAML with passwords, parsed (and its library loaded) only when set. */
+  registryAuth: string
   buildxVersion: string
   buildxDownloadUrl: string
   /** buildx-skip-verification: run a downloaded or cached buildx that checksums.txt cannot vouch for. */
@@ -154,6 +156,7 @@ export function parseInputs(source: InputSource): Inputs {
       ['warn', 'strict', 'off'] as const,
       INPUT_DEFAULTS['mirror-check']
     ),
+    registryAuth: source.get('registry-auth'),
     ...readBuildxDownload(
       get('buildx-version'),
       get('buildx-download-url'),

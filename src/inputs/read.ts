@@ -7,7 +7,7 @@ import { defaultBuilderName, Inputs, parseInputs, PROXY_INPUTS, rawProxyValue } 
 import { proxyCredentialSecrets, urlCredentialSecrets } from '../model/credentials'
 
 /** Reads the workflow inputs; credentials are masked in the log before anything can print them. */
-export function readInputs(): Inputs {
+export async function readInputs(): Promise<Inputs> {
   const env = process.env
   // secrets keep their surrounding whitespace, as in build-push-action: a key's last newline is part of it.
   const get = (name: string): string => core.getInput(name, { trimWhitespace: name !== 'secrets' })
@@ -16,6 +16,11 @@ export function readInputs(): Inputs {
   })
   for (const value of secretValuesToMask(get('secrets'))) mask(value)
   mask(get('github-token').trim())
+  if (get('registry-auth').trim() !== '') {
+    // YAML is loaded only for a step that logs in.
+    const { registryAuthSecrets } = await import('./registry-auth')
+    for (const secret of registryAuthSecrets(get('registry-auth'), env)) mask(secret)
+  }
   for (const secret of urlCredentialSecrets(get('context'))) mask(secret)
   const workspace = env.GITHUB_WORKSPACE || process.cwd()
   return parseInputs({

@@ -174,3 +174,56 @@ export function formatProbeTable(results: ProbeResult[]): string {
   const rule = `|${widths.map(width => '-'.repeat(width + 2)).join('|')}|`
   return [line(rows[0]), rule, ...rows.slice(1).map(line)].join('\n')
 }
+
+/** What a registry's WWW-Authenticate asks for: a token from a realm (Bearer), or Basic on every request. */
+export type Challenge = { scheme: 'bearer'; realm: string; service?: string } | { scheme: 'basic' }
+
+/** The first challenge of a WWW-Authenticate header, if it is one a registry login can answer. */
+export function parseChallenge(header: string): Challenge | undefined {
+  const scheme = /^\s*(\w+)/.exec(header)?.[1].toLowerCase()
+  if (scheme === 'basic') return { scheme: 'basic' }
+  if (scheme !== 'bearer') return undefined
+  const params: Record<string, string> = {}
+  for (const [, key, quoted, bare] of header.matchAll(/(\w+)=(?:"([^"]*)"|([^\s,]*))/g))
+    params[key.toLowerCase()] = quoted ?? bare
+  if (!params.realm || !/^https?:\/\//i.test(params.realm) || !URL.canParse(params.realm)) return undefined
+  return { scheme: 'bearer', realm: params.realm, ...(params.service ? { service: params.service } : {}) }
+}
+
+/** The token request `docker login` makes: the realm with service and account, and no scope. */
+export function tokenRequestUrl(challenge: { realm: string; service?: string }, username: string): string {
+  const url = new URL(challenge.realm)
+  if (challenge.service) url.searchParams.set('service', challenge.service)
+  url.searchParams.set('account', username)
+  return url.href
+}
+
+/** What the login check of one registry concluded; `error` fails the step, `warning` does not. */
+export interface LoginVerdict {
+  registry: string
+  status: string
+  error?: string
+  warning?: string
+}
+
+/**
+ * A login answered 401 or 403 is wrong (bad password, expired token, wrong user). Anything else that is not
+ * a success cannot be told apart from a network fault here, so it is a warning and the build says the rest.
+ */
+export function loginVerdict(registry: string, code: number | undefined, status: string): LoginVerdict {
+  if (code === 401 || code === 403) {
+    return {
+      registry,
+      status: `login rejected (HTTP ${code})`,
+      error:
+        `Input "registry-auth": registry ${registry} rejected the username and password (HTTP ${code}). ` +
+        'Check the secret it comes from and that the token may read and push there.'
+    }
+  }
+  if (code !== undefined && code >= 200 && code < 300) return { registry, status: 'login accepted' }
+  return {
+    registry,
+    status: `login not checked (${status})`,
+    warning: `Could not check the "registry-auth" login for ${registry} (${status}); the build will tell.`
+  }
+}

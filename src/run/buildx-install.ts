@@ -13,7 +13,6 @@ import {
   symlinkSync
 } from 'node:fs'
 import { open } from 'node:fs/promises'
-import { homedir } from 'node:os'
 import { basename, dirname, join, resolve, sep } from 'node:path'
 import {
   bareVersion,
@@ -24,6 +23,7 @@ import {
   findChecksum
 } from '../model/buildx-release'
 import { maskUserInfo } from '../model/credentials'
+import { dockerConfigDir } from './docker-config'
 
 /** Where messages go; @actions/core itself fits. */
 export interface Log {
@@ -286,10 +286,7 @@ export interface PluginLink {
   changed: boolean
 }
 
-/** docker's config directory, as the docker CLI resolves it. */
-export function dockerConfigDir(env: NodeJS.ProcessEnv = process.env): string {
-  return env.DOCKER_CONFIG || join(homedir(), '.docker')
-}
+export { dockerConfigDir }
 
 /**
  * Makes `docker buildx` run the buildx in dir. docker looks for plugins in $DOCKER_CONFIG/cli-plugins

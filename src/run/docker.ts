@@ -21,6 +21,13 @@ export interface DockerOptions {
 
 const KEEP_STDERR = 256 * 1024
 
+/** Variables every docker command of this step gets (the private config of `registry-auth`); set once in main. */
+let stepEnv: Record<string, string> = {}
+
+export function setDockerEnv(env: Record<string, string>): void {
+  stepEnv = env
+}
+
 /** Runs `docker ARGS` without a shell; never throws on a non-zero exit code. */
 export async function docker(args: string[], options: DockerOptions = {}): Promise<DockerResult> {
   let stdout = ''
@@ -33,7 +40,7 @@ export async function docker(args: string[], options: DockerOptions = {}): Promi
   else log.debug(line)
   try {
     const exitCode = await exec.exec('docker', args, {
-      env: { ...(process.env as Record<string, string>), ...options.env },
+      env: { ...(process.env as Record<string, string>), ...stepEnv, ...options.env },
       // exec's own echo would print the unredacted argv, and its relay would not be fenced.
       silent: true,
       ignoreReturnCode: true,

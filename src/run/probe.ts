@@ -85,16 +85,31 @@ class Probe {
 interface Outcome {
   reachable: boolean
   status: string
+  /** The registry's own answer, when it gave one: its status code and WWW-Authenticate challenge. */
+  answer?: Answer
 }
 
-async function run(endpoint: Endpoint, probe: Probe): Promise<Outcome> {
+interface Answer {
+  code: number
+  challenge: string
+}
+
+async function run(
+  endpoint: Endpoint,
+  probe: Probe,
+  extraHeaders: Record<string, string> = {}
+): Promise<Outcome> {
   if (endpoint.kind === 'proxy') {
     await openTcp(probe, new URL(endpoint.url))
     return { reachable: true, status: 'TCP connected' }
   }
   const target = new URL(endpoint.url)
   const https = target.protocol === 'https:'
-  const headers: Record<string, string> = { Host: target.host, 'User-Agent': 'buildx-preflight' }
+  const headers: Record<string, string> = {
+    Host: target.host,
+    'User-Agent': 'buildx-preflight',
+    ...extraHeaders
+  }
   let path = `${target.pathname}${target.search}`
   let stream: Duplex
   let throughHttpProxy = false
@@ -127,11 +142,38 @@ async function run(endpoint: Endpoint, probe: Probe): Promise<Outcome> {
     if (!secure.authorized) certificate = ` (untrusted certificate: ${String(secure.authorizationError)})`
     stream = secure
   }
-  const status = await get(probe, stream, path, headers)
+  const answer = await get(probe, stream, path, headers)
+  const status = answer.code
   if (throughHttpProxy && PROXY_FAILURES.has(status)) {
     return { reachable: false, status: `HTTP ${status} from proxy` }
   }
-  return { reachable: true, status: `HTTP ${status}${certificate}` }
+  return { reachable: true, status: `HTTP ${status}${certificate}`, answer }
+}
+
+/**
+ * One GET the way BuildKit would send it (same proxy choice, same timeout), with extra headers such as
+ * Authorization. Resolves with the answer, or with why there was none; never prints the headers.
+ */
+export function fetchAnswer(
+  url: string,
+  viaProxy: string | undefined,
+  headers: Record<string, string>,
+  timeoutMs: number
+): Promise<{ answer?: Answer; status: string }> {
+  return new Promise(resolve => {
+    const endpoint: Endpoint = { kind: 'registry', label: url, url, ...(viaProxy ? { viaProxy } : {}) }
+    let answer: Answer | undefined
+    const probe = new Probe((_reachable, status) => resolve({ answer, status }))
+    const timer = setTimeout(() => probe.fail(`timeout after ${timeoutMs} ms`), timeoutMs)
+    probe.onEnd = () => clearTimeout(timer)
+    run(endpoint, probe, headers).then(
+      outcome => {
+        answer = outcome.reachable ? outcome.answer : undefined
+        probe.end(outcome.reachable, outcome.status)
+      },
+      (error: Error) => probe.fail(describeError(error))
+    )
+  })
 }
 
 const portOf = (url: URL): number => (url.port === '' ? DEFAULT_PORTS[url.protocol] : Number(url.port))
@@ -175,14 +217,15 @@ function httpConnect(probe: Probe, socket: Duplex, proxy: URL, target: URL): Pro
   })
 }
 
-function get(probe: Probe, socket: Duplex, path: string, headers: Record<string, string>): Promise<number> {
+function get(probe: Probe, socket: Duplex, path: string, headers: Record<string, string>): Promise<Answer> {
   return new Promise(resolve => {
     const request = probe.track(
       http.request({ createConnection: () => socket, method: 'GET', path, headers })
     )
     request.once('response', (response: http.IncomingMessage) => {
       response.resume()
-      resolve(response.statusCode ?? 0)
+      const challenge = response.headers['www-authenticate']
+      resolve({ code: response.statusCode ?? 0, challenge: String(challenge ?? '') })
     })
     request.end()
   })

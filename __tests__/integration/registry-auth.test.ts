@@ -1,0 +1,145 @@
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { createServer, IncomingMessage, Server } from 'node:http'
+import { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fakeDocker } from '../support/fake-docker'
+import { leakedLines, runAction } from '../support/run-action'
+
+// Each test starts the bundle (main and post) with a fake docker: seconds on a busy machine.
+jest.setTimeout(60_000)
+
+const USER = 'ci-bot'
+const PASSWORD = 'r3g:is=try#Pa55'
+const BASIC = Buffer.from(`${USER}:${PASSWORD}`).toString('base64')
+
+/** A registry on loopback that asks for a Bearer token from its own /token, which only takes USER:PASSWORD. */
+function tokenRegistry(): Promise<{ server: Server; host: string; requests: IncomingMessage[] }> {
+  const requests: IncomingMessage[] = []
+  const server = createServer((request, response) => {
+    requests.push(request)
+    const { port } = server.address() as AddressInfo
+    if (request.url === '/v2/') {
+      response.writeHead(401, {
+        'WWW-Authenticate': `Bearer realm="http://127.0.0.1:${port}/token",service="fake-registry"`
+      })
+      response.end()
+    } else if (request.url?.startsWith('/token')) {
+      const ok = request.headers.authorization === `Basic ${BASIC}`
+      response.writeHead(ok ? 200 : 401, { 'Content-Type': 'application/json' })
+      response.end(ok ? '{"token":"t"}' : '{"errors":[{"code":"UNAUTHORIZED"}]}')
+    } else {
+      response.writeHead(404)
+      response.end()
+    }
+  })
+  return new Promise(resolve =>
+    server.listen(0, '127.0.0.1', () =>
+      resolve({ server, host: `127.0.0.1:${(server.address() as AddressInfo).port}`, requests })
+    )
+  )
+}
+
+describe('registry-auth', () => {
+  let registry: Awaited<ReturnType<typeof tokenRegistry>>
+  let userConfig: string
+  const userJson = JSON.stringify({
+    auths: { 'other.example': { auth: 'b3RoZXI6eA==' } },
+    detachKeys: 'ctrl-x'
+  })
+  beforeEach(async () => {
+    registry = await tokenRegistry()
+    userConfig = mkdtempSync(join(tmpdir(), 'user-docker-config-'))
+    mkdirSync(join(userConfig, 'cli-plugins'))
+    writeFileSync(join(userConfig, 'config.json'), userJson)
+  })
+  afterEach(() => registry.server.close())
+
+  const inputs = (password: string) => ({
+    tags: `${registry.host}/team/app:1`,
+    platforms: 'linux/amd64,linux/arm64',
+    'insecure-registries': registry.host,
+    'registry-auth': `- registry: ${registry.host}\n  username: ${USER}\n  password-env: REGISTRY_PASSWORD\n`,
+    REGISTRY_PASSWORD: password
+  })
+
+  it('gives every docker command a private config with the login, checks it first, and leaves nothing', async () => {
+    const docker = fakeDocker()
+    const { REGISTRY_PASSWORD, ...withInputs } = inputs(PASSWORD)
+    const run = await runAction({
+      inputs: withInputs,
+      env: docker.env({ DOCKER_CONFIG: userConfig, REGISTRY_PASSWORD })
+    })
+    expect(run.main.code).toBe(0)
+    expect(run.post.code).toBe(0)
+    expect(run.main.stdout).toContain(`registry-auth ${registry.host}: login accepted`)
+    // The check asked the realm once, with the credentials, the way docker login does.
+    const tokenRequests = registry.requests.filter(request => request.url?.startsWith('/token'))
+    expect(tokenRequests.map(request => [request.url, request.headers.authorization])).toEqual([
+      [`/token?service=fake-registry&account=${USER}`, `Basic ${BASIC}`]
+    ])
+
+    const calls = docker.calls()
+    expect(calls.map(call => call.argv.slice(0, 2))).toEqual(
+      expect.arrayContaining([
+        ['buildx', 'create'],
+        ['buildx', 'build'],
+        ['buildx', 'rm']
+      ])
+    )
+    const main = calls.filter(call => !(call.argv[1] === 'rm'))
+    for (const call of main) {
+      expect(call.dockerConfig?.dir).toMatch(
+        new RegExp(`^${run.runnerTemp}/multi-platform-build-[0-9a-f]{12}/docker-config$`)
+      )
+      expect(call.dockerConfig?.json).toEqual({
+        auths: { 'other.example': { auth: 'b3RoZXI6eA==' }, [registry.host]: { auth: BASIC } },
+        detachKeys: 'ctrl-x'
+      })
+      expect(call.env.BUILDX_CONFIG).toBe(join(userConfig, 'buildx'))
+    }
+    // Post removes the builder with the user's own config, and the private one goes with the work dir.
+    const post = calls.filter(call => call.argv[1] === 'rm')
+    expect(post.map(call => call.dockerConfig?.dir)).toEqual([userConfig])
+    expect(readdirSync(run.runnerTemp)).toEqual([])
+    expect(readFileSync(join(userConfig, 'config.json'), 'utf8')).toBe(userJson)
+    expect(readdirSync(userConfig).sort()).toEqual(['cli-plugins', 'config.json'])
+
+    expect(run.main.stdout).toContain(`::add-mask::${BASIC}`)
+    expect(leakedLines(run, [PASSWORD, BASIC])).toEqual([])
+  })
+
+  it('fails in the preflight on a wrong password, naming the input and the registry, before any docker command', async () => {
+    const docker = fakeDocker()
+    const { REGISTRY_PASSWORD, ...withInputs } = inputs('wrong-Pa55word')
+    const run = await runAction({
+      inputs: withInputs,
+      env: docker.env({ DOCKER_CONFIG: userConfig, REGISTRY_PASSWORD })
+    })
+    expect(run.main.code).toBe(1)
+    expect(run.main.stdout).toContain(
+      `::error::Input "registry-auth": registry ${registry.host} rejected the username and password (HTTP 401).`
+    )
+    expect(docker.calls()).toEqual([])
+    expect(run.post.code).toBe(0)
+    expect(readdirSync(run.runnerTemp)).toEqual([])
+    const wrongBasic = Buffer.from(`${USER}:wrong-Pa55word`).toString('base64')
+    expect(leakedLines(run, ['wrong-Pa55word', wrongBasic])).toEqual([])
+  })
+
+  it('never quotes a password from a refused input', async () => {
+    const docker = fakeDocker()
+    const run = await runAction({
+      inputs: {
+        tags: 'r.example/a:1',
+        'registry-auth': `- registry: https://r.example\n  username: u\n  password: ${PASSWORD}\n`
+      },
+      env: docker.env()
+    })
+    expect(run.main.code).toBe(1)
+    expect(run.main.stdout).toContain(
+      '::error::Input "registry-auth": entry 1 needs a registry as host[:port]'
+    )
+    expect(leakedLines(run, [PASSWORD, BASIC])).toEqual([])
+  })
+})

@@ -1,0 +1,227 @@
+import {
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  statSync,
+  writeFileSync
+} from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { parseInputs } from '../../src/inputs/parse'
+import { readInputs } from '../../src/inputs/read'
+import { parseRegistryAuth, registryAuthSecrets } from '../../src/inputs/registry-auth'
+import { authKey, privateDockerConfig, registryApiHost } from '../../src/model/docker-config'
+import { loginVerdict, parseChallenge, tokenRequestUrl } from '../../src/plan/preflight'
+import { writePrivateDockerConfig } from '../../src/run/docker-config'
+import { recorded, reset, world } from '../support/doubles/actions-core'
+import { inputSource } from '../support/inputs'
+
+const PASSWORD = 'p@ss:w=rd "#1'
+const YAML = `- registry: ghcr.io\n  username: bot\n  password: '${PASSWORD.replace(/'/g, "''")}'\n- registry: Docker.io\n  username: hub\n  password-env: HUB_TOKEN\n`
+const ENV = { HUB_TOKEN: 'hub-secret-token' }
+const base64 = (text: string) => Buffer.from(text).toString('base64')
+
+describe('registry-auth parsing', () => {
+  it('reads registry, username and password or password-env; Docker Hub is docker.io', () => {
+    expect(parseRegistryAuth(YAML, ENV)).toEqual([
+      { registry: 'ghcr.io', username: 'bot', password: PASSWORD },
+      { registry: 'docker.io', username: 'hub', password: 'hub-secret-token' }
+    ])
+  })
+  it('is empty when the input is', () => {
+    expect(parseRegistryAuth('  \n', {})).toEqual([])
+    expect(parseInputs(inputSource({ tags: 'r.example/a' })).registryAuth).toBe('')
+  })
+  it('is kept as written in the inputs, for main to parse', () => {
+    expect(parseInputs(inputSource({ tags: 'r.example/a', 'registry-auth': YAML }, ENV)).registryAuth).toBe(
+      YAML
+    )
+  })
+  it.each([
+    ['registry: ghcr.io', /not a YAML list/],
+    ['- [a, b', /not valid YAML/],
+    ['- just-a-string', /entry 1 is not a mapping/],
+    ['- registry: https://ghcr.io\n  username: u\n  password: p', /host\[:port\]/],
+    ['- registry: ghcr.io/org\n  username: u\n  password: p', /host\[:port\]/],
+    ['- registry: ghcr.io\n  password: p', /entry 1 has no username/],
+    ['- registry: ghcr.io\n  username: u', /entry 1 has an empty password/],
+    [
+      '- registry: ghcr.io\n  username: u\n  password: p\n  password-env: X',
+      /both password and password-env/
+    ],
+    ['- registry: ghcr.io\n  username: u\n  password-env: MISSING', /no variable MISSING/],
+    ['- registry: ghcr.io\n  username: u\n  pasword: p', /a key other than/],
+    [
+      '- {registry: docker.io, username: u, password: p}\n- {registry: index.docker.io, username: u, password: p}',
+      /entry 2 names a registry already listed/
+    ]
+  ])('refuses %j naming the input, never the password', (text, reason) => {
+    let message = ''
+    try {
+      parseRegistryAuth(text, {})
+    } catch (error) {
+      message = (error as Error).message
+    }
+    expect(message).toMatch(/^Input "registry-auth": /)
+    expect(message).toMatch(reason)
+    expect(message).not.toMatch(/: p\b|"p"/)
+  })
+})
+
+describe('registry-auth masking', () => {
+  beforeEach(reset)
+  it('registers each password and base64(user:password) before the inputs are parsed', () => {
+    expect(registryAuthSecrets(YAML, ENV)).toEqual([
+      PASSWORD,
+      base64(`bot:${PASSWORD}`),
+      'hub-secret-token',
+      base64('hub:hub-secret-token')
+    ])
+  })
+  it('is done by readInputs, also for an entry main will refuse', async () => {
+    world.inputs = {
+      tags: 'r.example/a',
+      'registry-auth': `- registry: ghcr.io/bad\n  username: u\n  password: sekret-1`
+    }
+    await readInputs()
+    expect(recorded.secrets).toEqual(expect.arrayContaining(['sekret-1', base64('u:sekret-1')]))
+  })
+})
+
+describe('the private Docker config', () => {
+  const logins = [
+    { registry: 'ghcr.io', username: 'bot', password: PASSWORD },
+    { registry: 'docker.io', username: 'hub', password: 'tok' }
+  ]
+  it('keys Docker Hub the way docker login does and probes its API host', () => {
+    expect([authKey('docker.io'), authKey('r.example:5000')]).toEqual([
+      'https://index.docker.io/v1/',
+      'r.example:5000'
+    ])
+    expect([registryApiHost('docker.io'), registryApiHost('ghcr.io')]).toEqual([
+      'registry-1.docker.io',
+      'ghcr.io'
+    ])
+  })
+  it('keeps the user config and puts the logins in auths', () => {
+    const original = {
+      auths: { 'other.example': { auth: 'b3RoZXI=' }, 'ghcr.io': { auth: 'b2xk' } },
+      credHelpers: { 'ecr.example': 'ecr-login', 'ghcr.io': 'gh' },
+      proxies: { default: { httpProxy: 'http://p:3128' } },
+      cliPluginsExtraDirs: ['/opt/plugins'],
+      detachKeys: 'ctrl-x'
+    }
+    expect(privateDockerConfig(original, logins)).toEqual({
+      auths: {
+        'other.example': { auth: 'b3RoZXI=' },
+        'ghcr.io': { auth: base64(`bot:${PASSWORD}`) },
+        'https://index.docker.io/v1/': { auth: base64('hub:tok') }
+      },
+      credHelpers: { 'ecr.example': 'ecr-login' },
+      proxies: { default: { httpProxy: 'http://p:3128' } },
+      cliPluginsExtraDirs: ['/opt/plugins'],
+      detachKeys: 'ctrl-x'
+    })
+  })
+  it('turns a credsStore into helpers of the registries it holds, so it cannot answer for ours', () => {
+    expect(
+      privateDockerConfig({ credsStore: 'desktop', auths: { 'a.example': {}, 'ghcr.io': {} } }, logins)
+    ).toEqual({
+      credHelpers: { 'a.example': 'desktop' },
+      auths: {
+        'a.example': {},
+        'ghcr.io': { auth: base64(`bot:${PASSWORD}`) },
+        'https://index.docker.io/v1/': { auth: base64('hub:tok') }
+      }
+    })
+  })
+  it('starts empty without a user config', () => {
+    expect(privateDockerConfig(undefined, logins.slice(1))).toEqual({
+      auths: { 'https://index.docker.io/v1/': { auth: base64('hub:tok') } }
+    })
+  })
+
+  describe('on disk', () => {
+    let root: string
+    beforeEach(() => (root = mkdtempSync(join(tmpdir(), 'registry-auth-'))))
+    afterEach(() => rmSync(root, { recursive: true, force: true }))
+
+    it('is a 0700 folder in the work dir with a 0600 config.json, the user plugins and contexts linked, builders where they were', () => {
+      const user = join(root, 'user-docker')
+      mkdirSync(join(user, 'cli-plugins'), { recursive: true })
+      writeFileSync(join(user, 'config.json'), JSON.stringify({ auths: { 'x.example': { auth: 'eA==' } } }))
+      const workDir = join(root, 'work')
+      mkdirSync(workDir)
+      const env = writePrivateDockerConfig(workDir, logins, { DOCKER_CONFIG: user })
+      const dir = join(workDir, 'docker-config')
+      expect(env).toEqual({ DOCKER_CONFIG: dir, BUILDX_CONFIG: join(user, 'buildx') })
+      expect(statSync(dir).mode & 0o777).toBe(0o700)
+      expect(statSync(join(dir, 'config.json')).mode & 0o777).toBe(0o600)
+      expect(Object.keys(JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')).auths)).toEqual([
+        'x.example',
+        'ghcr.io',
+        'https://index.docker.io/v1/'
+      ])
+      expect(readlinkSync(join(dir, 'cli-plugins'))).toBe(join(user, 'cli-plugins'))
+      // contexts does not exist yet; the link shows it once the user makes one.
+      expect(lstatSync(join(dir, 'contexts')).isSymbolicLink()).toBe(true)
+      expect(readFileSync(join(user, 'config.json'), 'utf8')).toBe(
+        JSON.stringify({ auths: { 'x.example': { auth: 'eA==' } } })
+      )
+    })
+    it('keeps a BUILDX_CONFIG the step already sets', () => {
+      mkdirSync(join(root, 'work'))
+      expect(
+        writePrivateDockerConfig(join(root, 'work'), logins, { DOCKER_CONFIG: root, BUILDX_CONFIG: '/b' })
+          .BUILDX_CONFIG
+      ).toBe('/b')
+    })
+    it('refuses a user config.json that is not JSON, without quoting it', () => {
+      writeFileSync(join(root, 'config.json'), '{"auths": {"x": "secret-ish"')
+      mkdirSync(join(root, 'work'))
+      expect(() => writePrivateDockerConfig(join(root, 'work'), logins, { DOCKER_CONFIG: root })).toThrow(
+        /Cannot read .*config.json to extend it with "registry-auth"/
+      )
+    })
+  })
+})
+
+describe('the login check of the preflight', () => {
+  it('reads a Bearer challenge with its realm and service, and Basic', () => {
+    expect(
+      parseChallenge('Bearer realm="https://auth.example/token",service="registry.example",scope="x"')
+    ).toEqual({
+      scheme: 'bearer',
+      realm: 'https://auth.example/token',
+      service: 'registry.example'
+    })
+    expect(parseChallenge('Basic realm="Registry Realm"')).toEqual({ scheme: 'basic' })
+    expect(parseChallenge('')).toBeUndefined()
+    expect(parseChallenge('Bearer realm="file:///etc/passwd"')).toBeUndefined()
+    expect(parseChallenge('Negotiate')).toBeUndefined()
+  })
+  it('asks the realm for a token the way docker login does', () => {
+    expect(tokenRequestUrl({ realm: 'https://auth.example/token?x=1', service: 'reg istry' }, 'bot')).toBe(
+      'https://auth.example/token?x=1&service=reg+istry&account=bot'
+    )
+  })
+  it('fails on 401 and 403 naming the input and the registry, passes on 2xx, warns otherwise', () => {
+    expect(loginVerdict('ghcr.io', 401, 'HTTP 401').error).toMatch(
+      /^Input "registry-auth": registry ghcr.io rejected the username and password \(HTTP 401\)/
+    )
+    expect(loginVerdict('ghcr.io', 403, 'HTTP 403').error).toMatch(/HTTP 403/)
+    expect(loginVerdict('ghcr.io', 200, 'HTTP 200')).toEqual({
+      registry: 'ghcr.io',
+      status: 'login accepted'
+    })
+    const unknown = loginVerdict('ghcr.io', undefined, 'timeout after 3000 ms')
+    expect(unknown.error).toBeUndefined()
+    expect(unknown.warning).toMatch(
+      /Could not check the "registry-auth" login for ghcr.io \(timeout after 3000 ms\)/
+    )
+    expect(loginVerdict('ghcr.io', 500, 'HTTP 500').warning).toBeDefined()
+  })
+})
