@@ -88,13 +88,7 @@ export class Registry {
     reference: string
   ): Promise<{ index: Manifest; digest: string; platforms: Record<string, Descriptor> }> {
     const { manifest, digest } = await this.manifest(repository, reference)
-    const platforms: Record<string, Descriptor> = {}
-    for (const descriptor of manifest.manifests ?? []) {
-      if (descriptor.annotations?.['vnd.docker.reference.type'] === 'attestation-manifest') continue
-      const p = descriptor.platform
-      if (p) platforms[[p.os, p.architecture, p.variant].filter(Boolean).join('/')] = descriptor
-    }
-    return { index: manifest, digest, platforms }
+    return { index: manifest, digest, platforms: platformsOf(manifest) }
   }
 
   /** A file's content from the image's layers (the topmost layer holding it wins). */
@@ -128,6 +122,17 @@ export class Registry {
     const blob = await this.blob(repository, layer.digest)
     return layer.mediaType.endsWith('gzip') || blob[0] === 0x1f ? gunzipSync(blob) : blob
   }
+}
+
+/** The image manifests of an index by platform, attestation manifests (platform unknown/unknown) left out. */
+function platformsOf(index: Manifest): Record<string, Descriptor> {
+  const platforms: Record<string, Descriptor> = {}
+  for (const descriptor of index.manifests ?? []) {
+    if (descriptor.annotations?.['vnd.docker.reference.type'] === 'attestation-manifest') continue
+    const p = descriptor.platform
+    if (p) platforms[[p.os, p.architecture, p.variant].filter(Boolean).join('/')] = descriptor
+  }
+  return platforms
 }
 
 /** The content of one regular file in an uncompressed tar archive. */
@@ -325,13 +330,7 @@ export class TokenRegistry {
   /** Image manifests of an index by platform, without attestation manifests. */
   async platformManifests(repository: string, reference: string) {
     const { manifest, digest } = await this.manifest(repository, reference)
-    const platforms: Record<string, Descriptor> = {}
-    for (const descriptor of manifest.manifests ?? []) {
-      if (descriptor.annotations?.['vnd.docker.reference.type'] === 'attestation-manifest') continue
-      const p = descriptor.platform
-      if (p) platforms[[p.os, p.architecture, p.variant].filter(Boolean).join('/')] = descriptor
-    }
-    return { index: manifest, digest, platforms }
+    return { index: manifest, digest, platforms: platformsOf(manifest) }
   }
 }
 

@@ -1,5 +1,5 @@
-import { parse } from 'yaml'
 import { InputError } from './input-error'
+import { parseYamlList } from './yaml-list'
 import { parseDriverOpt } from './parse'
 import { positionalValue } from './lists'
 import { isPlatform } from '../model/platform'
@@ -18,19 +18,7 @@ const hint =
 
 export function parseAppendNodes(text: string): AppendNode[] {
   if (text.trim() === '') return []
-  let value: unknown
-  try {
-    value = parse(text)
-  } catch (error) {
-    throw new InputError(
-      'append',
-      text.split('\n')[0],
-      `not valid YAML: ${(error as Error).message.split('\n')[0]}`,
-      hint
-    )
-  }
-  if (!Array.isArray(value))
-    throw new InputError('append', text.split('\n')[0], 'not a YAML list of nodes', hint)
+  const value = parseYamlList('append', text, text.split('\n')[0], 'nodes', hint)
   return value.map((entry, index) => {
     if (typeof entry !== 'object' || entry === null)
       throw new InputError('append', String(entry), `node ${index + 1} is not a mapping`, hint)

@@ -1,5 +1,7 @@
 import { parse } from 'yaml'
 import { InputError } from './input-error'
+import { parseYamlList } from './yaml-list'
+import { parseHostPort } from '../model/hosts'
 
 /** One registry this step logs in to, from the `registry-auth` input. */
 export interface RegistryLogin {
@@ -13,10 +15,6 @@ const INPUT = 'registry-auth'
 const hint =
   'Write a YAML list, e.g.\n- registry: ghcr.io\n  username: ${{ github.actor }}\n  password-env: GHCR_TOKEN\n' +
   'with GHCR_TOKEN set in the step env (or password: with the value itself).'
-
-/** A registry as an image reference names it: host[:port], no scheme, no path. */
-const REGISTRY =
-  /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\[[0-9a-fA-F:.]+\])(?::[0-9]{1,5})?$/
 
 /** The entries as written, or undefined when the text is not a YAML list of mappings (nothing to mask then). */
 function entries(text: string): Record<string, unknown>[] | undefined {
@@ -57,19 +55,8 @@ export function registryAuthSecrets(text: string, env: NodeJS.ProcessEnv): strin
 /** The logins of `registry-auth`. Messages name the entry and the registry, never a username or password. */
 export function parseRegistryAuth(text: string, env: NodeJS.ProcessEnv): RegistryLogin[] {
   if (text.trim() === '') return []
-  let value: unknown
-  try {
-    value = parse(text)
-  } catch (error) {
-    // The parser's first line says where; later lines would quote the text, which holds passwords.
-    throw new InputError(
-      INPUT,
-      '(hidden)',
-      `not valid YAML: ${(error as Error).message.split('\n')[0]}`,
-      hint
-    )
-  }
-  if (!Array.isArray(value)) throw new InputError(INPUT, '(hidden)', 'not a YAML list of registries', hint)
+  // Only a placeholder is shown: the text holds passwords.
+  const value = parseYamlList(INPUT, text, '(hidden)', 'registries', hint)
   const seen = new Set<string>()
   return value.map((entry, index) => {
     const where = `entry ${index + 1}`
@@ -87,7 +74,8 @@ export function parseRegistryAuth(text: string, env: NodeJS.ProcessEnv): Registr
         hint
       )
     const registry = field(node, 'registry').trim().toLowerCase()
-    if (!REGISTRY.test(registry))
+    // The host grammar every registry input shares (model/hosts.ts).
+    if (!parseHostPort(registry))
       throw new InputError(
         INPUT,
         registry,
