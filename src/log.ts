@@ -14,9 +14,10 @@ import { maskCredentials } from './model/credentials'
  * One line of ours: URL credentials masked, then every control and invisible character written as an escape,
  * then the two command prefixes broken with a backslash. The invisible ones matter: the runner finds "::" and
  * "##[" with .NET's culture-aware search, which skips characters such as U+200B, so ":\u200b:" counts as "::".
- * Its TrimStart also removes U+0085, which JavaScript's \s does not know. No line break may reach this.
+ * Its TrimStart also removes U+0085, which JavaScript's \s does not know. Line breaks are shown escaped too,
+ * so the result is always one line.
  */
-function neutralizeLine(line: string): string {
+export function oneLine(line: string): string {
   return maskCredentials(line)
     .replace(INVISIBLE, escapeControl)
     .replace(/^([\s\u0085]*):(?=:)/, '$1\\:')
@@ -31,13 +32,8 @@ const INVISIBLE = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\p{Default_Ignorable_
 export function neutralize(text: string): string {
   return text
     .split(/\r\n|\r|\n/)
-    .map(neutralizeLine)
+    .map(oneLine)
     .join('\n')
-}
-
-/** A value that must stay on one line (an argument in an echoed command): line breaks shown escaped too. */
-export function oneLine(value: string): string {
-  return neutralizeLine(value)
 }
 
 function escapeControl(char: string): string {

@@ -1,5 +1,6 @@
 import { InputError, quoteValue } from './input-error'
-import { ListInput, positionalValue, readList, singleValue } from './lists'
+import { INPUT_DEFAULTS } from './defaults'
+import { ListInput, parseBoolean, positionalValue, readList, singleValue } from './lists'
 import { isBuilderName } from '../model/names'
 import { isPlatform } from '../model/platform'
 
@@ -159,10 +160,6 @@ export function parseBuilderInputs(get: Get): BuilderInputs {
     }
   }
   const single = (name: string) => singleValue(name, get(name).trim())
-  const keepState = get('keep-state').trim()
-  if (!['', 'true', 'false'].includes(keepState)) {
-    throw new InputError('keep-state', keepState, 'not a boolean', 'Use true or false.')
-  }
   const existingBuilder = single('builder')
   if (existingBuilder !== '' && !isBuilderName(existingBuilder)) {
     throw new InputError(
@@ -180,7 +177,7 @@ export function parseBuilderInputs(get: Get): BuilderInputs {
       single('endpoint'),
       'Give a Docker context name or a unix://, tcp:// or ssh:// address.'
     ),
-    keepState: keepState === 'true',
+    keepState: parseBoolean('keep-state', get('keep-state').trim(), INPUT_DEFAULTS['keep-state']),
     append: get('append')
   }
 }

@@ -21,6 +21,17 @@ export function singleValue(input: string, value: string): string {
   return value
 }
 
+/** The spellings of a boolean input the runner's own parser accepts. */
+const TRUE = ['true', 'True', 'TRUE']
+const FALSE = ['false', 'False', 'FALSE']
+
+export function parseBoolean(input: string, value: string, fallback: boolean): boolean {
+  if (value === '') return fallback
+  if (TRUE.includes(value)) return true
+  if (FALSE.includes(value)) return false
+  throw new InputError(input, value, 'not a boolean', 'Use true or false.')
+}
+
 /** A value that docker takes as a positional argument: argv puts "--" before it, and "-" first is refused too. */
 export function positionalValue(input: string, value: string, hint: string): string {
   if (value.startsWith('-')) throw new InputError(input, value, 'starts with "-"', hint)

@@ -2,7 +2,7 @@ import { bareVersion, buildxDownloadUrl as expandDownloadUrl } from '../model/bu
 import { BuilderInputs, BuildInputs, parseBuilderInputs, parseBuildInputs } from './build-options'
 import { BooleanInput, INPUT_DEFAULTS } from './defaults'
 import { InputError } from './input-error'
-import { ListInput, positionalValue, readList, singleValue } from './lists'
+import { ListInput, parseBoolean, positionalValue, readList, singleValue } from './lists'
 import { driverOptFields } from '../model/driver-opts'
 import { isBuilderName } from '../model/names'
 import { parseNoProxy } from '../model/no-proxy'
@@ -12,6 +12,8 @@ import { isImageReference } from '../model/image-ref'
 import { isPlatform, suggestPlatform } from '../model/platform'
 import { MirrorEntry, parseInsecureRegistry, parseMirrorEntry } from '../model/registries'
 import { envFlag, expandDefaultContext, WorkflowRun, workflowRun } from './workflow-run'
+
+export { parseBoolean }
 
 /** Every workflow input, validated, in one typed object. Nothing else reads inputs. */
 export interface Inputs {
@@ -347,16 +349,6 @@ function oneOf<T extends string>(input: string, value: string, allowed: readonly
     `not one of ${allowed.join(', ')}`,
     `Set "${input}" to ${allowed.map(a => `"${a}"`).join(' or ')}.`
   )
-}
-
-const TRUE = ['true', 'True', 'TRUE']
-const FALSE = ['false', 'False', 'FALSE']
-
-export function parseBoolean(input: string, value: string, fallback: boolean): boolean {
-  if (value === '') return fallback
-  if (TRUE.includes(value)) return true
-  if (FALSE.includes(value)) return false
-  throw new InputError(input, value, 'not a boolean', 'Use true or false.')
 }
 
 /** Builder names are unique per run, attempt, job and step, plus randomness for matrix legs on one host. */
