@@ -1,0 +1,302 @@
+import { spawn } from 'node:child_process'
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync
+} from 'node:fs'
+import { tmpdir } from 'node:os'
+import { basename, join } from 'node:path'
+import { parse } from 'yaml'
+import { ROOT } from './run-action'
+import { loadStack } from './stack'
+
+// The one place that says how a documented example (examples/workflows/*.yml) runs under nektos/act on the local
+// stack. An example is written for a real network (registry.example.com, a corporate proxy, ...); runExample copies
+// it with the example addresses replaced by the stack's (SUBSTITUTIONS), into a temporary Git repository that holds
+// the example's build context, and runs it with act in host mode, offline:
+//   - `OWNER/multi-platform-build-action@v1` (steps, and reusable workflows
+//     `OWNER/multi-platform-build-action/.github/workflows/<file>.yml@v1`) is this working tree, through act's
+//     `--local-repository OWNER/multi-platform-build-action@v1=<ROOT>`; that flag matches the name on any host, so
+//     `https://git.example.com/OWNER/multi-platform-build-action@v1` (Gitea/Forgejo form) maps too. The action runs
+//     from ROOT's action.yml and dist/ as they are on disk.
+//   - `actions/checkout@v4` cannot be fetched offline. act does not fetch it when it checks out the workflow's own
+//     repository: it skips the step, since host mode already copied the working folder (our temporary repository)
+//     into the workspace. Any other use of it (another repository) is mapped to
+//     __tests__/e2e/fixtures/checkout-standin, which fails saying why, instead of a download that hangs.
+//   - every `runs-on` label of the example (ubuntu-latest, self-hosted, docker, ...) runs on this machine
+//     (`-P <label>=-self-hosted`), with the machine's Docker and the stack's QEMU.
+
+export const stack = loadStack()
+
+/** The action's name in examples, as users write it after publishing. */
+export const ACTION = 'OWNER/multi-platform-build-action'
+export const ACTION_REF = `${ACTION}@v1`
+export const EXAMPLES = join(ROOT, 'examples/workflows')
+/** Build context copied to the root of the example's repository unless the run names another. */
+export const DEFAULT_CONTEXT = join(ROOT, 'examples/multi-arch')
+export const CHECKOUT_STANDIN = join(ROOT, '__tests__/e2e/fixtures/checkout-standin')
+
+const hostPort = (url: string) => new URL(url).host
+
+/**
+ * Example address -> stack address. Keys are whole host[:port] names (matched only where no further name
+ * character follows or precedes), applied in this order; an example may use only these names for network places,
+ * and the table is also what a reader of a failing example needs to map it back.
+ */
+export function substitutions(repository: string): Array<{ example: string; stack: string; what: string }> {
+  return [
+    {
+      example: 'registry.internal.example:5000',
+      stack: stack.STACK_INSECURE_REGISTRY,
+      what: 'plain-HTTP registry by name (needs insecure-registries, as a real one does)'
+    },
+    {
+      example: 'mirror.internal.example:5000',
+      stack: stack.STACK_MIRROR,
+      what: 'plain-HTTP Docker Hub mirror (written http://... in registry-mirrors) holding library/busybox'
+    },
+    {
+      example: 'registry.corp.example',
+      stack: stack.STACK_TOKEN_REGISTRY,
+      what: 'HTTPS token-auth registry signed by a private CA, reachable only through proxy.corp.example'
+    },
+    {
+      example: 'proxy.corp.example:3128',
+      stack: hostPort(stack.STACK_NAMED_PROXY),
+      what: 'the only proxy that resolves registry.corp.example (the stack named proxy)'
+    },
+    {
+      example: '/etc/ssl/certs/corp-ca.pem',
+      stack: stack.STACK_TLS_CA,
+      what: "the corporate CA's certificate on the runner"
+    },
+    {
+      example: 'proxy.example.com:3128',
+      stack: hostPort(stack.STACK_PROXY),
+      what: 'HTTP proxy (privoxy; its log shows what went through it)'
+    },
+    {
+      example: 'registry.example.com',
+      stack: stack.STACK_PUSH_REGISTRY,
+      what: 'push registry (on the stack plain HTTP on 127.0.0.1, which BuildKit allows for loopback)'
+    },
+    {
+      example: 'ghcr.io',
+      stack: stack.STACK_AUTH_REGISTRY,
+      what: 'registry with a login (stack: basic auth, user STACK_AUTH_USER, password as secret GITHUB_TOKEN)'
+    },
+    {
+      example: 'ssh://builder@arm64.example.com',
+      stack: process.env.DOCKER_HOST || stack.DOCKER_HOST || 'unix:///var/run/docker.sock',
+      what: "a second machine's Docker (stack: the same daemon, so that node emulates arm64)"
+    },
+    {
+      example: 'git.example.com',
+      stack: hostPort(stack.STACK_GIT_SERVER),
+      what: 'the Gitea/Forgejo server (stack: the read-only Git server; the action comes from --local-repository)'
+    },
+    {
+      example: 'team/app',
+      stack: repository,
+      what: 'image repository, unique per run'
+    }
+  ]
+}
+
+const NAME_CHAR = '[A-Za-z0-9.-]'
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')
+
+/** The example's text with every example address of the table replaced by its stack address. */
+export function substitute(text: string, table: Array<{ example: string; stack: string }>): string {
+  let out = text
+  for (const { example, stack: to } of table) {
+    const lead = /^[A-Za-z0-9]/.test(example) ? `(?<!${NAME_CHAR})` : ''
+    const tail = /[A-Za-z0-9]$/.test(example) ? `(?!${NAME_CHAR}|:\\d)` : ''
+    out = out.replace(new RegExp(`${lead}${escape(example)}${tail}`, 'g'), to)
+  }
+  return out
+}
+
+/** Every `runs-on` label of the workflow's jobs (string or list; expressions are left to the caller). */
+export function runsOnLabels(workflow: string): string[] {
+  const doc = parse(workflow) as { jobs?: Record<string, { 'runs-on'?: unknown }> }
+  const labels = new Set<string>()
+  for (const job of Object.values(doc?.jobs ?? {})) {
+    const runsOn = job?.['runs-on']
+    for (const label of Array.isArray(runsOn) ? runsOn : runsOn === undefined ? [] : [runsOn])
+      if (typeof label === 'string' && !label.includes('${{')) labels.add(label)
+  }
+  return [...labels]
+}
+
+export interface ExampleOptions {
+  /** Extra `env` for every step (act --env-file), e.g. a runner's SSL_CERT_DIR. */
+  env?: Record<string, string>
+  /** `secrets.*` (act --secret-file, so no value is on act's command line). */
+  secrets?: Record<string, string>
+  /** `vars.*` (act --var-file). */
+  vars?: Record<string, string>
+  /** Event name (default push) and, optionally, its payload (act -e). */
+  event?: string
+  payload?: Record<string, unknown>
+  /** Folder whose files become the root of the example's repository; default examples/multi-arch. */
+  context?: string
+  /** Added after the standard table (same matching rules). */
+  extraSubstitutions?: Array<{ example: string; stack: string }>
+  /** Unique part of names for this run (repository, builders); default a new one. */
+  run?: string
+  timeoutMs?: number
+}
+
+export interface ExampleRun {
+  /** act's exit status (null when killed at the timeout). */
+  status: number | null
+  /** act's stdout and stderr. */
+  log: string
+  /** The image repository `team/app` became, e.g. examples-mx1.../quick-start (on whichever registry). */
+  repository: string
+  /** github.repository of the run (the repository's origin remote): the same path. */
+  githubRepository: string
+  /** The workflow as act ran it, after substitution. */
+  workflow: string
+  run: string
+  timedOut: boolean
+}
+
+const dotenv = (values: Record<string, string>) =>
+  Object.entries(values)
+    .map(([key, value]) => {
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) throw new Error(`bad name ${key}`)
+      if (/[\n\r]/.test(value)) throw new Error(`${key}: multi-line values are not supported here`)
+      return `${key}=${value}`
+    })
+    .join('\n') + '\n'
+
+/** Short unique part for names: time and randomness, lower case (valid in image repositories). */
+export function newRun(): string {
+  return `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`
+}
+
+/**
+ * Runs examples/workflows/<file> (or an absolute path) under act against the stack and returns act's status and
+ * log. The temporary repository (and act's copy of it) is removed afterwards; registry contents stay for the caller
+ * to read back.
+ */
+export async function runExample(file: string, options: ExampleOptions = {}): Promise<ExampleRun> {
+  const path = file.startsWith('/') ? file : join(EXAMPLES, file)
+  const name = basename(path).replace(/\.ya?ml$/, '')
+  const run = options.run ?? newRun()
+  const repository = `examples-${run}/${name}`
+  const table = [...substitutions(repository), ...(options.extraSubstitutions ?? [])]
+  const workflow = substitute(readFileSync(path, 'utf8'), table)
+
+  const dir = mkdtempSync(join(tmpdir(), `mpb-example-${name}-`))
+  const files = mkdtempSync(join(tmpdir(), `mpb-example-${name}-act-`))
+  try {
+    const repo = join(dir, 'repo')
+    cpSync(options.context ?? DEFAULT_CONTEXT, repo, { recursive: true })
+    mkdirSync(join(repo, '.github/workflows'), { recursive: true })
+    const workflowPath = join(repo, '.github/workflows', basename(path))
+    writeFileSync(workflowPath, workflow)
+    const git = (...args: string[]) => gitIn(repo, args)
+    await git('init', '-q', '-b', 'main')
+    await git('add', '-A')
+    await git('-c', 'user.name=examples', '-c', 'user.email=examples@example.com', 'commit', '-q', '-m', name)
+    // act derives github.repository from the origin remote.
+    await git('remote', 'add', 'origin', `https://github.com/${repository}.git`)
+
+    const args = [
+      options.event ?? 'push',
+      '--workflows',
+      workflowPath,
+      '--local-repository',
+      `${ACTION_REF}=${ROOT}`,
+      '--local-repository',
+      `actions/checkout@v4=${CHECKOUT_STANDIN}`,
+      '--env-file',
+      join(files, 'env'),
+      '--secret-file',
+      join(files, 'secrets'),
+      '--var-file',
+      join(files, 'vars')
+    ]
+    for (const label of new Set(['ubuntu-latest', ...runsOnLabels(workflow)]))
+      args.push('-P', `${label}=-self-hosted`)
+    writeFileSync(join(files, 'env'), dotenv(options.env ?? {}))
+    writeFileSync(join(files, 'secrets'), dotenv(options.secrets ?? {}), { mode: 0o600 })
+    writeFileSync(join(files, 'vars'), dotenv(options.vars ?? {}))
+    if (options.payload) {
+      writeFileSync(join(files, 'event.json'), JSON.stringify(options.payload))
+      args.push('--eventpath', join(files, 'event.json'))
+    }
+    const result = await spawnBounded(stack.STACK_ACT, args, repo, options.timeoutMs ?? 300_000)
+    return {
+      ...result,
+      repository,
+      githubRepository: repository,
+      workflow,
+      run
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+    rmSync(files, { recursive: true, force: true })
+  }
+}
+
+function gitIn(cwd: string, args: string[]): Promise<void> {
+  return spawnBounded('git', args, cwd, 30_000, {
+    GIT_CONFIG_NOSYSTEM: '1',
+    GIT_CONFIG_GLOBAL: '/dev/null'
+  }).then(result => {
+    if (result.status !== 0) throw new Error(`git ${args.join(' ')} failed:\n${result.log}`)
+  })
+}
+
+/** Runs a command with a hard timeout (SIGTERM, then SIGKILL 10 s later), collecting stdout and stderr. */
+function spawnBounded(
+  command: string,
+  args: string[],
+  cwd: string,
+  timeoutMs: number,
+  env: Record<string, string> = {}
+): Promise<{ status: number | null; log: string; timedOut: boolean }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, {
+      cwd,
+      env: { ...process.env, ACT_DISABLE_VERSION_CHECK: 'true', ...env },
+      stdio: ['ignore', 'pipe', 'pipe']
+    })
+    const chunks: Buffer[] = []
+    child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk))
+    child.stderr.on('data', (chunk: Buffer) => chunks.push(chunk))
+    let timedOut = false
+    let kill: NodeJS.Timeout | undefined
+    const timer = setTimeout(() => {
+      timedOut = true
+      child.kill('SIGTERM')
+      kill = setTimeout(() => child.kill('SIGKILL'), 10_000)
+    }, timeoutMs)
+    child.on('error', error => {
+      clearTimeout(timer)
+      reject(error)
+    })
+    child.on('close', status => {
+      clearTimeout(timer)
+      if (kill) clearTimeout(kill)
+      resolve({ status, log: Buffer.concat(chunks).toString('utf8'), timedOut })
+    })
+  })
+}
+
+/** examples/workflows/*.yml, sorted. */
+export function exampleFiles(): string[] {
+  if (!existsSync(EXAMPLES)) return []
+  return readdirSync(EXAMPLES)
+    .filter(file => /\.ya?ml$/.test(file))
+    .sort()
+}
