@@ -22,8 +22,8 @@ import { loadStack } from './stack'
 //   - `OWNER/multi-platform-build-action@v1` (steps, and reusable workflows
 //     `OWNER/multi-platform-build-action/.github/workflows/<file>.yml@v1`) is this working tree, through act's
 //     `--local-repository OWNER/multi-platform-build-action@v1=<ROOT>`; that flag matches the name on any host, so
-//     `https://git.example.com/OWNER/multi-platform-build-action@v1` (Gitea/Forgejo form) maps too. The action runs
-//     from ROOT's action.yml and dist/ as they are on disk.
+//     `https://git.example.com/OWNER/multi-platform-build-action@v1` (Gitea/Forgejo form) maps too. The action is a
+//     copy of ROOT's action.yml, dist/ and .github/ as they are on disk, i.e. what a tag would publish.
 //   - `actions/checkout@v4` cannot be fetched offline. act does not fetch it when it checks out the workflow's own
 //     repository: it skips the step, since host mode already copied the working folder (our temporary repository)
 //     into the workspace. Any other use of it (another repository) is mapped to
@@ -116,7 +116,9 @@ export function substitute(text: string, table: Array<{ example: string; stack: 
   let out = text
   for (const { example, stack: to } of table) {
     const lead = /^[A-Za-z0-9]/.test(example) ? `(?<!${NAME_CHAR})` : ''
-    const tail = /[A-Za-z0-9]$/.test(example) ? `(?!${NAME_CHAR}|:\\d)` : ''
+    // A bare host name (no port, no path) must not match the same name with a port: that is another entry.
+    const port = /^[A-Za-z0-9.-]+$/.test(example) ? '|:\\d' : ''
+    const tail = /[A-Za-z0-9]$/.test(example) ? `(?!${NAME_CHAR}${port})` : ''
     out = out.replace(new RegExp(`${lead}${escape(example)}${tail}`, 'g'), to)
   }
   return out
@@ -210,12 +212,19 @@ export async function runExample(file: string, options: ExampleOptions = {}): Pr
     // act derives github.repository from the origin remote.
     await git('remote', 'add', 'origin', `https://github.com/${repository}.git`)
 
+    // The action as it is published: action.yml, dist/ and .github/ (reusable workflows) of this working tree.
+    const action = join(files, 'action')
+    for (const part of ['action.yml', 'dist', '.github'])
+      if (existsSync(join(ROOT, part))) cpSync(join(ROOT, part), join(action, part), { recursive: true })
     const args = [
       options.event ?? 'push',
       '--workflows',
       workflowPath,
+      // act's copies of the workspace and of the actions go here, so they are removed with it even after a failure.
+      '--action-cache-path',
+      join(files, 'act-cache'),
       '--local-repository',
-      `${ACTION_REF}=${ROOT}`,
+      `${ACTION_REF}=${action}`,
       '--local-repository',
       `actions/checkout@v4=${CHECKOUT_STANDIN}`,
       '--env-file',
