@@ -6,11 +6,12 @@ import {
   mkdtempSync,
   readdirSync,
   readFileSync,
+  realpathSync,
   rmSync,
   writeFileSync
 } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { basename, join } from 'node:path'
+import { basename, dirname, join } from 'node:path'
 import { parse } from 'yaml'
 import { ROOT } from './run-action'
 import { loadStack } from './stack'
@@ -61,6 +62,11 @@ export function substitutions(repository: string): Array<{ example: string; stac
       what: 'plain-HTTP Docker Hub mirror (written http://... in registry-mirrors) holding library/busybox'
     },
     {
+      example: 'mirror.internal.example',
+      stack: stack.STACK_MIRROR.replace(/:\d+$/, ''),
+      what: 'the same mirror by host name alone (e.g. in no-proxy)'
+    },
+    {
       example: 'registry.corp.example',
       stack: stack.STACK_TOKEN_REGISTRY,
       what: 'HTTPS token-auth registry signed by a private CA, reachable only through proxy.corp.example'
@@ -92,13 +98,13 @@ export function substitutions(repository: string): Array<{ example: string; stac
     },
     {
       example: 'ssh://builder@arm64.example.com',
-      stack: process.env.DOCKER_HOST || stack.DOCKER_HOST || 'unix:///var/run/docker.sock',
+      stack: secondEndpoint(),
       what: "a second machine's Docker (stack: the same daemon, so that node emulates arm64)"
     },
     {
-      example: 'git.example.com',
-      stack: hostPort(stack.STACK_GIT_SERVER),
-      what: 'the Gitea/Forgejo server (stack: the read-only Git server; the action comes from --local-repository)'
+      example: 'gitea.example.com',
+      stack: stack.STACK_AUTH_REGISTRY,
+      what: "a Gitea/Forgejo instance's container registry (stack: the basic-auth registry, as for ghcr.io)"
     },
     {
       example: 'team/app',
@@ -106,6 +112,16 @@ export function substitutions(repository: string): Array<{ example: string; stac
       what: 'image repository, unique per run'
     }
   ]
+}
+
+/**
+ * The machine's Docker daemon under a second address: buildx refuses two nodes with the same endpoint, so the
+ * stand-in for another machine is the same socket by its real path (/var/run is a link to /run on Debian).
+ */
+function secondEndpoint(): string {
+  const socket = (stack.DOCKER_HOST || 'unix:///var/run/docker.sock').replace(/^unix:\/\//, '')
+  const real = existsSync(socket) ? realpathSync(socket) : socket
+  return `unix://${real === socket ? `/proc/self/root${socket}` : real}`
 }
 
 const NAME_CHAR = '[A-Za-z0-9.-]'
@@ -148,6 +164,22 @@ export interface ExampleOptions {
   payload?: Record<string, unknown>
   /** Folder whose files become the root of the example's repository; default examples/multi-arch. */
   context?: string
+  /** Files written into the repository after `context` is copied (path relative to its root -> content). */
+  files?: Record<string, string>
+  /**
+   * The runner reaches Docker Hub (as GitHub-hosted runners do): Docker Hub is blocked on this machine, so each
+   * `FROM busybox` of the repository's Dockerfiles names the stack's mirror as a registry instead
+   * (`FROM 127.0.0.1:5001/library/busybox`). For examples that give no registry-mirrors.
+   */
+  dockerHubReachable?: boolean
+  /**
+   * Serve the example's repository from the stack's Git server, as Gitea/Forgejo/GitHub serve the workflow's own
+   * repository: a bare copy at <STACK_GIT_PROJECT_ROOT>/<repository>.git, and GITHUB_SERVER_URL set to the
+   * server, so `{{defaultContext}}` is <server>/<repository>.git#<the run's commit>. Removed afterwards.
+   */
+  serveRepository?: boolean
+  /** github.actor (act --actor). */
+  actor?: string
   /** Added after the standard table (same matching rules). */
   extraSubstitutions?: Array<{ example: string; stack: string }>
   /** Unique part of names for this run (repository, builders); default a new one. */
@@ -168,6 +200,10 @@ export interface ExampleRun {
   workflow: string
   run: string
   timedOut: boolean
+  /** The commit act ran the workflow for (github.sha). */
+  sha: string
+  /** github.run_id of the run (unique per run here, as on a real server). */
+  runId: string
 }
 
 const dotenv = (values: Record<string, string>) =>
@@ -197,11 +233,17 @@ export async function runExample(file: string, options: ExampleOptions = {}): Pr
   const table = [...substitutions(repository), ...(options.extraSubstitutions ?? [])]
   const workflow = substitute(readFileSync(path, 'utf8'), table)
 
+  let served: string | undefined
   const dir = mkdtempSync(join(tmpdir(), `mpb-example-${name}-`))
   const files = mkdtempSync(join(tmpdir(), `mpb-example-${name}-act-`))
   try {
     const repo = join(dir, 'repo')
     cpSync(options.context ?? DEFAULT_CONTEXT, repo, { recursive: true })
+    for (const [relative, content] of Object.entries(options.files ?? {})) {
+      mkdirSync(dirname(join(repo, relative)), { recursive: true })
+      writeFileSync(join(repo, relative), content)
+    }
+    if (options.dockerHubReachable) baseFromMirror(repo)
     mkdirSync(join(repo, '.github/workflows'), { recursive: true })
     const workflowPath = join(repo, '.github/workflows', basename(path))
     writeFileSync(workflowPath, workflow)
@@ -211,6 +253,14 @@ export async function runExample(file: string, options: ExampleOptions = {}): Pr
     await git('-c', 'user.name=examples', '-c', 'user.email=examples@example.com', 'commit', '-q', '-m', name)
     // act derives github.repository from the origin remote.
     await git('remote', 'add', 'origin', `https://github.com/${repository}.git`)
+    const sha = (await gitOutput(repo, ['rev-parse', 'HEAD'])).trim()
+    const env: Record<string, string> = { GITHUB_RUN_ID: runId(), ...options.env }
+    if (options.serveRepository) {
+      served = join(stack.STACK_GIT_PROJECT_ROOT, `${repository}.git`)
+      mkdirSync(dirname(served), { recursive: true })
+      await gitIn(dir, ['clone', '-q', '--bare', repo, served])
+      env.GITHUB_SERVER_URL = stack.STACK_GIT_SERVER
+    }
 
     // The action as it is published: action.yml, dist/ and .github/ (reusable workflows) of this working tree.
     const action = join(files, 'action')
@@ -236,7 +286,8 @@ export async function runExample(file: string, options: ExampleOptions = {}): Pr
     ]
     for (const label of new Set(['ubuntu-latest', ...runsOnLabels(workflow)]))
       args.push('-P', `${label}=-self-hosted`)
-    writeFileSync(join(files, 'env'), dotenv(options.env ?? {}))
+    if (options.actor) args.push('--actor', options.actor)
+    writeFileSync(join(files, 'env'), dotenv(env))
     writeFileSync(join(files, 'secrets'), dotenv(options.secrets ?? {}), { mode: 0o600 })
     writeFileSync(join(files, 'vars'), dotenv(options.vars ?? {}))
     if (options.payload) {
@@ -249,13 +300,43 @@ export async function runExample(file: string, options: ExampleOptions = {}): Pr
       repository,
       githubRepository: repository,
       workflow,
-      run
+      run,
+      sha,
+      runId: env.GITHUB_RUN_ID
     }
   } finally {
     rmSync(dir, { recursive: true, force: true })
     rmSync(files, { recursive: true, force: true })
+    if (served) rmSync(dirname(served), { recursive: true, force: true })
   }
 }
+
+/** A numeric run id unlikely to repeat (GitHub's are numbers too). */
+const runId = () => String(Date.now() * 1000 + Math.floor(Math.random() * 1000))
+
+/** Every Dockerfile below `dir`: `FROM busybox[:tag]` -> the stack mirror as a registry (see dockerHubReachable). */
+function baseFromMirror(dir: string): void {
+  for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile() || !/Dockerfile$/.test(entry.name)) continue
+    const path = join(entry.parentPath, entry.name)
+    const text = readFileSync(path, 'utf8')
+    writeFileSync(
+      path,
+      text.replace(
+        /^(FROM\s+(?:--platform=\S+\s+)?)busybox(?=[:@\s]|$)/gim,
+        `$1${stack.STACK_MIRROR}/library/busybox`
+      )
+    )
+  }
+}
+
+async function gitOutput(cwd: string, args: string[]): Promise<string> {
+  const result = await spawnBounded('git', args, cwd, 30_000, GIT_ENV)
+  if (result.status !== 0) throw new Error(`git ${args.join(' ')} failed:\n${result.log}`)
+  return result.log
+}
+
+const GIT_ENV = { GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null' }
 
 function gitIn(cwd: string, args: string[]): Promise<void> {
   return spawnBounded('git', args, cwd, 30_000, {
