@@ -4,9 +4,10 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { annotateBuildChecks, runBuild } from './run/build'
-import { createBuilder } from './run/builder'
+import { createBuilder, registerBuilder } from './run/builder'
+import { runMerge } from './run/merge'
 import { ImageFact, obtainImage } from './run/image'
-import { checkNetwork } from './run/network-check'
+import { checkNetwork, Preflight } from './run/network-check'
 import { setDockerEnv } from './run/docker'
 import { writePrivateDockerConfig } from './run/docker-config'
 import { setupQemu } from './run/qemu'
@@ -15,12 +16,13 @@ import { readHostsFile } from './run/hosts-file'
 import { workDirName } from './model/names'
 import { makePlan, Plan } from './plan/plan'
 import { readInputs } from './inputs/read'
+import type { Inputs } from './inputs/parse'
 import { setOutputs } from './report/outputs'
-import { platformsBuilt, summaryRows } from './report/summary-rows'
+import { mergeSummaryRows, platformsBuilt, summaryRows } from './report/summary-rows'
 import { markMainStarted, SavedState, saveState } from './state'
 import { writeSummary } from './report/summary'
 
-/** main: inputs → plan → preflight → builder → one build → outputs and summary. */
+/** main: inputs → plan → preflight → builder → one build (or the merge of split builds) → outputs and summary. */
 export async function runMain(): Promise<void> {
   markMainStarted()
   setDockerEnv({})
@@ -69,6 +71,8 @@ export async function runMain(): Promise<void> {
     log.info(`Logged in for this step: ${logins.map(login => login.registry).join(', ')}`)
   }
 
+  if (inputs.split.mergeDigests.length > 0) return mergeDigests(inputs, plan, state, preflight)
+
   const qemu = await log.group('QEMU', () => setupQemu(inputs))
   const image: ImageFact = plan.ownBuilder
     ? await log.group(`BuildKit image ${plan.buildkitImage}`, () => obtainImage(plan.buildkitImage, inputs))
@@ -100,6 +104,32 @@ export async function runMain(): Promise<void> {
     }
     await writeSummary(summaryRows(inputs, plan, outcome, facts), preflight.results)
   }
+}
+
+/**
+ * merge-digests: no build, so no QEMU, no BuildKit image and no container: the builder is only recorded, for
+ * the registry config imagetools reads from it.
+ */
+async function mergeDigests(
+  inputs: Inputs,
+  plan: Plan,
+  state: SavedState,
+  preflight: Preflight
+): Promise<void> {
+  if (plan.ownBuilder) {
+    await log.group(`Builder ${plan.builder} (registry config for imagetools)`, () =>
+      registerBuilder(inputs, plan, link => saveState({ ...state, buildxPlugin: link }))
+    )
+  }
+  const outcome = await log.group('Merge', () => runMerge(inputs, plan))
+  setOutputs(core.setOutput, {
+    digest: outcome.digest,
+    imageid: outcome.digest,
+    manifest: outcome.manifest,
+    'platforms-built': Object.keys(outcome.manifest)
+  })
+  if (inputs.summary)
+    await writeSummary(mergeSummaryRows(inputs, plan, outcome, preflight.drop), preflight.results)
 }
 
 /** The work dir must be new (mkdir fails on anything already there) and the config a new file in it. */

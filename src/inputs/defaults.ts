@@ -21,7 +21,8 @@ export const INPUT_DEFAULTS = {
   'buildx-version': `v${PINNED_BUILDX_VERSION}`,
   'buildx-download-url': DEFAULT_BUILDX_DOWNLOAD_URL,
   'buildx-skip-verification': false,
-  'mirror-check': 'warn'
+  'mirror-check': 'warn',
+  'push-by-digest': false
 } as const
 
 /**

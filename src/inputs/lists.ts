@@ -86,7 +86,8 @@ export const LIST_RULES = {
   'driver-opts': AS_WRITTEN,
   // This action's own.
   'registry-mirrors': OWN,
-  'insecure-registries': OWN
+  'insecure-registries': OWN,
+  'merge-digests': SPLIT
 } as const satisfies Record<string, ListRule>
 
 export type ListInput = keyof typeof LIST_RULES

@@ -12,6 +12,7 @@ import { isImageReference } from '../model/image-ref'
 import { isPlatform, suggestPlatform } from '../model/platform'
 import { MirrorEntry, parseInsecureRegistry, parseMirrorEntry } from '../model/registries'
 import { envFlag, expandDefaultContext, WorkflowRun, workflowRun } from './workflow-run'
+import { parseSplitInputs, SplitInputs } from './split'
 
 export { parseBoolean }
 
@@ -55,6 +56,7 @@ export interface Inputs {
   checksAnnotations: boolean
   retries: number
   workflow: WorkflowRun
+  split: SplitInputs
 }
 
 export type MirrorCheck = 'warn' | 'strict' | 'off'
@@ -109,6 +111,15 @@ export function parseInputs(source: InputSource): Inputs {
   }
 
   const workflow = workflowRun(source.env, readEvent(source))
+  const build = withDefaultContext(parseBuildInputs(source.get, source.env), workflow)
+  const split = parseSplitInputs({
+    pushByDigest: bool('push-by-digest'),
+    mergeDigests: list('merge-digests'),
+    tags,
+    push,
+    load,
+    build
+  })
   const buildkitImage = imageInput(
     'buildkit-image',
     get('buildkit-image') || INPUT_DEFAULTS['buildkit-image']
@@ -164,13 +175,14 @@ export function parseInputs(source: InputSource): Inputs {
       get('buildx-download-url'),
       bool('buildx-skip-verification')
     ),
-    build: withDefaultContext(parseBuildInputs(source.get, source.env), workflow),
+    build,
     builderOptions: parseBuilderInputs(source.get),
     // Both switches are honoured: the input, and build-push-action's variable.
     summary: bool('summary') && envFlag(source.env, 'DOCKER_BUILD_SUMMARY', true),
     checksAnnotations: envFlag(source.env, 'DOCKER_BUILD_CHECKS_ANNOTATIONS', true),
     retries: parseRetries(get('retries')),
-    workflow
+    workflow,
+    split
   }
 }
 

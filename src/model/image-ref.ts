@@ -9,6 +9,24 @@ const TAG = '[\\w][\\w.-]{0,127}'
 const DIGEST = '[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}'
 const REFERENCE = new RegExp(`^(?:${DOMAIN}/)?${COMPONENT}(?:/${COMPONENT})*(?::${TAG})?(?:@${DIGEST})?$`)
 
+const DIGEST_SOURCE = /^(?:(.+)@)?(sha256:[0-9a-f]{64})$/
+
+/** A digest to merge: `sha256:<64 hex>` alone (in the first tag's repository) or pinned to a repository. */
+export interface DigestSource {
+  repository?: string
+  digest: string
+}
+
+/** `sha256:…` or `repository@sha256:…` (no tag); undefined for anything else. */
+export function parseDigestSource(value: string): DigestSource | undefined {
+  const match = DIGEST_SOURCE.exec(value)
+  if (!match) return undefined
+  const [, repository, digest] = match
+  if (repository === undefined) return { digest }
+  const bare = imageRepository(repository) === repository && isImageReference(repository)
+  return bare ? { repository, digest } : undefined
+}
+
 export function isImageReference(value: string): boolean {
   const match = value.length <= 255 + 128 + 80 ? REFERENCE.exec(value) : null
   if (!match) return false

@@ -87,3 +87,27 @@ export function emulatedArchitectures(platforms: string[], hostArch: string): st
 }
 
 export type QemuMode = 'auto' | 'true' | 'false'
+
+/**
+ * One spelling per platform, as containerd compares them: arm64's default variant v8 and amd64's v1 are left
+ * out, and plain arm means arm/v7.
+ */
+export function canonicalPlatform(platform: string): string {
+  const [os, arch, variant] = platform.split('/')
+  if (arch === 'arm64' && variant === 'v8') return `${os}/arm64`
+  if (arch === 'amd64' && variant === 'v1') return `${os}/amd64`
+  if (arch === 'arm' && variant === undefined) return `${os}/arm/v7`
+  return platform
+}
+
+/** How the platforms of a merged index differ from the expected ones (each expected exactly once, none twice). */
+export function indexPlatformProblems(
+  expected: string[],
+  found: string[]
+): { missing: string[]; duplicated: string[] } {
+  const counts = new Map<string, number>()
+  for (const platform of found.map(canonicalPlatform)) counts.set(platform, (counts.get(platform) ?? 0) + 1)
+  const missing = [...new Set(expected)].filter(platform => !counts.has(canonicalPlatform(platform)))
+  const duplicated = [...counts].filter(([, count]) => count > 1).map(([platform]) => platform)
+  return { missing, duplicated }
+}

@@ -2,6 +2,7 @@ import type { BuildInputs } from '../inputs/build-options'
 import type { Inputs } from '../inputs/parse'
 import { csvQuote } from '../inputs/lists'
 import { DriverOpts, formatDriverOpts } from '../model/driver-opts'
+import { imageRepository } from '../model/image-ref'
 
 /**
  * argv (after `docker`) of every command the action runs. Values are single arguments: no shell is involved,
@@ -59,6 +60,8 @@ export type BuildOptions = Pick<
   | 'noCache'
   | 'pull'
 > & {
+  /** Push under the digest only: the tags give repository names, and no tag is written. */
+  pushByDigest: boolean
   builder: string
   /** Proxy build args: NAME alone (value from the buildx process environment) or NAME=VALUE. */
   proxyBuildArgs: string[]
@@ -73,7 +76,7 @@ export function buildArgs(options: BuildOptions): string[] {
   const repeat = (flag: string, values: string[]): void => values.forEach(value => args.push(flag, value))
   if (options.platforms.length > 0) args.push('--platform', options.platforms.join(','))
   if (options.file !== '') args.push('--file', options.file)
-  repeat('--tag', options.tags)
+  if (!options.pushByDigest) repeat('--tag', options.tags)
   repeat('--build-arg', options.buildArgs)
   repeat('--build-arg', options.proxyBuildArgs)
   repeat('--label', options.labels)
@@ -104,11 +107,43 @@ export function buildArgs(options: BuildOptions): string[] {
   // check/outline/targets print a result instead of producing an image, so there is nothing to push or load.
   const producesImage = build.call === '' || build.call.startsWith('build')
   if (build.call !== '') args.push('--call', build.call)
-  if (options.push && producesImage) args.push('--push')
+  if (options.pushByDigest && producesImage) args.push('--output', digestOutput(options.tags))
+  else if (options.push && producesImage) args.push('--push')
   if (options.load && producesImage) args.push('--load')
   args.push('--metadata-file', options.metadataPath)
   args.push('--', options.context)
   return args
+}
+
+/** An image output pushed by digest to every repository the tags name, with no tag (name-canonical: no :latest). */
+function digestOutput(tags: string[]): string {
+  const names = [...new Set(tags.map(imageRepository))].join(',')
+  return [
+    'type=image',
+    csvQuote(`name=${names}`),
+    'push-by-digest=true',
+    'name-canonical=true',
+    'push=true'
+  ].join(',')
+}
+
+export interface MergeOptions {
+  builder: string
+  tags: string[]
+  annotations: string[]
+  /** Full references (repository@sha256:…) of the images to put in the index. */
+  sources: string[]
+  /** Print the index that would be pushed instead of pushing it. */
+  dryRun: boolean
+}
+
+/** One index of every source's images, pushed under every tag; --builder gives it the builder's registry config. */
+export function mergeIndexArgs(options: MergeOptions): string[] {
+  const args = ['buildx', 'imagetools', 'create', '--builder', options.builder]
+  if (options.dryRun) args.push('--dry-run')
+  options.annotations.forEach(annotation => args.push('--annotation', annotation))
+  options.tags.forEach(tag => args.push('--tag', tag))
+  return [...args, '--', ...options.sources]
 }
 
 /** Reads the raw index of a pushed image; --builder makes imagetools reach registries as the builder does. */

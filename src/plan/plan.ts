@@ -8,7 +8,15 @@ import {
   stringifyToml,
   TomlSource
 } from '../model/buildkitd-toml'
-import { BuildOptions, buildArgs, createBuilderArgs, bootstrapBuilderArgs, removeBuilderArgs } from './argv'
+import {
+  BuildOptions,
+  buildArgs,
+  createBuilderArgs,
+  bootstrapBuilderArgs,
+  mergeIndexArgs,
+  removeBuilderArgs
+} from './argv'
+import { imageRepository } from '../model/image-ref'
 import { gitContextHost, secretEnvName } from '../inputs/build-options'
 import { DriverOpts, mergeDriverOpts, parseDriverOpts } from '../model/driver-opts'
 import { hostNetworkReasons as hostNetworkReasonsFor, parseHostsFile } from './host-network'
@@ -34,7 +42,18 @@ export interface Plan {
   hostNetworkReasons: string[]
   /** Proxy variables for the builder container, the buildx client and RUN steps. */
   proxyEnv: Record<string, string>
-  commands: { remove: string[]; create: string[]; append: string[][]; bootstrap: string[]; build: string[] }
+  commands: {
+    remove: string[]
+    create: string[]
+    append: string[][]
+    bootstrap: string[]
+    build: string[]
+    /** merge-digests: the index printed without pushing it, then pushed under every tag ([] when not merging). */
+    mergeDryRun: string[]
+    merge: string[]
+  }
+  /** merge-digests as full references (repository@sha256:…), in the order given. */
+  mergeSources: string[]
   /** False when the user named an existing builder: it is neither created nor removed. */
   ownBuilder: boolean
   /** Environment of the build process: proxy variables and the values of build secrets. */
@@ -148,6 +167,10 @@ export function makePlan(inputs: Inputs, context: PlanContext): Plan {
   const secrets = buildSecrets(inputs)
   const { existingBuilder, nodePlatforms, endpoint, keepState } = inputs.builderOptions
   const builder = existingBuilder || inputs.builderName
+  // A bare digest is in the repository of the first tag.
+  const mergeSources = inputs.split.mergeDigests.map(
+    ({ repository, digest }) => `${repository ?? imageRepository(inputs.tags[0])}@${digest}`
+  )
   if (
     existingBuilder !== '' &&
     (inputs.mirrors.length > 0 || inputs.insecureRegistries.length > 0 || inputs.configSources.length > 0)
@@ -167,6 +190,7 @@ export function makePlan(inputs: Inputs, context: PlanContext): Plan {
     ...inputs,
     build: { ...inputs.build, ...attestations },
     builder,
+    pushByDigest: inputs.split.pushByDigest,
     proxyBuildArgs: proxyBuildArgs(proxyEnv, userBuildArgNames, warnings),
     metadataPath,
     envSecrets: secrets.refs
@@ -203,12 +227,28 @@ export function makePlan(inputs: Inputs, context: PlanContext): Plan {
         })
       ),
       bootstrap: bootstrapBuilderArgs(builder),
-      build: buildArgs(build)
+      build: buildArgs(build),
+      ...mergeCommands(builder, inputs, mergeSources)
     },
+    mergeSources,
     redactions: [inputs.proxy.http, inputs.proxy.https].flatMap(proxy =>
       proxy && proxy.url !== proxy.display ? [[proxy.url, proxy.display] as [string, string]] : []
     ),
     warnings
+  }
+}
+
+/** The index made of the pushed digests, under every tag. */
+function mergeCommands(
+  builder: string,
+  inputs: Inputs,
+  sources: string[]
+): { mergeDryRun: string[]; merge: string[] } {
+  if (sources.length === 0) return { mergeDryRun: [], merge: [] }
+  const options = { builder, tags: inputs.tags, annotations: inputs.build.annotations, sources }
+  return {
+    mergeDryRun: mergeIndexArgs({ ...options, dryRun: true }),
+    merge: mergeIndexArgs({ ...options, dryRun: false })
   }
 }
 

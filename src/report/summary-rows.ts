@@ -6,6 +6,7 @@ import { Inputs } from '../inputs/parse'
 import { imageRepository } from '../model/image-ref'
 import { Plan } from '../plan/plan'
 import type { BuildResult } from '../run/metadata-output'
+import type { MergeOutcome } from '../run/merge'
 
 export interface SummaryRow {
   label: string
@@ -28,24 +29,19 @@ export interface RunFacts {
 
 /** Rows of the job summary table; every value here is safe to show (proxies appear masked, secrets absent). */
 export function summaryRows(inputs: Inputs, plan: Plan, result: BuildResult, facts: RunFacts): SummaryRow[] {
-  const mirrors = [...plan.registryModel].flatMap(([registry, options]) =>
-    options.mirrors.map(m => `${registry} → ${m}`)
-  )
-  const proxies = [
-    ...new Set([inputs.proxy.http?.display, inputs.proxy.https?.display].filter((p): p is string => !!p))
-  ]
   const images = [...new Set(inputs.tags.map(imageRepository))]
-  const perPlatform = Object.entries(facts.manifest).map(([platform, digest]) => `${platform}: ${digest}`)
   const nodes = facts.nodes.map(
     n => `${n.name} (${n.endpoint}; ${(n.pinned.length > 0 ? n.pinned : n.platforms.slice(0, 1)).join(', ')})`
   )
-  const none = (values: string[]) => (values.length > 0 ? values.join(', ') : '(none)')
   return [
     { label: 'Images', value: none(images) },
     { label: 'Tags', value: none(inputs.tags) },
-    { label: 'Pushed', value: inputs.push ? 'yes' : 'no' },
+    {
+      label: 'Pushed',
+      value: inputs.split.pushByDigest ? 'by digest only (no tag written)' : inputs.push ? 'yes' : 'no'
+    },
     { label: 'Index digest', value: result.digest || '(none)' },
-    { label: 'Per-platform digests', value: none(perPlatform) },
+    { label: 'Per-platform digests', value: none(perPlatform(facts.manifest)) },
     { label: 'Platforms built', value: platformsBuilt(inputs, facts.nodes).join(', ') },
     { label: 'Build duration', value: `${(facts.durationMs / 1000).toFixed(1)} s` },
     {
@@ -60,16 +56,57 @@ export function summaryRows(inputs: Inputs, plan: Plan, result: BuildResult, fac
     { label: 'buildx', value: describeBuildx(facts.buildx) },
     { label: 'BuildKit image', value: `${plan.buildkitImage}: ${describeImageSource(facts.buildkitImage)}` },
     { label: 'QEMU', value: describeQemu(facts.qemu) },
+    ...networkRows(inputs, plan, facts.droppedMirrors, 'builder, buildx client, RUN steps')
+  ]
+}
+
+/** Rows of a merge-digests step: which images went into the index, and the network it was made through. */
+export function mergeSummaryRows(
+  inputs: Inputs,
+  plan: Plan,
+  outcome: MergeOutcome,
+  droppedMirrors: string[]
+): SummaryRow[] {
+  return [
+    { label: 'Images', value: none([...new Set(inputs.tags.map(imageRepository))]) },
+    { label: 'Tags', value: none(inputs.tags) },
+    { label: 'Merged digests', value: none(plan.mergeSources) },
+    {
+      label: 'Pushed',
+      value: outcome.unchanged ? 'no: every tag already held this index' : 'yes'
+    },
+    { label: 'Index digest', value: outcome.digest },
+    { label: 'Per-platform digests', value: none(perPlatform(outcome.manifest)) },
+    { label: 'Merge duration', value: `${(outcome.durationMs / 1000).toFixed(1)} s` },
+    { label: 'Builder', value: `${plan.builder} (registry config only, not started)` },
+    ...networkRows(inputs, plan, droppedMirrors, 'buildx client')
+  ]
+}
+
+/** The mirrors, registries and proxy a step used; `proxyUsers` says who had the proxy. */
+function networkRows(inputs: Inputs, plan: Plan, droppedMirrors: string[], proxyUsers: string): SummaryRow[] {
+  const mirrors = [...plan.registryModel].flatMap(([registry, options]) =>
+    options.mirrors.map(m => `${registry} → ${m}`)
+  )
+  const proxies = [
+    ...new Set([inputs.proxy.http?.display, inputs.proxy.https?.display].filter((p): p is string => !!p))
+  ]
+  return [
     { label: 'Registry mirrors', value: none(mirrors) },
-    { label: 'Mirrors dropped (unreachable)', value: none(facts.droppedMirrors) },
+    { label: 'Mirrors dropped (unreachable)', value: none(droppedMirrors) },
     { label: 'Insecure registries', value: none(inputs.insecureRegistries) },
     {
       label: 'Proxy',
-      value: proxies.length > 0 ? `${proxies.join(', ')} (builder, buildx client, RUN steps)` : '(none)'
+      value: proxies.length > 0 ? `${proxies.join(', ')} (${proxyUsers})` : '(none)'
     },
     { label: 'Host network', value: plan.hostNetworkReasons.join('; ') || 'no' }
   ]
 }
+
+const none = (values: string[]) => (values.length > 0 ? values.join(', ') : '(none)')
+
+const perPlatform = (manifest: Record<string, string>) =>
+  Object.entries(manifest).map(([platform, digest]) => `${platform}: ${digest}`)
 
 /** The platforms requested, or the first node's own platform when none were. */
 export function platformsBuilt(inputs: Inputs, nodes: BuilderNode[]): string[] {

@@ -38,8 +38,7 @@ export interface Builder {
 }
 
 /**
- * Creates the builder (every node with the same config) and boots it, or boots the existing one the user
- * named. The runner's buildx is used as it is; only when docker cannot run it is the pinned one installed.
+ * Creates the builder and boots it, or boots the existing one the user named.
  * A plugin link made for it is handed to `linked` the moment it exists, before the steps that can still fail,
  * so the caller can record it for post.
  */
@@ -48,19 +47,9 @@ export async function createBuilder(
   plan: Plan,
   linked: (link: BuildxPluginLink) => void
 ): Promise<Builder> {
-  let buildx: BuildxFact = { source: 'runner' }
-  if (plan.ownBuilder) {
-    let created = await create(plan)
-    if (created.exitCode !== 0 && BUILDX_UNUSABLE.test(created.stderr)) {
-      buildx = await installBuildx(inputs, plan, linked)
-      created = await create(plan)
-    }
-    if (created.exitCode !== 0) throw failure('Creating the builder failed', created.stderr)
-    for (const append of plan.commands.append) {
-      const appended = await docker(append, { redactions: plan.redactions })
-      if (appended.exitCode !== 0) throw failure('Adding a node to the builder failed', appended.stderr)
-    }
-  }
+  const buildx = plan.ownBuilder
+    ? await registerBuilder(inputs, plan, linked)
+    : ({ source: 'runner' } as const)
   const booted = await retryTransient(
     () => docker(plan.commands.bootstrap, { redactions: plan.redactions }),
     inputs.retries,
@@ -80,6 +69,30 @@ export async function createBuilder(
   }
   const driver = plan.ownBuilder ? 'docker-container' : parseInspectDriver(booted.stdout)
   return { nodes, platforms, buildx, driver }
+}
+
+/**
+ * Records the builder (every node with the same config) in buildx's store without starting it: enough for
+ * `imagetools`, which reads the registry config from there. The runner's buildx is used as it is; only when
+ * docker cannot run it is the pinned one installed.
+ */
+export async function registerBuilder(
+  inputs: Inputs,
+  plan: Plan,
+  linked: (link: BuildxPluginLink) => void
+): Promise<BuildxFact> {
+  let buildx: BuildxFact = { source: 'runner' }
+  let created = await create(plan)
+  if (created.exitCode !== 0 && BUILDX_UNUSABLE.test(created.stderr)) {
+    buildx = await installBuildx(inputs, plan, linked)
+    created = await create(plan)
+  }
+  if (created.exitCode !== 0) throw failure('Creating the builder failed', created.stderr)
+  for (const append of plan.commands.append) {
+    const appended = await docker(append, { redactions: plan.redactions })
+    if (appended.exitCode !== 0) throw failure('Adding a node to the builder failed', appended.stderr)
+  }
+  return buildx
 }
 
 async function create(plan: Plan): Promise<DockerResult> {

@@ -30,7 +30,8 @@ export function setDockerEnv(env: Record<string, string>): void {
 
 /** Runs `docker ARGS` without a shell; never throws on a non-zero exit code. */
 export async function docker(args: string[], options: DockerOptions = {}): Promise<DockerResult> {
-  let stdout = ''
+  // Kept as bytes until the end: a character split between two chunks must not be decoded in halves.
+  const stdout: Buffer[] = []
   let stderr = ''
   // What buildx prints can repeat a secret too (inspect lists the driver options with the proxy URLs).
   const redactions = options.redactions ?? []
@@ -46,7 +47,7 @@ export async function docker(args: string[], options: DockerOptions = {}): Promi
       ignoreReturnCode: true,
       listeners: {
         stdout: (data: Buffer) => {
-          stdout += data.toString()
+          stdout.push(data)
           relay?.write('stdout', data.toString())
         },
         stderr: (data: Buffer) => {
@@ -59,7 +60,7 @@ export async function docker(args: string[], options: DockerOptions = {}): Promi
     })
     return {
       exitCode,
-      stdout: log.redact(stdout, redactions),
+      stdout: log.redact(Buffer.concat(stdout).toString('utf8'), redactions),
       stderr: log.redact(stderr.slice(-KEEP_STDERR), redactions)
     }
   } finally {

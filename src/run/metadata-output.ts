@@ -48,29 +48,37 @@ function isObject(value: unknown): value is Record<string, unknown> {
 }
 
 /**
- * Image manifests of an index by platform; attestation manifests (unknown/unknown) left out. The index comes
- * from a registry, which can answer anything: what is not an index, or an entry without string fields, gives
- * no digests instead of a bare SyntaxError or TypeError after a successful push.
+ * Image manifests of an index with their platforms, in index order (a platform twice is listed twice);
+ * attestation manifests (unknown/unknown) left out. The index comes from a registry, which can answer anything:
+ * what is not an index, or an entry without string fields, gives no images instead of a bare SyntaxError or
+ * TypeError after a successful push.
  */
-export function platformDigests(indexJson: string): Record<string, string> {
+export function indexImages(indexJson: string): { platform: string; digest: string }[] {
   let index: unknown
   try {
     index = JSON.parse(indexJson)
   } catch {
-    return {}
+    return []
   }
-  const digests: Record<string, string> = {}
   const manifests = isObject(index) && Array.isArray(index.manifests) ? index.manifests : []
-  for (const entry of manifests as unknown[]) {
-    if (!isObject(entry) || typeof entry.digest !== 'string' || !isObject(entry.platform)) continue
+  return (manifests as unknown[]).flatMap(entry => {
+    if (!isObject(entry) || typeof entry.digest !== 'string' || !isObject(entry.platform)) return []
     const annotations = isObject(entry.annotations) ? entry.annotations : {}
-    if (annotations['vnd.docker.reference.type'] === 'attestation-manifest') continue
+    if (annotations['vnd.docker.reference.type'] === 'attestation-manifest') return []
     const { os, architecture, variant } = entry.platform
-    if (typeof os !== 'string' || typeof architecture !== 'string') continue
-    const key = [os, architecture, typeof variant === 'string' ? variant : ''].filter(Boolean).join('/')
+    if (typeof os !== 'string' || typeof architecture !== 'string') return []
+    const platform = [os, architecture, typeof variant === 'string' ? variant : ''].filter(Boolean).join('/')
+    return [{ platform, digest: entry.digest }]
+  })
+}
+
+/** Image manifests of an index by platform (the last one when a platform is there twice). */
+export function platformDigests(indexJson: string): Record<string, string> {
+  const digests: Record<string, string> = {}
+  for (const { platform, digest } of indexImages(indexJson)) {
     // Defined, not assigned: a platform named "__proto__" is a key like any other.
-    Object.defineProperty(digests, key, {
-      value: entry.digest,
+    Object.defineProperty(digests, platform, {
+      value: digest,
       enumerable: true,
       writable: true,
       configurable: true

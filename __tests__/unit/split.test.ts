@@ -1,0 +1,156 @@
+import { parseInputs } from '../../src/inputs/parse'
+import { InputError } from '../../src/inputs/input-error'
+import { parseDigestSource } from '../../src/model/image-ref'
+import { canonicalPlatform, indexPlatformProblems } from '../../src/model/platform'
+import { makePlan } from '../../src/plan/plan'
+import { indexImages, platformDigests } from '../../src/run/metadata-output'
+import { inputSource } from '../support/inputs'
+
+const A = `sha256:${'a'.repeat(64)}`
+const B = `sha256:${'b'.repeat(64)}`
+const inputsOf = (values: Record<string, string>) =>
+  parseInputs({ ...inputSource(values), defaultBuilderName: 'b1' })
+const planOf = (values: Record<string, string>) => makePlan(inputsOf(values), { workDir: '/tmp/run' })
+
+function inputError(values: Record<string, string>): InputError {
+  try {
+    inputsOf(values)
+  } catch (error) {
+    if (error instanceof InputError) return error
+    throw error
+  }
+  throw new Error('no InputError')
+}
+
+describe('push-by-digest', () => {
+  it('pushes to every repository the tags name, by digest, with no --tag and no --push', () => {
+    const build = planOf({
+      tags: 'r.example/team/app:1,r.example/team/app:2,other.example/app',
+      platforms: 'linux/arm64',
+      'push-by-digest': 'true'
+    }).commands.build
+    expect(build).not.toContain('--tag')
+    expect(build).not.toContain('--push')
+    expect(build[build.indexOf('--output') + 1]).toBe(
+      'type=image,"name=r.example/team/app,other.example/app",push-by-digest=true,name-canonical=true,push=true'
+    )
+  })
+  it('is refused with push: false, load, or outputs, naming the input', () => {
+    const base = { tags: 'r.example/app', 'push-by-digest': 'true' }
+    expect(inputError({ ...base, push: 'false' }).message).toMatch(/push-by-digest.*needs "push: true"/)
+    expect(inputError({ ...base, load: 'true' }).message).toMatch(/push-by-digest.*cannot load/)
+    expect(inputError({ ...base, outputs: 'type=local,dest=out' }).message).toMatch(
+      /"outputs".*push-by-digest/
+    )
+    expect(inputError({ 'push-by-digest': 'true', push: 'false' }).message).toMatch(/"tags".*repository/)
+  })
+  it('leaves a normal build as it was', () => {
+    const build = planOf({ tags: 'r.example/app:1' }).commands.build
+    expect(build).toContain('--push')
+    expect(build).not.toContain('--output')
+  })
+})
+
+describe('merge-digests', () => {
+  it('reads digests one per line or comma-separated, blank ones dropped, bare ones in the first tag repository', () => {
+    const plan = planOf({
+      tags: 'r.example/team/app:1,r.example/team/app:latest',
+      annotations: 'index:org.opencontainers.image.title=app',
+      'merge-digests': `${A}\n\n , other.example/app@${B}\n`
+    })
+    expect(plan.mergeSources).toEqual([`r.example/team/app@${A}`, `other.example/app@${B}`])
+    expect(plan.commands.merge).toEqual([
+      'buildx',
+      'imagetools',
+      'create',
+      '--builder',
+      'b1',
+      '--annotation',
+      'index:org.opencontainers.image.title=app',
+      '--tag',
+      'r.example/team/app:1',
+      '--tag',
+      'r.example/team/app:latest',
+      '--',
+      `r.example/team/app@${A}`,
+      `other.example/app@${B}`
+    ])
+    expect(plan.commands.mergeDryRun).toEqual([
+      ...plan.commands.merge.slice(0, 5),
+      '--dry-run',
+      ...plan.commands.merge.slice(5)
+    ])
+  })
+  it('plans no merge without digests', () => {
+    const plan = planOf({ tags: 'r.example/app:1', 'merge-digests': '\n,\n' })
+    expect(plan.commands.merge).toEqual([])
+    expect(plan.mergeSources).toEqual([])
+  })
+  it.each([
+    ['a tag instead of a digest', 'r.example/app:1'],
+    ['a short digest', 'sha256:abc'],
+    ['a digest with a tag before it', `r.example/app:1@${A}`],
+    ['an option', `--push@${A}`],
+    ['upper-case hex', `sha256:${'A'.repeat(64)}`]
+  ])('refuses %s', (_, entry) => {
+    expect(inputError({ tags: 'r.example/app:1', 'merge-digests': entry }).message).toMatch(
+      /Input "merge-digests".*not a digest/
+    )
+  })
+  it('is refused together with push-by-digest, and without tags', () => {
+    expect(
+      inputError({ tags: 'r.example/app', 'push-by-digest': 'true', 'merge-digests': A }).message
+    ).toMatch(/"merge-digests".*push-by-digest/)
+    expect(inputError({ 'merge-digests': A, push: 'false' }).message).toMatch(/"tags".*merge-digests/)
+  })
+})
+
+describe('digest sources', () => {
+  it('parses a bare digest and one pinned to a repository with a port', () => {
+    expect(parseDigestSource(A)).toEqual({ digest: A })
+    expect(parseDigestSource(`127.0.0.1:5000/e2e/app@${A}`)).toEqual({
+      repository: '127.0.0.1:5000/e2e/app',
+      digest: A
+    })
+    expect(parseDigestSource(`@${A}`)).toBeUndefined()
+  })
+})
+
+describe('the platforms of a merged index', () => {
+  it('finds what is missing and what is there twice, spelling variants alike', () => {
+    expect(indexPlatformProblems(['linux/amd64', 'linux/arm64'], ['linux/amd64', 'linux/arm64/v8'])).toEqual({
+      missing: [],
+      duplicated: []
+    })
+    expect(indexPlatformProblems(['linux/amd64', 'linux/arm64'], ['linux/amd64'])).toEqual({
+      missing: ['linux/arm64'],
+      duplicated: []
+    })
+    expect(indexPlatformProblems([], ['linux/amd64', 'linux/amd64/v1'])).toEqual({
+      missing: [],
+      duplicated: ['linux/amd64']
+    })
+    expect(canonicalPlatform('linux/arm')).toBe('linux/arm/v7')
+    expect(canonicalPlatform('linux/arm/v6')).toBe('linux/arm/v6')
+  })
+  it('reads images from index JSON as imagetools prints it, leaving attestations out and keeping duplicates', () => {
+    const index = JSON.stringify({
+      schemaVersion: 2,
+      manifests: [
+        { digest: A, platform: { os: 'linux', architecture: 'amd64' } },
+        { digest: B, platform: { os: 'linux', architecture: 'amd64' } },
+        {
+          digest: B,
+          platform: { os: 'unknown', architecture: 'unknown' },
+          annotations: { 'vnd.docker.reference.type': 'attestation-manifest' }
+        }
+      ]
+    })
+    expect(indexImages(index)).toEqual([
+      { platform: 'linux/amd64', digest: A },
+      { platform: 'linux/amd64', digest: B }
+    ])
+    expect(platformDigests(index)).toEqual({ 'linux/amd64': B })
+    expect(indexImages('not json')).toEqual([])
+  })
+})
