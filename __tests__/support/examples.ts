@@ -180,6 +180,8 @@ export interface ExampleOptions {
   serveRepository?: boolean
   /** github.actor (act --actor). */
   actor?: string
+  /** More runner labels to run on this machine, e.g. ones a reusable workflow computes (`-P <label>=-self-hosted`). */
+  labels?: string[]
   /** Added after the standard table (same matching rules). */
   extraSubstitutions?: Array<{ example: string; stack: string }>
   /** Unique part of names for this run (repository, builders); default a new one. */
@@ -284,7 +286,7 @@ export async function runExample(file: string, options: ExampleOptions = {}): Pr
       '--var-file',
       join(files, 'vars')
     ]
-    for (const label of new Set(['ubuntu-latest', ...runsOnLabels(workflow)]))
+    for (const label of new Set(['ubuntu-latest', ...runsOnLabels(workflow), ...(options.labels ?? [])]))
       args.push('-P', `${label}=-self-hosted`)
     if (options.actor) args.push('--actor', options.actor)
     writeFileSync(join(files, 'env'), dotenv(env))
