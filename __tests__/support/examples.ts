@@ -18,18 +18,18 @@ import { loadStack } from './stack'
 
 // The one place that says how a documented example (examples/workflows/*.yml) runs under nektos/act on the local
 // stack. An example is written for a real network (registry.example.com, a corporate proxy, ...); runExample copies
-// it with the example addresses replaced by the stack's (SUBSTITUTIONS), into a temporary Git repository that holds
-// the example's build context, and runs it with act in host mode, offline:
+// it with the example addresses replaced by the stack's (substitutions()), into a temporary Git repository that
+// holds the example's build context, and runs it with act in host mode, offline:
 //   - `OWNER/multi-platform-build-action@v1` (steps, and reusable workflows
-//     `OWNER/multi-platform-build-action/.github/workflows/<file>.yml@v1`) is this working tree, through act's
-//     `--local-repository OWNER/multi-platform-build-action@v1=<ROOT>`; that flag matches the name on any host, so
-//     `https://git.example.com/OWNER/multi-platform-build-action@v1` (Gitea/Forgejo form) maps too. The action is a
-//     copy of ROOT's action.yml, dist/ and .github/ as they are on disk, i.e. what a tag would publish.
+//     `OWNER/multi-platform-build-action/.github/workflows/<file>.yml@v1`, both checked with act 0.2.89) is a copy
+//     of this working tree's action.yml, dist/ and .github/ as they are on disk (what a tag would publish), through
+//     act's `--local-repository OWNER/multi-platform-build-action@v1=<copy>`. act 0.2.89 refuses a full-URL
+//     `uses: https://host/OWNER/...@v1` (the Gitea/Forgejo form) before any mapping, so examples use the short form.
 //   - `actions/checkout@v4` cannot be fetched offline. act does not fetch it when it checks out the workflow's own
 //     repository: it skips the step, since host mode already copied the working folder (our temporary repository)
 //     into the workspace. Any other use of it (another repository) is mapped to
-//     __tests__/e2e/fixtures/checkout-standin, which fails saying why, instead of a download that hangs.
-//   - every `runs-on` label of the example (ubuntu-latest, self-hosted, docker, ...) runs on this machine
+//     __tests__/e2e/fixtures/checkout-standin, which fails saying why, instead of a download that cannot work.
+//   - every `runs-on` label of the example (ubuntu-latest, self-hosted, ...) and `labels` runs on this machine
 //     (`-P <label>=-self-hosted`), with the machine's Docker and the stack's QEMU.
 
 export const stack = loadStack()
