@@ -190,8 +190,8 @@ export async function removeBuilders(prefix) {
 
 export { sleep }
 
-/** Other work on this machine that would skew a figure: a test run (jest) or a busy CPU. */
-async function busyReason() {
+/** Other work on this machine that would skew a figure: a test run (jest) or a busy CPU; '' when quiet. */
+export async function busyReason() {
   const listed = await run('ps', ['-eo', 'pid=,args='], { timeoutMs: 10_000 })
   const tests = listed.stdout
     .split('\n')
