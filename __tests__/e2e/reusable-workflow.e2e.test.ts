@@ -29,8 +29,8 @@ import {
 //      the proxy (its name resolves nowhere else), the proxy given as a secret that overrides the proxy inputs;
 //   d. a merge missing a platform fails naming it and writes no tag; a failing leg stops the merge.
 //
-// act maps runs-on labels to this machine with -P; examples.ts does that for the caller's static labels, so the
-// labels the reusable workflow computes (ubuntu-24.04-arm) come from a .actrc in the caller's repository.
+// act maps runs-on labels to this machine with -P; examples.ts does that for the caller's static labels, and for the
+// label the reusable workflow computes (ubuntu-24.04-arm) through its labels option.
 
 jest.setTimeout(900_000)
 
@@ -38,8 +38,8 @@ const WORKFLOW = join(ROOT, '.github/workflows/multi-platform-build.yml')
 const PLATFORMS = ['linux/amd64', 'linux/arm64']
 const ARCH: Record<string, string> = { 'linux/amd64': 'x86_64', 'linux/arm64': 'aarch64' }
 const DIGEST = /^sha256:[0-9a-f]{64}$/
-/** act reads flags from ./.actrc: the reusable workflow's computed labels run on this machine too. */
-const ACTRC = '-P ubuntu-24.04-arm=-self-hosted\n'
+/** The runner label the reusable workflow computes for linux/arm64 (runs-on from the plan), mapped to this machine. */
+const LABELS = ['ubuntu-24.04-arm']
 /** Each platform records where it ran; the stamp is in this run's commit only. */
 const DOCKERFILE = 'FROM busybox\nCOPY stamp /stamp\nRUN uname -m > /arch\n'
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
@@ -54,9 +54,9 @@ interface Job {
 }
 const workflow = () => parse(readFileSync(WORKFLOW, 'utf8')) as { jobs: Record<string, Job> }
 
-/** What a caller's step printed (`name: value` lines of the show/deploy step), from act's log. */
-function printed(log: string, name: string): string[] {
-  const pattern = new RegExp(`\\|\\s${name}: (.*)$`)
+/** What the caller's job `job` printed as `name: value` lines, from act's log. */
+function printed(log: string, job: string, name: string): string[] {
+  const pattern = new RegExp(`^\\[[^/\\]]+/${job}\\s*\\]\\s+\\|\\s${name}: (.*)$`)
   return log
     .split('\n')
     .map(line => pattern.exec(line)?.[1]?.trim())
@@ -80,6 +80,12 @@ function expectNothingLeft(result: ExampleRun, expectedBuilders: number) {
   expect(byRunId(['ps', '-a', '--format', '{{.Names}}'])).toEqual([])
   expect(byRunId(['volume', 'ls', '--format', '{{.Name}}'])).toEqual([])
   expect(byRunId(['buildx', 'ls', '--format', '{{.Name}}'])).toEqual([])
+}
+
+/** With E2E_ACT_LOG_DIR set, act's whole log of each run is kept there (act logs are long; failures show a tail). */
+function keepLog(name: string, result: ExampleRun) {
+  const dir = process.env.E2E_ACT_LOG_DIR
+  if (dir) writeFileSync(join(dir, `${name}-${result.run}.log`), result.log)
 }
 
 /** Lines act printed for one job of a caller, e.g. job(log, 'image', 'merge') for `[image/multi-platform build/merge …]`. */
@@ -260,9 +266,11 @@ describe('a: examples/workflows/reusable-workflow.yml, split over two runners', 
       dockerHubReachable: true,
       actor: stack.STACK_AUTH_USER,
       secrets: { GITHUB_TOKEN: stack.STACK_AUTH_PASSWORD },
-      files: { '.actrc': ACTRC, Dockerfile: DOCKERFILE, stamp: `commit of run ${run}\n` },
+      labels: LABELS,
+      files: { Dockerfile: DOCKERFILE, stamp: `commit of run ${run}\n` },
       timeoutMs: 420_000
     })
+    keepLog('a', result)
     gitRequests = gitLogEntries(logSince(stack.STACK_GIT_LOG, gitLog)).filter(entry =>
       entry.path.startsWith(`/${result.githubRepository}.git/`)
     )
@@ -291,13 +299,13 @@ describe('a: examples/workflows/reusable-workflow.yml, split over two runners', 
     )
     expect(images.map(m => `${m.platform?.os}/${m.platform?.architecture}`).sort()).toEqual(PLATFORMS)
 
-    expect(printed(result.log, 'index')).toEqual([bySha.digest])
+    expect(printed(result.log, 'deploy', 'index')).toEqual([bySha.digest])
     expect(bySha.digest).toMatch(DIGEST)
-    expect(printed(result.log, 'tags')).toEqual([
+    expect(printed(result.log, 'deploy', 'tags')).toEqual([
       `${stack.STACK_AUTH_REGISTRY}/${image}:${result.sha},${stack.STACK_AUTH_REGISTRY}/${image}:latest`
     ])
-    expect(printed(result.log, 'platforms')).toEqual(['linux/amd64,linux/arm64'])
-    expect(printed(result.log, 'per platform').map(text => JSON.parse(text))).toEqual([
+    expect(printed(result.log, 'deploy', 'platforms')).toEqual(['linux/amd64,linux/arm64'])
+    expect(printed(result.log, 'deploy', 'per platform').map(text => JSON.parse(text))).toEqual([
       Object.fromEntries(PLATFORMS.map(p => [p, bySha.platforms[p].digest]))
     ])
   })
@@ -377,14 +385,17 @@ describe('b+c: through the proxy-only token registry, the Git context through th
         CORP_PROXY: proxyUrl,
         GITHUB_TOKEN: githubToken
       },
+      labels: LABELS,
       files: {
-        // The caller's server by a name only the named proxy resolves (act: --env wins over the env file).
-        '.actrc': `${ACTRC}--env GITHUB_SERVER_URL=${gitServer}\n`,
+        // The caller's server by a name only the named proxy resolves: act reads flags from ./.actrc, and its
+        // --env wins over the env file where examples.ts sets GITHUB_SERVER_URL to the server's loopback address.
+        '.actrc': `--env GITHUB_SERVER_URL=${gitServer}\n`,
         Dockerfile: DOCKERFILE,
         stamp: `commit of run ${run}\n`
       },
       timeoutMs: 420_000
     })
+    keepLog('b-c', result)
     gitRequests = gitLogEntries(logSince(stack.STACK_GIT_LOG, gitLog)).filter(entry =>
       entry.path.startsWith(`/${result.githubRepository}.git/`)
     )
@@ -418,9 +429,9 @@ describe('b+c: through the proxy-only token registry, the Git context through th
         m => m.annotations?.['vnd.docker.reference.type'] !== 'attestation-manifest'
       )
     ).toHaveLength(2)
-    expect(printed(result.log, 'index')).toEqual([digest])
-    expect(printed(result.log, 'split')).toEqual(['true'])
-    expect(printed(result.log, 'per platform').map(text => JSON.parse(text))).toEqual([
+    expect(printed(result.log, 'show', 'index')).toEqual([digest])
+    expect(printed(result.log, 'show', 'split')).toEqual(['true'])
+    expect(printed(result.log, 'show', 'per platform').map(text => JSON.parse(text))).toEqual([
       Object.fromEntries(PLATFORMS.map(p => [p, platforms[p].digest]))
     ])
     // Each leg and the merge logged in with the registry-auth secret.
@@ -468,13 +479,14 @@ describe('d: no tag when a platform is missing or a leg fails', () => {
     result = await runExample(join(ROOT, '__tests__/e2e/workflows/split-reusable-failures.yml'), {
       run,
       serveRepository: true,
+      labels: LABELS,
       files: {
-        '.actrc': ACTRC,
         'fails-on-arm64/Dockerfile':
           'FROM busybox\nRUN if [ "$(uname -m)" = aarch64 ]; then echo "fails on aarch64 on purpose" >&2; exit 1; fi\n'
       },
       timeoutMs: 420_000
     })
+    keepLog('d', result)
   })
 
   it('the act run fails', () => {
@@ -503,7 +515,7 @@ describe('d: no tag when a platform is missing or a leg fails', () => {
     expect(await registry.hasTag(result.repository, 'failing')).toBe(false)
   })
 
-  it('leaves nothing behind (four legs that built, one merge)', () => {
+  it('leaves nothing behind (three legs that built, one merge that failed)', () => {
     expectNothingLeft(result, 4)
   })
 })
