@@ -21,6 +21,7 @@ import { setOutputs } from './report/outputs'
 import { mergeSummaryRows, platformsBuilt, summaryRows } from './report/summary-rows'
 import { markMainStarted, SavedState, saveState } from './state'
 import { writeSummary } from './report/summary'
+import { cacheFailureWarning } from './report/explain'
 
 /** main: inputs → plan → preflight → builder → one build (or the merge of split builds) → outputs and summary. */
 export async function runMain(): Promise<void> {
@@ -92,6 +93,7 @@ export async function runMain(): Promise<void> {
     'platforms-built': platformsBuilt(inputs, builder.nodes)
   })
   annotateBuildChecks(inputs, outcome.metadata)
+  outcome.cacheFailures.forEach(failure => log.warning(cacheFailureWarning(failure)))
   if (inputs.summary) {
     const facts = {
       ...outcome,

@@ -236,3 +236,35 @@ describe('explained failures, triggered for real', () => {
     expectClean(builder)
   })
 })
+
+describe('a push registry on loopback that only the tags name', () => {
+  // No mirror, proxy or insecure registry: the tag alone must put the builder on the host network.
+  const build = (name: string, extra: Record<string, string>) =>
+    buildWith(name, {
+      context: fixture('scratch'),
+      'registry-mirrors': '',
+      tags: `${stack.STACK_PUSH_REGISTRY}/e2e/${name}-${run}:1`,
+      platforms: 'linux/amd64,linux/arm64',
+      retries: '0',
+      ...extra
+    })
+
+  it('is pushed to from the host network', async () => {
+    const { builder, result } = await build('tag-loopback', {})
+    expect({ code: result.main.code, error: failure(result) }).toEqual({ code: 0, error: '' })
+    expect(result.main.stdout).toContain(`registry ${stack.STACK_PUSH_REGISTRY} is on loopback`)
+    const { platforms } = await new Registry(stack.STACK_PUSH_REGISTRY).platformManifests(
+      `e2e/tag-loopback-${run}`,
+      '1'
+    )
+    expect(Object.keys(platforms).sort()).toEqual(['linux/amd64', 'linux/arm64'])
+    expectClean(builder)
+  })
+
+  it('is out of reach from the bridge network (what the host network is for)', async () => {
+    const { builder, result } = await build('tag-bridge', { 'driver-opts': 'network=bridge' })
+    expect(result.main.code).toBe(1)
+    expect(failure(result)).toMatch(/connection refused/)
+    expectClean(builder)
+  })
+})

@@ -43,15 +43,19 @@ describe('parseInputs defaults', () => {
   })
   it('reads the lists build-push-action has the way it reads them', () => {
     const inputs = parseInputs(
-      source({
-        tags: 'r.example/app:1,"r.example/app:2"\n"r.example/app:3,r.example/app:4"',
-        platforms: '"linux/amd64,linux/arm64"',
-        'build-args': '"LIST=a,b",X=1\nPLAIN=c,d\n"NOTE=two\nlines"',
-        labels: 'org.example.note=x,y',
-        'cache-from': 'type=gha,scope=main',
-        'cache-to': '"type=registry,ref=r.example/app:cache",mode=max',
-        'builder-platforms': 'linux/amd64,"linux/arm64"'
-      })
+      source(
+        {
+          tags: 'r.example/app:1,"r.example/app:2"\n"r.example/app:3,r.example/app:4"',
+          platforms: '"linux/amd64,linux/arm64"',
+          'build-args': '"LIST=a,b",X=1\nPLAIN=c,d\n"NOTE=two\nlines"',
+          labels: 'org.example.note=x,y',
+          'cache-from': 'type=gha,scope=main',
+          'cache-to': '"type=registry,ref=r.example/app:cache",mode=max',
+          'builder-platforms': 'linux/amd64,"linux/arm64"'
+        },
+        // The Actions cache service is there, so type=gha is kept.
+        { ACTIONS_RUNTIME_TOKEN: 't', ACTIONS_CACHE_URL: 'https://cache.example/' }
+      )
     )
     expect(inputs.tags).toEqual(['r.example/app:1', 'r.example/app:2', 'r.example/app:3', 'r.example/app:4'])
     expect(inputs.platforms).toEqual(['linux/amd64', 'linux/arm64'])

@@ -13,6 +13,7 @@ import { isPlatform, suggestPlatform } from '../model/platform'
 import { MirrorEntry, parseInsecureRegistry, parseMirrorEntry } from '../model/registries'
 import { envFlag, expandDefaultContext, WorkflowRun, workflowRun } from './workflow-run'
 import { parseSplitInputs, SplitInputs } from './split'
+import { parseCache } from './cache'
 
 export { parseBoolean }
 
@@ -120,6 +121,15 @@ export function parseInputs(source: InputSource): Inputs {
     load,
     build
   })
+  const cache = parseCache({
+    shorthand: get('cache'),
+    cacheFrom: list('cache-from'),
+    cacheTo: list('cache-to'),
+    tags,
+    platforms,
+    pushByDigest: split.pushByDigest,
+    env: source.env
+  })
   const buildkitImage = imageInput(
     'buildkit-image',
     get('buildkit-image') || INPUT_DEFAULTS['buildkit-image']
@@ -148,8 +158,8 @@ export function parseInputs(source: InputSource): Inputs {
     buildArgs: list('build-args').map(entry => requireKeyValue('build-args', entry)),
     labels: list('labels').map(entry => requireKeyValue('labels', entry)),
     target: text('target'),
-    cacheFrom: list('cache-from'),
-    cacheTo: list('cache-to'),
+    cacheFrom: cache.cacheFrom,
+    cacheTo: cache.cacheTo,
     noCache: bool('no-cache'),
     pull: bool('pull'),
     mirrors: list('registry-mirrors').map(parseMirrorEntry),
@@ -175,7 +185,7 @@ export function parseInputs(source: InputSource): Inputs {
       get('buildx-download-url'),
       bool('buildx-skip-verification')
     ),
-    build,
+    build: { ...build, warnings: [...build.warnings, ...cache.warnings] },
     builderOptions: parseBuilderInputs(source.get),
     // Both switches are honoured: the input, and build-push-action's variable.
     summary: bool('summary') && envFlag(source.env, 'DOCKER_BUILD_SUMMARY', true),

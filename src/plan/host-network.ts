@@ -2,6 +2,7 @@ import { gitContextHost } from '../inputs/build-options'
 import { isLoopbackHost, parseHostPort } from '../model/hosts'
 import type { ProxySettings } from '../model/proxy'
 import { RegistryModel, registryHosts } from '../model/registries'
+import { splitImage } from '../model/image-ref'
 
 /** Addresses of each (lower-case) name in hosts-file text such as /etc/hosts. */
 export type HostsTable = ReadonlyMap<string, readonly string[]>
@@ -31,14 +32,16 @@ export function isOnLoopback(host: string, hosts: HostsTable): boolean {
 
 /**
  * Why the builder shares the host network, from every host it dials itself: the proxies, every registry and
- * mirror of the final config (the user's TOML included), and a Git context's host, which BuildKit clones from
+ * mirror of the final config (the user's TOML included), the registries of `images` (tags, cache refs), and a
+ * Git context's host, which BuildKit clones from
  * inside its container. Empty when the bridge network reaches them all.
  */
 export function hostNetworkReasons(
   proxy: ProxySettings,
   registryModel: RegistryModel,
   context: string,
-  hosts: HostsTable
+  hosts: HostsTable,
+  images: string[] = []
 ): string[] {
   const reasons: string[] = []
   for (const url of [proxy.http, proxy.https]) {
@@ -48,6 +51,13 @@ export function hostNetworkReasons(
   for (const hostPort of registryHosts(registryModel)) {
     if (isOnLoopback(hostPort.replace(/:\d+$/, ''), hosts))
       reasons.push(`registry ${hostPort} is on loopback`)
+  }
+  // Tags and cache refs name registries the config may not: BuildKit pushes and exports to them all the same.
+  for (const image of images) {
+    const { registry } = splitImage(image)
+    const reason = `registry ${registry} is on loopback`
+    const host = parseHostPort(registry)?.host ?? registry
+    if (isOnLoopback(host, hosts) && !reasons.includes(reason)) reasons.push(reason)
   }
   const gitHost = gitContextHost(context)
   const gitHostName = gitHost ? parseHostPort(gitHost)?.host : undefined

@@ -18,6 +18,7 @@ import {
 } from './argv'
 import { imageRepository } from '../model/image-ref'
 import { gitContextHost, secretEnvName } from '../inputs/build-options'
+import { cacheReferences } from '../inputs/cache'
 import { DriverOpts, mergeDriverOpts, parseDriverOpts } from '../model/driver-opts'
 import { hostNetworkReasons as hostNetworkReasonsFor, parseHostsFile } from './host-network'
 import type { AppendNode } from '../inputs/append-nodes'
@@ -156,7 +157,8 @@ export function makePlan(inputs: Inputs, context: PlanContext): Plan {
     inputs.proxy,
     registryModel,
     inputs.context,
-    parseHostsFile(context.hostsFile ?? '')
+    parseHostsFile(context.hostsFile ?? ''),
+    [...inputs.tags, ...cacheReferences([...inputs.cacheFrom, ...inputs.cacheTo])]
   )
 
   const buildkitdFlags = withEntitlementFlags(inputs.buildkitdFlags, inputs.build.allow)

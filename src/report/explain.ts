@@ -42,3 +42,11 @@ function clip(line: string): string {
     ? `${line.slice(0, MAX_SHOWN)} … (${line.length - MAX_SHOWN} more characters)`
     : line
 }
+
+/** A cache step that failed while the build went on: the image is fine, only the cache was not used or saved. */
+export function cacheFailureWarning({ step, error }: { step: string; error: string }): string {
+  const effect = step.startsWith('importing')
+    ? 'the build ran without that cache'
+    : 'the image was pushed, but the cache was not saved'
+  return `Build cache: ${step} failed${error ? ` (${error.slice(0, MAX_SHOWN)})` : ''}; ${effect}.`
+}

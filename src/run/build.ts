@@ -16,6 +16,8 @@ export interface BuildOutcome extends BuildResult {
   steps: { steps: number; cached: number; executed: number }
   /** Per-platform image digests of the pushed index ({} when nothing was pushed). */
   manifest: Record<string, string>
+  /** Cache imports and exports that failed without failing the build. */
+  cacheFailures: { step: string; error: string }[]
 }
 
 /** The one `docker buildx build` for every platform, then the pushed index read back for per-platform digests. */
@@ -47,7 +49,13 @@ export async function runBuild(inputs: Inputs, plan: Plan): Promise<BuildOutcome
     inputs.push && inputs.tags.length > 0 && metadata.digest
       ? await readIndex(inputs.tags[0], metadata.digest, plan)
       : {}
-  return { ...metadata, durationMs, steps: counter.totals(), manifest }
+  return {
+    ...metadata,
+    durationMs,
+    steps: counter.totals(),
+    manifest,
+    cacheFailures: counter.cacheFailures()
+  }
 }
 
 async function readIndex(tag: string, digest: string, plan: Plan): Promise<Record<string, string>> {

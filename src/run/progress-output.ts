@@ -12,6 +12,9 @@ export class StepCounter {
   private partialCut = false
   private readonly steps = new Set<string>()
   private readonly cached = new Set<string>()
+  /** Cache import/export vertices by number, and the ones that failed (their error, '' when not printed). */
+  private readonly cacheVertices = new Map<string, string>()
+  private readonly cacheFailed = new Map<string, string>()
 
   add(chunk: string): void {
     // Only the chunk is searched for line ends: re-reading a long unfinished line with every chunk of it
@@ -48,6 +51,20 @@ export class StepCounter {
     if (named) this.steps.add(named[1])
     const cached = cut ? null : /^#(\d+) CACHED\s*$/.exec(line)
     if (cached) this.cached.add(cached[1])
+    if (cut) return
+    const cache = /^#(\d+) (importing cache manifest from \S+|exporting cache to \S+)\s*$/.exec(line)
+    if (cache) this.cacheVertices.set(cache[1], cache[2])
+    const error = /^#(\d+) ERROR: (.*)$/.exec(line)
+    const name = error && this.cacheVertices.get(error[1])
+    if (error && name) this.cacheFailed.set(name, error[2])
+    // Errors that did not fail the build (ignore-error, a cache import) are listed again at the end.
+    const listed = /^ > (importing cache manifest from \S+|exporting cache to \S+):$/.exec(line)
+    if (listed && !this.cacheFailed.has(listed[1])) this.cacheFailed.set(listed[1], '')
+  }
+
+  /** Cache imports and exports that failed without failing the build. */
+  cacheFailures(): { step: string; error: string }[] {
+    return [...this.cacheFailed].map(([step, error]) => ({ step, error }))
   }
 
   totals(): { steps: number; cached: number; executed: number } {
