@@ -116,6 +116,28 @@ describe('the workflow file', () => {
       for (const step of job.steps ?? []) expect(String(step.run ?? '')).not.toContain('${{')
   })
 
+  it('every run: script passes shellcheck (warnings and errors), as bash', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'reusable-shellcheck-'))
+    try {
+      const scripts: string[] = []
+      for (const [name, job] of Object.entries(workflow().jobs))
+        (job.steps ?? []).forEach((step, index) => {
+          if (typeof step.run !== 'string') return
+          const path = join(dir, `${name}-${index}.sh`)
+          writeFileSync(path, step.run)
+          scripts.push(path)
+        })
+      expect(scripts.length).toBe(6)
+      const check = spawnSync('shellcheck', ['-S', 'warning', '-s', 'bash', ...scripts], {
+        encoding: 'utf8',
+        timeout: 60_000
+      })
+      expect({ status: check.status, output: check.stdout + check.stderr }).toEqual({ status: 0, output: '' })
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
   describe('the plan job (its bash, run here as the runner runs it)', () => {
     const script = workflow().jobs.plan.steps?.[0].run as string
     /** Runs the plan step with these inputs (as its env: maps them) and returns its exit code, outputs and log. */
