@@ -202,7 +202,7 @@ function contextTable(context, rounds, warmup) {
       sequential: r => r.criticalMs
     }),
     ['**split / single** (median of per-round ratios)', ...VARIANTS.map(ratioCell)],
-    row('job time summed (runner minutes)', {
+    row('job time summed (runner time)', {
       single: r => r.sumMs,
       concurrent: r => r.sumMs,
       sequential: r => r.sumMs
@@ -227,7 +227,7 @@ function contextTable(context, rounds, warmup) {
   out.push(
     `Load average (1 min) at each round's start: ${rounds.map(r => r.load.toFixed(2)).join(', ')}` +
       (busy.length > 0
-        ? `; not quiet at the start of ${busy.length} of ${rounds.length} rounds (${busy[0].busy.slice(0, 90)}).`
+        ? `; not quiet at the start of ${busy.length} of ${rounds.length} rounds (\`${busy[0].busy.slice(0, 90).replace(/`/g, "'")}\`).`
         : '.')
   )
   return out.join('\n')
