@@ -4,7 +4,7 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { annotateBuildChecks, runBuild } from './run/build'
-import { createBuilder, registerBuilder } from './run/builder'
+import { Builder, createBuilder, registerBuilder } from './run/builder'
 import { runMerge } from './run/merge'
 import { ImageFact, obtainImage } from './run/image'
 import { checkNetwork, Preflight } from './run/network-check'
@@ -19,7 +19,7 @@ import { readInputs } from './inputs/read'
 import type { Inputs } from './inputs/parse'
 import { setOutputs } from './report/outputs'
 import { mergeSummaryRows, platformsBuilt, summaryRows } from './report/summary-rows'
-import { markMainStarted, SavedState, saveState } from './state'
+import { BuildxPluginLink, markMainStarted, SavedState, saveState } from './state'
 import { writeSummary } from './report/summary'
 import { cacheFailureWarning } from './report/explain'
 
@@ -38,13 +38,16 @@ export async function runMain(): Promise<void> {
   const logins = inputs.registryAuth.trim()
     ? (await import('./inputs/registry-auth')).parseRegistryAuth(inputs.registryAuth, process.env)
     : []
-  const firstPlan = makePlan(inputs, { workDir, hostsFile, appendNodes })
+  // Warm-builder code (and its disk check) is loaded only when asked for.
+  const warm = inputs.warm.enabled ? await import('./run/warm-builders') : undefined
+  const freeDiskBytes = warm?.freeDiskBytes()
+  const firstPlan = makePlan(inputs, { workDir, hostsFile, appendNodes, freeDiskBytes })
   const preflight = await log.group('Preflight: mirrors, registries, proxy', () =>
     checkNetwork(inputs, firstPlan, logins)
   )
   const plan =
     preflight.drop.length > 0
-      ? makePlan(inputs, { workDir, hostsFile, appendNodes, droppedMirrors: preflight.drop })
+      ? makePlan(inputs, { workDir, hostsFile, appendNodes, freeDiskBytes, droppedMirrors: preflight.drop })
       : firstPlan
   plan.warnings.forEach(warning => log.warning(warning))
   if (core.isDebug()) {
@@ -61,7 +64,8 @@ export async function runMain(): Promise<void> {
   const state: SavedState = {
     builder: plan.builder,
     workDir,
-    cleanup: inputs.cleanup && plan.ownBuilder,
+    // A warm builder stays for the next job; post releases this job's lease on it instead.
+    cleanup: inputs.cleanup && plan.ownBuilder && !plan.warm,
     keepState: inputs.builderOptions.keepState
   }
   saveState(state)
@@ -75,13 +79,28 @@ export async function runMain(): Promise<void> {
   if (inputs.split.mergeDigests.length > 0) return mergeDigests(inputs, plan, state, preflight)
 
   const qemu = await log.group('QEMU', () => setupQemu(inputs))
-  const image: ImageFact = plan.ownBuilder
-    ? await log.group(`BuildKit image ${plan.buildkitImage}`, () => obtainImage(plan.buildkitImage, inputs))
-    : { source: 'existing-builder' }
-  // A buildx link is saved the moment it is made, so post removes it even when a later step fails.
-  const builder = await log.group(`Builder ${plan.builder}`, () =>
-    createBuilder(inputs, plan, link => saveState({ ...state, buildxPlugin: link }))
-  )
+  let image: ImageFact = { source: 'existing-builder' }
+  const obtain = async () => {
+    image = await obtainImage(plan.buildkitImage, inputs)
+  }
+  // A buildx link or a warm-builder lease is saved the moment it is made, so post undoes it whatever fails later.
+  const linked = (link: BuildxPluginLink) => saveState(Object.assign(state, { buildxPlugin: link }))
+  const leased = (lease: string) => saveState(Object.assign(state, { warmLease: lease }))
+  let reused: boolean | undefined
+  let builder: Builder
+  if (plan.warm && warm) {
+    const used = await log.group(`Warm builder ${plan.builder}`, () =>
+      warm.useWarmBuilder(inputs, plan, { prepare: obtain, linked, leased })
+    )
+    used.removedIdle.forEach(name => log.info(`Removed idle warm builder ${name}.`))
+    log.info(used.reused ? `Reused warm builder ${plan.builder}.` : `Created warm builder ${plan.builder}.`)
+    ;({ reused } = used)
+    builder = used
+  } else {
+    if (plan.ownBuilder) await log.group(`BuildKit image ${plan.buildkitImage}`, obtain)
+    builder = await log.group(`Builder ${plan.builder}`, () => createBuilder(inputs, plan, linked))
+  }
+  setOutputs(core.setOutput, { 'builder-reused': reused ?? false })
   setOutputs(core.setOutput, { platforms: builder.platforms, nodes: builder.nodes, driver: builder.driver })
 
   const outcome = await log.group('Build', () => runBuild(inputs, plan))
@@ -90,7 +109,8 @@ export async function runMain(): Promise<void> {
     imageid: outcome.imageId,
     metadata: outcome.metadata,
     manifest: outcome.manifest,
-    'platforms-built': platformsBuilt(inputs, builder.nodes)
+    'platforms-built': platformsBuilt(inputs, builder.nodes),
+    'cached-steps': outcome.steps.cached
   })
   annotateBuildChecks(inputs, outcome.metadata)
   outcome.cacheFailures.forEach(failure => log.warning(cacheFailureWarning(failure)))
@@ -102,7 +122,8 @@ export async function runMain(): Promise<void> {
       buildx: builder.buildx,
       driver: builder.driver,
       buildkitImage: image,
-      droppedMirrors: preflight.drop
+      droppedMirrors: preflight.drop,
+      reused
     }
     await writeSummary(summaryRows(inputs, plan, outcome, facts), preflight.results)
   }

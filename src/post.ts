@@ -5,6 +5,7 @@ import { removeBuilderArgs } from './plan/argv'
 import { docker } from './run/docker'
 import * as log from './log'
 import { isWorkDirName } from './model/names'
+import { isWarmBuilderName } from './model/warm-builder'
 import { loadState, SavedState } from './state'
 
 /**
@@ -25,8 +26,11 @@ export async function runPost(): Promise<void> {
     log.info('Main created nothing; nothing to clean up.')
     return
   }
-  const { builder, keepState, buildxPlugin, workDir } = state
-  if (state.cleanup) await tryCleanup(`remove builder ${builder}`, () => removeBuilder(builder, keepState))
+  const { builder, keepState, buildxPlugin, workDir, warmLease } = state
+  if (warmLease !== undefined)
+    await tryCleanup(`release warm builder ${builder}`, async () => releaseWarm(builder, warmLease))
+  else if (state.cleanup)
+    await tryCleanup(`remove builder ${builder}`, () => removeBuilder(builder, keepState))
   else log.info(`cleanup is false: keeping builder ${builder}.`)
   if (buildxPlugin) await tryCleanup(`remove ${buildxPlugin.path}`, () => removePluginLink(buildxPlugin))
   await tryCleanup(`remove ${workDir}`, async () => removeWorkDir(workDir))
@@ -40,6 +44,16 @@ async function tryCleanup(what: string, step: () => Promise<void>): Promise<void
     log.warning(`Could not ${what}: ${error instanceof Error ? error.message : String(error)}`)
     if (error instanceof Error && error.stack) log.debug(error.stack)
   }
+}
+
+/** Only a lease file of this builder in the warm-builder folder is removed; the builder keeps running. */
+async function releaseWarm(builder: string, lease: string): Promise<void> {
+  const { releaseLease } = await import('./run/warm-builders')
+  if (!isWarmBuilderName(builder) || !releaseLease(builder, lease)) {
+    log.warning(`Left ${lease} alone: it is not a lease file of this action.`)
+    return
+  }
+  log.info(`Left warm builder ${builder} running for the next job.`)
 }
 
 async function removeBuilder(builder: string, keepState: boolean): Promise<void> {

@@ -12,6 +12,8 @@ export interface SavedState {
   cleanup: boolean
   keepState: boolean
   buildxPlugin?: BuildxPluginLink
+  /** A warm builder is left running; post releases this job's lease file on it instead. */
+  warmLease?: string
 }
 
 /** A docker-buildx link this run made in the Docker CLI's plugin folder, and the tool-cache folder it points to. */
@@ -60,11 +62,14 @@ export function parseState(text: string): SavedState {
   const plugin = state.buildxPlugin as { path?: unknown; dir?: unknown } | undefined
   if (plugin !== undefined && !(string(plugin?.path) && string(plugin?.dir)))
     throw new Error('the saved buildx plugin is invalid')
+  if (state.warmLease !== undefined && !string(state.warmLease))
+    throw new Error('the saved warm lease is invalid')
   return {
     builder: state.builder,
     workDir: state.workDir,
     cleanup: state.cleanup,
     keepState: state.keepState,
-    ...(plugin ? { buildxPlugin: { path: plugin.path as string, dir: plugin.dir as string } } : {})
+    ...(plugin ? { buildxPlugin: { path: plugin.path as string, dir: plugin.dir as string } } : {}),
+    ...(string(state.warmLease) ? { warmLease: state.warmLease } : {})
   }
 }

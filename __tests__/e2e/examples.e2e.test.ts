@@ -1,10 +1,13 @@
 import { randomBytes } from 'node:crypto'
-import { existsSync, readFileSync } from 'node:fs'
+import { execFileSync } from 'node:child_process'
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { EXAMPLES, ExampleOptions, ExampleRun, exampleFiles, runExample, stack } from '../support/examples'
 import { expectServedByMirror } from '../support/e2e'
 import { ROOT } from '../support/run-action'
 import {
+  accessLogLines,
   gitLogEntries,
   leftovers,
   logOffset,
@@ -248,6 +251,50 @@ const CHECKS: Record<string, () => Check> = {
       await expectMultiArch(new Registry(stack.STACK_PUSH_REGISTRY), result.repository, result.sha)
     }
   }),
+
+  'warm-builder.yml': () => {
+    // A buildx store of this run's own: the warm builder left running is removed here, and no other is touched.
+    const store = mkdtempSync(join(tmpdir(), 'mpb-example-warm-'))
+    const options = (): ExampleOptions => ({ env: { BUILDX_CONFIG: store } })
+    return {
+      options,
+      verify: async first => {
+        try {
+          const errors = (log: string) => log.split('\n').filter(line => /::error\b/.test(line))
+          expect({ status: first.status, errors: errors(first.log) }).toMatchObject({ status: 0, errors: [] })
+          expect(first.log).toContain('warm builder reused=false')
+          const [builder] = createdNames(first.log)
+          expect(builder).toMatch(/^mpb-warm-[0-9a-f]{16}$/)
+          // The next job (a new commit of the same files) finds it running and takes every step from its cache,
+          // with no layer fetched through the mirror again.
+          const mirrorLog = logOffset(stack.STACK_MIRROR_LOG)
+          const second = await runExample('warm-builder.yml', options())
+          const blobs = accessLogLines(logSince(stack.STACK_MIRROR_LOG, mirrorLog)).filter(line =>
+            line.path.includes('/blobs/')
+          )
+          expect(blobs).toEqual([])
+          expect({ status: second.status, errors: errors(second.log) }).toMatchObject({
+            status: 0,
+            errors: []
+          })
+          expect(createdNames(second.log)).toEqual([])
+          expect(second.log).toContain('warm builder reused=true, steps from cache=2')
+          await expectMultiArch(new Registry(stack.STACK_INSECURE_REGISTRY), second.repository, second.sha)
+        } finally {
+          for (const name of execFileSync('docker', ['buildx', 'ls', '--format', '{{.Name}}'], {
+            encoding: 'utf8',
+            env: { ...process.env, BUILDX_CONFIG: store }
+          })
+            .split('\n')
+            .filter(name => /^mpb-warm-[0-9a-f]{16}$/.test(name)))
+            execFileSync('docker', ['buildx', 'rm', '--', name], {
+              env: { ...process.env, BUILDX_CONFIG: store }
+            })
+          rmSync(store, { recursive: true, force: true })
+        }
+      }
+    }
+  },
 
   'gitea-forgejo.yml': () => {
     let gitLog = 0

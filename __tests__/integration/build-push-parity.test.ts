@@ -423,7 +423,14 @@ const runRow = async (row: Row, env: Record<string, string> = {}) => {
   // Outside a workflow run: no run URL, so no provenance default or builder id depends on the machine.
   const run = await runAction({
     inputs: { ...BASE, ...row.with },
-    env: docker.env({ GITHUB_REPOSITORY: '', GITHUB_RUN_ID: '', ...env }),
+    // A GitHub runner's cache service (type=gha is skipped where there is none).
+    env: docker.env({
+      GITHUB_REPOSITORY: '',
+      GITHUB_RUN_ID: '',
+      ACTIONS_RUNTIME_TOKEN: 'runtime-token',
+      ACTIONS_CACHE_URL: 'http://127.0.0.1:9/',
+      ...env
+    }),
     skipPost: true
   })
   const build = docker.calls().find(call => call.argv[1] === 'build')

@@ -26,9 +26,10 @@ function actionMetadata() {
 /** Rows of the README table that follows a heading: first cell (a `name`) and second cell. */
 function readmeTable(heading: string): Record<string, string> {
   const readme = readFileSync(join(ROOT, 'README.md'), 'utf8')
-  const after = readme.split(heading)[1] ?? ''
+  // The heading as a whole line: "### Inputs, secrets, outputs" of the reusable workflow is another table.
+  const after = readme.split(`\n${heading}\n`)[1] ?? ''
   const rows: Record<string, string> = {}
-  for (const line of after.split('\n').slice(1)) {
+  for (const line of after.split('\n')) {
     if (line.startsWith('#')) break
     const cells = /^\|\s*`([a-z-]+)`\s*\|([^|]*)\|/.exec(line)
     if (cells) rows[cells[1]] = cells[2].trim()

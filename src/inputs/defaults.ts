@@ -22,7 +22,9 @@ export const INPUT_DEFAULTS = {
   'buildx-download-url': DEFAULT_BUILDX_DOWNLOAD_URL,
   'buildx-skip-verification': false,
   'mirror-check': 'warn',
-  'push-by-digest': false
+  'push-by-digest': false,
+  'warm-builder': false,
+  'warm-builder-idle': '24h'
 } as const
 
 /**

@@ -14,6 +14,7 @@ import { MirrorEntry, parseInsecureRegistry, parseMirrorEntry } from '../model/r
 import { envFlag, expandDefaultContext, WorkflowRun, workflowRun } from './workflow-run'
 import { parseSplitInputs, SplitInputs } from './split'
 import { parseCache } from './cache'
+import { parseWarmInputs, WarmInputs } from './warm'
 
 export { parseBoolean }
 
@@ -58,6 +59,7 @@ export interface Inputs {
   retries: number
   workflow: WorkflowRun
   split: SplitInputs
+  warm: WarmInputs
 }
 
 export type MirrorCheck = 'warn' | 'strict' | 'off'
@@ -130,6 +132,15 @@ export function parseInputs(source: InputSource): Inputs {
     pushByDigest: split.pushByDigest,
     env: source.env
   })
+  const builderOptions = parseBuilderInputs(source.get)
+  const warm = parseWarmInputs({
+    enabled: bool('warm-builder'),
+    idle: get('warm-builder-idle'),
+    cacheSize: get('warm-builder-cache'),
+    existingBuilder: builderOptions.existingBuilder
+  })
+  if (warm.enabled && get('builder-name') !== '')
+    build.warnings.push('warm-builder names the builder after its config, so builder-name is not used.')
   const buildkitImage = imageInput(
     'buildkit-image',
     get('buildkit-image') || INPUT_DEFAULTS['buildkit-image']
@@ -186,13 +197,14 @@ export function parseInputs(source: InputSource): Inputs {
       bool('buildx-skip-verification')
     ),
     build: { ...build, warnings: [...build.warnings, ...cache.warnings] },
-    builderOptions: parseBuilderInputs(source.get),
+    builderOptions,
     // Both switches are honoured: the input, and build-push-action's variable.
     summary: bool('summary') && envFlag(source.env, 'DOCKER_BUILD_SUMMARY', true),
     checksAnnotations: envFlag(source.env, 'DOCKER_BUILD_CHECKS_ANNOTATIONS', true),
     retries: parseRetries(get('retries')),
     workflow,
-    split
+    split,
+    warm
   }
 }
 

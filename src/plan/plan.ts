@@ -17,6 +17,7 @@ import {
   removeBuilderArgs
 } from './argv'
 import { imageRepository } from '../model/image-ref'
+import { defaultCacheBytes, warmBuilderName, withCacheLimit } from '../model/warm-builder'
 import { gitContextHost, secretEnvName } from '../inputs/build-options'
 import { cacheReferences } from '../inputs/cache'
 import { DriverOpts, mergeDriverOpts, parseDriverOpts } from '../model/driver-opts'
@@ -57,6 +58,8 @@ export interface Plan {
   mergeSources: string[]
   /** False when the user named an existing builder: it is neither created nor removed. */
   ownBuilder: boolean
+  /** A warm builder: named after its shape, reused when it runs already, left running after the job. */
+  warm: boolean
   /** Environment of the build process: proxy variables and the values of build secrets. */
   buildEnv: Record<string, string>
   /** Proxy URLs with credentials and their masked form, for echoing command lines. */
@@ -73,6 +76,8 @@ export interface PlanContext {
   droppedMirrors?: string[]
   /** Extra nodes from the `append` input, parsed by the caller (YAML is loaded only when it is used). */
   appendNodes?: AppendNode[]
+  /** Free bytes on the disk Docker keeps its data on: a warm builder's default cache size comes from it. */
+  freeDiskBytes?: number
 }
 
 /**
@@ -168,7 +173,46 @@ export function makePlan(inputs: Inputs, context: PlanContext): Plan {
   const userBuildArgNames = new Set(inputs.buildArgs.map(arg => arg.split('=')[0]))
   const secrets = buildSecrets(inputs)
   const { existingBuilder, nodePlatforms, endpoint, keepState } = inputs.builderOptions
-  const builder = existingBuilder || inputs.builderName
+  const nodes = (name: string, config: string) => {
+    const node = (options: {
+      node?: string
+      platforms: string[]
+      endpoint: string
+      driverOpts: DriverOpts
+      buildkitdFlags: string
+    }) => createBuilderArgs({ builder: name, configPath: config, ...options })
+    return {
+      create: node({ platforms: nodePlatforms, endpoint, driverOpts, buildkitdFlags }),
+      append: (context.appendNodes ?? []).map(extra =>
+        node({
+          node: extra.name,
+          platforms: extra.platforms,
+          endpoint: extra.endpoint,
+          driverOpts: mergeDriverOpts(parseDriverOpts(extra.driverOpts), driverOpts),
+          buildkitdFlags: extra.buildkitdFlags || buildkitdFlags
+        })
+      )
+    }
+  }
+  const buildkitImage = driverOpts.get('image') ?? inputs.buildkitImage
+  const warm = inputs.warm.enabled && existingBuilder === ''
+  // A warm builder's size limit is part of what makes it only when the user sets it: the default follows the
+  // free disk, which moves between jobs, and must not give every job a builder of its own.
+  const shapeTable =
+    warm && inputs.warm.cacheBytes !== undefined ? withCacheLimit(table, inputs.warm.cacheBytes) : table
+  const cacheBytes =
+    inputs.warm.cacheBytes ??
+    (context.freeDiskBytes !== undefined ? defaultCacheBytes(context.freeDiskBytes) : undefined)
+  const configTable = warm && cacheBytes !== undefined ? withCacheLimit(table, cacheBytes) : table
+  const builder =
+    existingBuilder ||
+    (warm
+      ? warmBuilderName({
+          configToml: stringifyToml(shapeTable),
+          nodes: (({ create, append }) => [create, ...append])(nodes('', '')),
+          buildkitImage
+        })
+      : inputs.builderName)
   // A bare digest is in the repository of the first tag.
   const mergeSources = inputs.split.mergeDigests.map(
     ({ repository, digest }) => `${repository ?? imageRepository(inputs.tags[0])}@${digest}`
@@ -197,37 +241,24 @@ export function makePlan(inputs: Inputs, context: PlanContext): Plan {
     metadataPath,
     envSecrets: secrets.refs
   }
-  const node = (options: {
-    node?: string
-    platforms: string[]
-    endpoint: string
-    driverOpts: DriverOpts
-    buildkitdFlags: string
-  }) => createBuilderArgs({ builder, configPath, ...options })
+  const { create, append } = nodes(builder, configPath)
   return {
     builder,
     ownBuilder: existingBuilder === '',
+    warm,
     // Build-check warnings in the metadata file, for annotations (build-push-action sets it too).
     buildEnv: { ...proxyEnv, ...secrets.env, BUILDX_METADATA_WARNINGS: 'true' },
-    buildkitImage: driverOpts.get('image') ?? inputs.buildkitImage,
+    buildkitImage,
     configPath,
     metadataPath,
-    configToml: stringifyToml(table),
+    configToml: stringifyToml(configTable),
     registryModel,
     hostNetworkReasons,
     proxyEnv,
     commands: {
       remove: removeBuilderArgs(builder, keepState),
-      create: node({ platforms: nodePlatforms, endpoint, driverOpts, buildkitdFlags }),
-      append: (context.appendNodes ?? []).map(extra =>
-        node({
-          node: extra.name,
-          platforms: extra.platforms,
-          endpoint: extra.endpoint,
-          driverOpts: mergeDriverOpts(parseDriverOpts(extra.driverOpts), driverOpts),
-          buildkitdFlags: extra.buildkitdFlags || buildkitdFlags
-        })
-      ),
+      create,
+      append,
       bootstrap: bootstrapBuilderArgs(builder),
       build: buildArgs(build),
       ...mergeCommands(builder, inputs, mergeSources)

@@ -17,7 +17,9 @@ const OUTPUT_FORMATS = {
   'platforms-built': commaList,
   manifest: (digests: Record<string, string>): string => JSON.stringify(digests),
   nodes: (nodes: readonly BuilderNode[]): string => JSON.stringify(nodes),
-  driver: text
+  driver: text,
+  'builder-reused': (reused: boolean): string => String(reused),
+  'cached-steps': (steps: number): string => String(steps)
 }
 
 export type OutputName = keyof typeof OUTPUT_FORMATS

@@ -25,6 +25,8 @@ export interface RunFacts {
   durationMs: number
   steps: { steps: number; cached: number; executed: number }
   manifest: Record<string, string>
+  /** For a warm builder: whether an earlier job's was used. */
+  reused?: boolean
 }
 
 /** Rows of the job summary table; every value here is safe to show (proxies appear masked, secrets absent). */
@@ -50,7 +52,7 @@ export function summaryRows(inputs: Inputs, plan: Plan, result: BuildResult, fac
     },
     {
       label: 'Builder',
-      value: `${plan.builder} (${facts.driver || 'docker-container'}${plan.ownBuilder ? '' : ', existing'})`
+      value: `${plan.builder} (${facts.driver || 'docker-container'}${plan.ownBuilder ? '' : ', existing'}${warmNote(plan, facts)})`
     },
     { label: 'Nodes', value: none(nodes) },
     { label: 'buildx', value: describeBuildx(facts.buildx) },
@@ -58,6 +60,11 @@ export function summaryRows(inputs: Inputs, plan: Plan, result: BuildResult, fac
     { label: 'QEMU', value: describeQemu(facts.qemu) },
     ...networkRows(inputs, plan, facts.droppedMirrors, 'builder, buildx client, RUN steps')
   ]
+}
+
+function warmNote(plan: Plan, facts: RunFacts): string {
+  if (!plan.warm) return ''
+  return facts.reused ? '; warm, reused from an earlier job' : '; warm, new, left running for later jobs'
 }
 
 /** Rows of a merge-digests step: which images went into the index, and the network it was made through. */

@@ -50,6 +50,11 @@ export async function createBuilder(
   const buildx = plan.ownBuilder
     ? await registerBuilder(inputs, plan, linked)
     : ({ source: 'runner' } as const)
+  return { ...(await bootBuilder(inputs, plan)), buildx }
+}
+
+/** Starts the builder if it is not running (a running one is only inspected) and reads its nodes. */
+export async function bootBuilder(inputs: Inputs, plan: Plan): Promise<Omit<Builder, 'buildx'>> {
   const booted = await retryTransient(
     () => docker(plan.commands.bootstrap, { redactions: plan.redactions }),
     inputs.retries,
@@ -68,7 +73,7 @@ export async function createBuilder(
     )
   }
   const driver = plan.ownBuilder ? 'docker-container' : parseInspectDriver(booted.stdout)
-  return { nodes, platforms, buildx, driver }
+  return { nodes, platforms, driver }
 }
 
 /**
