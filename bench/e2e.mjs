@@ -5,21 +5,12 @@
 //   node bench/e2e.mjs                 # N=5 pairs (plus one warm-up pair, not counted)
 //   BENCH_E2E_N=9 node bench/e2e.mjs
 //   BENCH_E2E_CONTEXT=bench/fixtures/cache node bench/e2e.mjs   # a build with a 3 s RUN step per platform
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { lineTime, runAction } from './lib/action.mjs'
-import {
-  cleanEnv,
-  fmt,
-  intFromEnv,
-  median,
-  nowMs,
-  removeBuilders,
-  retrying,
-  run,
-  table
-} from './lib/common.mjs'
+import { byHand, handConfig } from './lib/by-hand.mjs'
+import { fmt, intFromEnv, median, removeBuilders, retrying, table } from './lib/common.mjs'
 import { loadNote, runScript, stackBench, startOnStack } from './lib/stack-bench.mjs'
 
 const N = intFromEnv('BENCH_E2E_N', 5)
@@ -32,13 +23,8 @@ const PLATFORMS = 'linux/amd64,linux/arm64'
 // A heavier context shows how the fixed overhead weighs on a longer build, e.g. bench/fixtures/cache.
 const CONTEXT = process.env.BENCH_E2E_CONTEXT || 'examples/multi-arch'
 
-/** The buildkitd.toml a person would write for one plain-HTTP Docker Hub mirror (what the action generates). */
-const CONFIG = `[registry."docker.io"]
-mirrors = [ "${MIRROR}" ]
-
-[registry."${MIRROR}"]
-http = true
-`
+// What a person would write for one plain-HTTP Docker Hub mirror (what the action generates).
+const CONFIG = handConfig(MIRROR)
 
 async function byAction(bundle, i) {
   const result = await runAction({
@@ -71,51 +57,17 @@ async function byAction(bundle, i) {
   }
 }
 
-async function byHand(i, configFile) {
-  const name = `${PREFIX}-h${i}`
-  const env = cleanEnv()
-  const step = async args => {
-    const result = await run('docker', args, { env, timeoutMs: RUN_TIMEOUT_MS })
-    if (result.code !== 0) throw new Error(`docker ${args.join(' ')} failed:\n${result.stderr.slice(-3000)}`)
-    return result.wallMs
-  }
-  const started = nowMs()
-  // The config file is written each time, as a workflow step would.
-  writeFileSync(configFile, CONFIG)
-  const setupMs = nowMs() - started
-  const builderMs = await step([
-    'buildx',
-    'create',
-    '--name',
-    name,
-    '--driver',
-    'docker-container',
-    '--driver-opt',
-    'network=host',
-    '--buildkitd-config',
+function byHandRun(i, configFile) {
+  return byHand({
+    name: `${PREFIX}-h${i}`,
+    config: CONFIG,
     configFile,
-    '--bootstrap'
-  ])
-  let buildMs
-  let cleanupMs
-  try {
-    buildMs = await step([
-      'buildx',
-      'build',
-      '--builder',
-      name,
-      '--platform',
-      PLATFORMS,
-      '--no-cache',
-      '--push',
-      '-t',
-      `${PUSH}/bench/e2e:${runId}-hand-${i}`,
-      CONTEXT
-    ])
-  } finally {
-    cleanupMs = await step(['buildx', 'rm', name])
-  }
-  return { setupMs, builderMs, buildMs, cleanupMs, totalMs: nowMs() - started }
+    platforms: PLATFORMS,
+    context: CONTEXT,
+    tag: `${PUSH}/bench/e2e:${runId}-hand-${i}`,
+    noCache: true,
+    timeoutMs: RUN_TIMEOUT_MS
+  })
 }
 
 async function main() {
@@ -129,7 +81,7 @@ async function main() {
   try {
     log(`warm-up pair (not counted); Node ${node}`)
     config = (await byAction(dist.bundle, 'w')).config
-    await byHand('w', configFile)
+    await byHandRun('w', configFile)
     for (let i = 0; i < N && Date.now() < deadline; i++) {
       // Alternate which goes first, so neither always runs on a machine the other just warmed.
       const first = i % 2 === 0 ? 'action' : 'hand'
@@ -138,7 +90,7 @@ async function main() {
         pair[kind] = await retrying(
           `${kind} ${i}`,
           2,
-          () => (kind === 'action' ? byAction(dist.bundle, i) : byHand(i, configFile)),
+          () => (kind === 'action' ? byAction(dist.bundle, i) : byHandRun(i, configFile)),
           log
         )
       }
