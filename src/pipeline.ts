@@ -4,7 +4,7 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { annotateBuildChecks, runBuild } from './run/build'
-import { Builder, createBuilder, registerBuilder } from './run/builder'
+import { BuilderStart, createBuilder, registerBuilder } from './run/builder'
 import { runMerge } from './run/merge'
 import { ImageFact, obtainImage } from './run/image'
 import { checkNetwork, Preflight } from './run/network-check'
@@ -87,7 +87,7 @@ export async function runMain(): Promise<void> {
   const linked = (link: BuildxPluginLink) => saveState(Object.assign(state, { buildxPlugin: link }))
   const leased = (lease: string) => saveState(Object.assign(state, { warmLease: lease }))
   let reused: boolean | undefined
-  let builder: Builder
+  let start: BuilderStart
   if (plan.warm && warm) {
     const used = await log.group(`Warm builder ${plan.builder}`, () =>
       warm.useWarmBuilder(inputs, plan, { prepare: obtain, linked, leased })
@@ -95,15 +95,18 @@ export async function runMain(): Promise<void> {
     used.removedIdle.forEach(name => log.info(`Removed idle warm builder ${name}.`))
     log.info(used.reused ? `Reused warm builder ${plan.builder}.` : `Created warm builder ${plan.builder}.`)
     ;({ reused } = used)
-    builder = used
+    start = used
   } else {
     if (plan.ownBuilder) await log.group(`BuildKit image ${plan.buildkitImage}`, obtain)
-    builder = await log.group(`Builder ${plan.builder}`, () => createBuilder(inputs, plan, linked))
+    start = await log.group(`Builder ${plan.builder}`, () => createBuilder(inputs, plan, linked))
   }
   setOutputs(core.setOutput, { 'builder-reused': reused ?? false })
-  setOutputs(core.setOutput, { platforms: builder.platforms, nodes: builder.nodes, driver: builder.driver })
-
-  const outcome = await log.group('Build', () => runBuild(inputs, plan))
+  // The builder's nodes are read while the build starts; they are reported even when the build fails.
+  const nodesRead = start.nodes.then(nodes => {
+    setOutputs(core.setOutput, { platforms: nodes.platforms, nodes: nodes.nodes, driver: nodes.driver })
+    return nodes
+  })
+  const [builder, outcome] = await Promise.all([nodesRead, log.group('Build', () => runBuild(inputs, plan))])
   setOutputs(core.setOutput, {
     digest: outcome.digest,
     imageid: outcome.imageId,
@@ -119,7 +122,7 @@ export async function runMain(): Promise<void> {
       ...outcome,
       nodes: builder.nodes,
       qemu,
-      buildx: builder.buildx,
+      buildx: start.buildx,
       driver: builder.driver,
       buildkitImage: image,
       droppedMirrors: preflight.drop,

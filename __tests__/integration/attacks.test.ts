@@ -126,7 +126,7 @@ describe('workflow commands in what docker prints', () => {
     ['build', 'stdout'],
     ['build', 'stderr'],
     ['create', 'stdout'],
-    ['inspect', 'stderr'],
+    ['create', 'stderr'],
     ['rm', 'stdout']
   ])('buildx %s printing commands on %s is relayed inert', async (command, stream) => {
     const docker = fakeDocker()

@@ -53,7 +53,7 @@ describe('createBuilder', () => {
     ])
     expect(calls[1].args).toEqual(['buildx', 'rm', '--', 'b'])
     expect(recorded.lines.map(line => line.text)).toContain('Removed an existing builder named b.')
-    expect(builder.platforms).toEqual(['linux/amd64', 'linux/arm64'])
+    expect((await builder.nodes).platforms).toEqual(['linux/amd64', 'linux/arm64'])
   })
 })
 

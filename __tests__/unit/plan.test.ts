@@ -44,7 +44,8 @@ describe('makePlan for the README example', () => {
       '--driver-opt',
       '"env.NO_PROXY=localhost,.corp"',
       '--driver-opt',
-      '"env.no_proxy=localhost,.corp"'
+      '"env.no_proxy=localhost,.corp"',
+      '--bootstrap'
     ])
   })
   it('runs one build for all platforms with proxy build args by name only', () => {

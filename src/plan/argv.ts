@@ -13,6 +13,11 @@ export function removeBuilderArgs(builder: string, keepState = false): string[] 
   return keepState ? ['buildx', 'rm', '--keep-state', '--', builder] : ['buildx', 'rm', '--', builder]
 }
 
+/** Prints the builder's nodes and platforms (without starting it). */
+export function inspectBuilderArgs(builder: string): string[] {
+  return ['buildx', 'inspect', '--', builder]
+}
+
 /** Boots the builder and prints its platforms in one call. */
 export function bootstrapBuilderArgs(builder: string): string[] {
   return ['buildx', 'inspect', '--bootstrap', '--', builder]
@@ -27,6 +32,8 @@ export interface CreateOptions {
   endpoint: string
   /** Set for an extra node added to the builder with --append. */
   node?: string
+  /** Boot it in the same call (--bootstrap). */
+  bootstrap?: boolean
 }
 
 /** The first node, or (with `node`) an appended one: every node gets the same generated config. */
@@ -39,6 +46,7 @@ export function createBuilderArgs(options: CreateOptions): string[] {
   if (options.platforms.length > 0) args.push('--platform', options.platforms.join(','))
   for (const opt of formatDriverOpts(options.driverOpts)) args.push('--driver-opt', opt)
   if (options.buildkitdFlags !== '') args.push('--buildkitd-flags', options.buildkitdFlags)
+  if (options.bootstrap) args.push('--bootstrap')
   if (options.endpoint !== '') args.push('--', options.endpoint)
   return args
 }

@@ -13,6 +13,7 @@ import {
   buildArgs,
   createBuilderArgs,
   bootstrapBuilderArgs,
+  inspectBuilderArgs,
   mergeIndexArgs,
   removeBuilderArgs
 } from './argv'
@@ -49,6 +50,7 @@ export interface Plan {
     create: string[]
     append: string[][]
     bootstrap: string[]
+    inspect: string[]
     build: string[]
     /** merge-digests: the index printed without pushing it, then pushed under every tag ([] when not merging). */
     mergeDryRun: string[]
@@ -60,6 +62,8 @@ export interface Plan {
   ownBuilder: boolean
   /** A warm builder: named after its shape, reused when it runs already, left running after the job. */
   warm: boolean
+  /** The create command boots the builder too (one node, and a build to run). */
+  bootsOnCreate: boolean
   /** Environment of the build process: proxy variables and the values of build secrets. */
   buildEnv: Record<string, string>
   /** Proxy URLs with credentials and their masked form, for echoing command lines. */
@@ -173,16 +177,17 @@ export function makePlan(inputs: Inputs, context: PlanContext): Plan {
   const userBuildArgNames = new Set(inputs.buildArgs.map(arg => arg.split('=')[0]))
   const secrets = buildSecrets(inputs)
   const { existingBuilder, nodePlatforms, endpoint, keepState } = inputs.builderOptions
-  const nodes = (name: string, config: string) => {
+  const nodes = (name: string, config: string, bootstrap = false) => {
     const node = (options: {
       node?: string
       platforms: string[]
       endpoint: string
       driverOpts: DriverOpts
       buildkitdFlags: string
+      bootstrap?: boolean
     }) => createBuilderArgs({ builder: name, configPath: config, ...options })
     return {
-      create: node({ platforms: nodePlatforms, endpoint, driverOpts, buildkitdFlags }),
+      create: node({ platforms: nodePlatforms, endpoint, driverOpts, buildkitdFlags, bootstrap }),
       append: (context.appendNodes ?? []).map(extra =>
         node({
           node: extra.name,
@@ -241,11 +246,14 @@ export function makePlan(inputs: Inputs, context: PlanContext): Plan {
     metadataPath,
     envSecrets: secrets.refs
   }
-  const { create, append } = nodes(builder, configPath)
+  // With extra nodes, every node is added before the builder boots; a merge only needs the builder recorded.
+  const bootsOnCreate = (context.appendNodes ?? []).length === 0 && mergeSources.length === 0
+  const { create, append } = nodes(builder, configPath, bootsOnCreate)
   return {
     builder,
     ownBuilder: existingBuilder === '',
     warm,
+    bootsOnCreate,
     // Build-check warnings in the metadata file, for annotations (build-push-action sets it too).
     buildEnv: { ...proxyEnv, ...secrets.env, BUILDX_METADATA_WARNINGS: 'true' },
     buildkitImage,
@@ -260,6 +268,7 @@ export function makePlan(inputs: Inputs, context: PlanContext): Plan {
       create,
       append,
       bootstrap: bootstrapBuilderArgs(builder),
+      inspect: inspectBuilderArgs(builder),
       build: buildArgs(build),
       ...mergeCommands(builder, inputs, mergeSources)
     },

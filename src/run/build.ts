@@ -10,6 +10,7 @@ import { imageRepository } from '../model/image-ref'
 import { Plan } from '../plan/plan'
 import { BuildResult, platformDigests, readMetadata } from './metadata-output'
 import { retryTransient } from './retry'
+import { readManifestAnonymously } from './registry-read'
 
 export interface BuildOutcome extends BuildResult {
   durationMs: number
@@ -47,7 +48,7 @@ export async function runBuild(inputs: Inputs, plan: Plan): Promise<BuildOutcome
   const metadata = readMetadata(readFileIfPresent(plan.metadataPath))
   const manifest =
     inputs.push && inputs.tags.length > 0 && metadata.digest
-      ? await readIndex(inputs.tags[0], metadata.digest, plan)
+      ? await readIndex(inputs, metadata.digest, plan)
       : {}
   return {
     ...metadata,
@@ -58,8 +59,18 @@ export async function runBuild(inputs: Inputs, plan: Plan): Promise<BuildOutcome
   }
 }
 
-async function readIndex(tag: string, digest: string, plan: Plan): Promise<Record<string, string>> {
-  const reference = `${imageRepository(tag)}@${digest}`
+/**
+ * The pushed index, read directly where the registry needs no login, else with imagetools. mirror-check: off
+ * (no requests of the action's own before the build) keeps it to imagetools too.
+ */
+async function readIndex(inputs: Inputs, digest: string, plan: Plan): Promise<Record<string, string>> {
+  const repository = imageRepository(inputs.tags[0])
+  const direct =
+    inputs.mirrorCheck === 'off'
+      ? undefined
+      : await readManifestAnonymously(repository, digest, plan.registryModel, inputs.proxy)
+  if (direct !== undefined) return platformDigests(direct)
+  const reference = `${repository}@${digest}`
   const raw = await docker(readIndexArgs(plan.builder, reference), { silent: true, env: plan.proxyEnv })
   if (raw.exitCode !== 0) {
     const reason = raw.stderr.trim().split('\n').at(-1)?.trim() || 'no output'

@@ -37,24 +37,39 @@ export interface Builder {
   driver: string
 }
 
+/** The builder's nodes as `buildx inspect` reports them. */
+export type BuilderNodes = Omit<Builder, 'buildx'>
+
+/** A builder that is running, and its nodes: read while the build starts when nothing needs them before. */
+export interface BuilderStart {
+  buildx: BuildxFact
+  nodes: Promise<BuilderNodes>
+}
+
 /**
- * Creates the builder and boots it, or boots the existing one the user named.
- * A plugin link made for it is handed to `linked` the moment it exists, before the steps that can still fail,
- * so the caller can record it for post.
+ * Creates the builder and boots it in one `buildx create --bootstrap` where it can (one buildx process fewer
+ * than create, then inspect --bootstrap), or boots the existing one the user named. A plugin link made for it
+ * is handed to `linked` the moment it exists, before the steps that can still fail, so the caller can record
+ * it for post.
  */
 export async function createBuilder(
   inputs: Inputs,
   plan: Plan,
   linked: (link: BuildxPluginLink) => void
-): Promise<Builder> {
-  const buildx = plan.ownBuilder
-    ? await registerBuilder(inputs, plan, linked)
-    : ({ source: 'runner' } as const)
-  return { ...(await bootBuilder(inputs, plan)), buildx }
+): Promise<BuilderStart> {
+  if (!plan.ownBuilder) return started({ source: 'runner' }, await bootBuilder(inputs, plan))
+  const { buildx, booted } = await registerBuilder(inputs, plan, linked)
+  return booted
+    ? { buildx, nodes: readNodes(inputs, plan) }
+    : started(buildx, await bootBuilder(inputs, plan))
+}
+
+function started(buildx: BuildxFact, nodes: BuilderNodes): BuilderStart {
+  return { buildx, nodes: Promise.resolve(nodes) }
 }
 
 /** Starts the builder if it is not running (a running one is only inspected) and reads its nodes. */
-export async function bootBuilder(inputs: Inputs, plan: Plan): Promise<Omit<Builder, 'buildx'>> {
+export async function bootBuilder(inputs: Inputs, plan: Plan): Promise<BuilderNodes> {
   const booted = await retryTransient(
     () => docker(plan.commands.bootstrap, { redactions: plan.redactions }),
     inputs.retries,
@@ -63,7 +78,27 @@ export async function bootBuilder(inputs: Inputs, plan: Plan): Promise<Omit<Buil
   )
   if (booted.exitCode !== 0)
     throw failure('Starting the builder failed', `${booted.stdout}\n${booted.stderr}`)
-  const nodes = parseInspectNodes(booted.stdout)
+  return nodesOf(inputs, plan, booted.stdout)
+}
+
+/**
+ * The nodes of a builder that runs: nothing waits on them but outputs, the summary and a warning, so a failure
+ * to read them is a warning too.
+ */
+export async function readNodes(inputs: Inputs, plan: Plan): Promise<BuilderNodes> {
+  const inspected = await docker(plan.commands.inspect, { silent: true, redactions: plan.redactions })
+  if (inspected.exitCode !== 0) {
+    log.warning(
+      `Reading the nodes of builder ${plan.builder} failed (${inspected.stderr.trim().split('\n').at(-1)}), so ` +
+        'the platforms and nodes outputs are empty.'
+    )
+    return { nodes: [], platforms: [], driver: 'docker-container' }
+  }
+  return nodesOf(inputs, plan, inspected.stdout)
+}
+
+function nodesOf(inputs: Inputs, plan: Plan, inspectOutput: string): BuilderNodes {
+  const nodes = parseInspectNodes(inspectOutput)
   const platforms = builderPlatforms(nodes)
   const missing = unsupportedPlatforms(inputs.platforms, platforms)
   if (missing.length > 0 && platforms.length > 0) {
@@ -72,32 +107,39 @@ export async function bootBuilder(inputs: Inputs, plan: Plan): Promise<Omit<Buil
         'Register QEMU (input "qemu") or add a node for them ("append"), or RUN steps for those platforms fail.'
     )
   }
-  const driver = plan.ownBuilder ? 'docker-container' : parseInspectDriver(booted.stdout)
+  const driver = plan.ownBuilder ? 'docker-container' : parseInspectDriver(inspectOutput)
   return { nodes, platforms, driver }
 }
 
 /**
- * Records the builder (every node with the same config) in buildx's store without starting it: enough for
- * `imagetools`, which reads the registry config from there. The runner's buildx is used as it is; only when
- * docker cannot run it is the pinned one installed.
+ * Records the builder (every node with the same config) in buildx's store, and boots it when the plan's
+ * create command does (`booted`); recorded only is enough for `imagetools`, which reads the registry config
+ * from there. A create whose boot failed leaves the builder recorded but not booted: the caller boots it
+ * with retries, which also explains the failure. The runner's buildx is used as it is; only when docker
+ * cannot run it is the pinned one installed.
  */
 export async function registerBuilder(
   inputs: Inputs,
   plan: Plan,
   linked: (link: BuildxPluginLink) => void
-): Promise<BuildxFact> {
+): Promise<{ buildx: BuildxFact; booted: boolean }> {
   let buildx: BuildxFact = { source: 'runner' }
   let created = await create(plan)
   if (created.exitCode !== 0 && BUILDX_UNUSABLE.test(created.stderr)) {
     buildx = await installBuildx(inputs, plan, linked)
     created = await create(plan)
   }
-  if (created.exitCode !== 0) throw failure('Creating the builder failed', created.stderr)
+  if (created.exitCode !== 0) {
+    const recorded =
+      plan.bootsOnCreate && (await docker(plan.commands.inspect, { silent: true })).exitCode === 0
+    if (recorded) return { buildx, booted: false }
+    throw failure('Creating the builder failed', created.stderr)
+  }
   for (const append of plan.commands.append) {
     const appended = await docker(append, { redactions: plan.redactions })
     if (appended.exitCode !== 0) throw failure('Adding a node to the builder failed', appended.stderr)
   }
-  return buildx
+  return { buildx, booted: plan.bootsOnCreate }
 }
 
 async function create(plan: Plan): Promise<DockerResult> {

@@ -92,12 +92,15 @@ interface Outcome {
 interface Answer {
   code: number
   challenge: string
+  /** The body, when the caller asked for it (bodyLimit) and it was no longer than that. */
+  body?: Buffer
 }
 
 async function run(
   endpoint: Endpoint,
   probe: Probe,
-  extraHeaders: Record<string, string> = {}
+  extraHeaders: Record<string, string> = {},
+  bodyLimit = 0
 ): Promise<Outcome> {
   if (endpoint.kind === 'proxy') {
     await openTcp(probe, new URL(endpoint.url))
@@ -142,7 +145,7 @@ async function run(
     if (!secure.authorized) certificate = ` (untrusted certificate: ${String(secure.authorizationError)})`
     stream = secure
   }
-  const answer = await get(probe, stream, path, headers)
+  const answer = await get(probe, stream, path, headers, bodyLimit)
   const status = answer.code
   if (throughHttpProxy && PROXY_FAILURES.has(status)) {
     return { reachable: false, status: `HTTP ${status} from proxy` }
@@ -158,7 +161,8 @@ export function fetchAnswer(
   url: string,
   viaProxy: string | undefined,
   headers: Record<string, string>,
-  timeoutMs: number
+  timeoutMs: number,
+  bodyLimit = 0
 ): Promise<{ answer?: Answer; status: string }> {
   return new Promise(resolve => {
     const endpoint: Endpoint = { kind: 'registry', label: url, url, ...(viaProxy ? { viaProxy } : {}) }
@@ -166,7 +170,7 @@ export function fetchAnswer(
     const probe = new Probe((_reachable, status) => resolve({ answer, status }))
     const timer = setTimeout(() => probe.fail(`timeout after ${timeoutMs} ms`), timeoutMs)
     probe.onEnd = () => clearTimeout(timer)
-    run(endpoint, probe, headers).then(
+    run(endpoint, probe, headers, bodyLimit).then(
       outcome => {
         answer = outcome.reachable ? outcome.answer : undefined
         probe.end(outcome.reachable, outcome.status)
@@ -217,15 +221,35 @@ function httpConnect(probe: Probe, socket: Duplex, proxy: URL, target: URL): Pro
   })
 }
 
-function get(probe: Probe, socket: Duplex, path: string, headers: Record<string, string>): Promise<Answer> {
+/** One GET; the body is kept only when `bodyLimit` asks for it and it fits (a longer one is dropped unread). */
+function get(
+  probe: Probe,
+  socket: Duplex,
+  path: string,
+  headers: Record<string, string>,
+  bodyLimit: number
+): Promise<Answer> {
   return new Promise(resolve => {
     const request = probe.track(
       http.request({ createConnection: () => socket, method: 'GET', path, headers })
     )
     request.once('response', (response: http.IncomingMessage) => {
-      response.resume()
-      const challenge = response.headers['www-authenticate']
-      resolve({ code: response.statusCode ?? 0, challenge: String(challenge ?? '') })
+      const code = response.statusCode ?? 0
+      const challenge = String(response.headers['www-authenticate'] ?? '')
+      if (bodyLimit === 0 || code !== 200) {
+        response.resume()
+        resolve({ code, challenge })
+        return
+      }
+      const chunks: Buffer[] = []
+      let size = 0
+      response.on('data', (chunk: Buffer) => {
+        size += chunk.length
+        if (size <= bodyLimit) chunks.push(chunk)
+      })
+      response.once('end', () =>
+        resolve({ code, challenge, ...(size <= bodyLimit ? { body: Buffer.concat(chunks) } : {}) })
+      )
     })
     request.end()
   })

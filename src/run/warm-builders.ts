@@ -15,7 +15,7 @@ import * as log from '../log'
 import type { Inputs } from '../inputs/parse'
 import type { Plan } from '../plan/plan'
 import type { BuildxPluginLink } from '../state'
-import { bootBuilder, Builder, createBuilder } from './builder'
+import { BuilderStart, createBuilder, readNodes } from './builder'
 import { removeBuilderArgs } from '../plan/argv'
 import { isWarmBuilderName } from '../model/warm-builder'
 import { dockerConfigDir } from './docker-config'
@@ -213,7 +213,7 @@ export function freeDiskBytes(): number | undefined {
   return undefined
 }
 
-export interface WarmBuilder extends Builder {
+export interface WarmBuilder extends BuilderStart {
   /** The builder ran already and was used as it was: no create, no boot. */
   reused: boolean
   /** Idle warm builders this job removed. */
@@ -236,10 +236,11 @@ export async function useWarmBuilder(
 ): Promise<WarmBuilder> {
   return withWarmLock(async () => {
     const removedIdle = await removeIdleWarmBuilders(inputs.warm.idleMs, plan.builder)
-    let builder: Builder
+    let builder: BuilderStart
     const reused = builderExists(plan.builder)
     if (reused) {
-      builder = { ...(await bootBuilder(inputs, plan)), buildx: { source: 'runner' } }
+      // No boot: a running builder is used as it is (and one whose container stopped, the build starts).
+      builder = { buildx: { source: 'runner' }, nodes: readNodes(inputs, plan) }
     } else {
       await hooks.prepare()
       builder = await createBuilder(inputs, plan, hooks.linked)

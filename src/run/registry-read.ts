@@ -1,0 +1,52 @@
+import { createHash } from 'node:crypto'
+import { isLoopbackHost, parseHostPort } from '../model/hosts'
+import { splitImage } from '../model/image-ref'
+import { registryApiHost } from '../model/docker-config'
+import type { ProxySettings } from '../model/proxy'
+import type { RegistryModel } from '../model/registries'
+import { proxyFor } from '../plan/preflight'
+
+const ACCEPT = [
+  'application/vnd.oci.image.index.v1+json',
+  'application/vnd.docker.distribution.manifest.list.v2+json',
+  'application/vnd.oci.image.manifest.v1+json',
+  'application/vnd.docker.distribution.manifest.v2+json'
+].join(', ')
+const TIMEOUT_MS = 3000
+const MAX_MANIFEST = 4 * 1024 * 1024
+
+/**
+ * The manifest `repository@digest` as the registry serves it, read in this process instead of a second buildx
+ * process, when that needs no login: only an anonymous GET is sent, so no credential can go anywhere, and the
+ * bytes count only if their sha256 is the digest asked for, so neither the transport nor the registry can
+ * change them. undefined when any of that does not hold (a registry that wants a login, an unknown answer):
+ * the caller then reads it with `buildx imagetools`.
+ */
+export async function readManifestAnonymously(
+  repository: string,
+  digest: string,
+  registries: RegistryModel,
+  proxy: ProxySettings
+): Promise<string | undefined> {
+  const { registry, path } = splitImage(repository)
+  const host = registryApiHost(registry)
+  const plainHttp = registries.get(registry)?.http === true
+  const loopback = isLoopbackHost(parseHostPort(registry)?.host ?? registry)
+  // BuildKit speaks plain HTTP to a registry the config marks so, and falls back to it on loopback.
+  const schemes = plainHttp ? ['http'] : loopback ? ['https', 'http'] : ['https']
+  const { fetchAnswer } = await import('./probe')
+  for (const scheme of schemes) {
+    const url = `${scheme}://${host}/v2/${path}/manifests/${digest}`
+    const { answer } = await fetchAnswer(
+      url,
+      proxyFor(url, proxy),
+      { Accept: ACCEPT },
+      TIMEOUT_MS,
+      MAX_MANIFEST
+    )
+    if (answer?.body === undefined) continue
+    const actual = `sha256:${createHash('sha256').update(answer.body).digest('hex')}`
+    return actual === digest ? answer.body.toString('utf8') : undefined
+  }
+  return undefined
+}
