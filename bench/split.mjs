@@ -11,6 +11,7 @@ import { basename } from 'node:path'
 import { loadavg } from 'node:os'
 import { lineTime, runAction } from './lib/action.mjs'
 import {
+  roundLine,
   busyReason,
   fmt,
   intFromEnv,
@@ -159,11 +160,7 @@ async function round(bundle, context, i, label) {
       log(`round ${label} ${variant} FAILED: ${error.message}`)
     }
   }
-  log(
-    `${basename(context)} round ${label}: ` +
-      VARIANTS.map(v => `${v} ${result[v] ? `${fmt(result[v].criticalMs, 0)} ms` : 'failed'}`).join(', ') +
-      ` (${order.join(' → ')}; load ${result.load.toFixed(2)}${busy ? `; ${busy}` : ''})`
-  )
+  log(roundLine(context, label, result, VARIANTS, v => v.criticalMs, order, busy))
   return result
 }
 

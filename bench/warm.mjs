@@ -18,7 +18,17 @@ import { loadavg, tmpdir } from 'node:os'
 import { basename, join, resolve } from 'node:path'
 import { lineTime, runAction } from './lib/action.mjs'
 import { byHand, handConfig } from './lib/by-hand.mjs'
-import { busyReason, fmt, intFromEnv, median, removeBuilders, ROOT, run, table } from './lib/common.mjs'
+import {
+  roundLine,
+  busyReason,
+  fmt,
+  intFromEnv,
+  median,
+  removeBuilders,
+  ROOT,
+  run,
+  table
+} from './lib/common.mjs'
 import { readIndex } from './lib/registry.mjs'
 import { loadNote, runScript, stackBench, startOnStack } from './lib/stack-bench.mjs'
 
@@ -165,11 +175,7 @@ async function round(bundle, context, i, label, dir) {
       log(`${basename(context)} round ${label} ${way} FAILED: ${error.message}`)
     }
   }
-  log(
-    `${basename(context)} round ${label}: ` +
-      WAYS.map(w => `${w} ${result[w] ? `${fmt(result[w].totalMs, 0)} ms` : 'failed'}`).join(', ') +
-      ` (${order.join(' → ')}; load ${result.load.toFixed(2)}${busy ? `; ${busy}` : ''})`
-  )
+  log(roundLine(context, label, result, WAYS, w => w.totalMs, order, busy))
   return result
 }
 

@@ -3,7 +3,7 @@
 import { execFileSync, spawn } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
 import { cpus, loadavg, totalmem } from 'node:os'
-import { resolve } from 'node:path'
+import { basename, resolve } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { clearTimeout, setTimeout } from 'node:timers'
@@ -231,4 +231,13 @@ export async function retrying(label, tries, attempt, log) {
       await sleep(10_000)
     }
   }
+}
+
+/** One progress line per round: each variant's figure (ms) or "failed", the order they ran in, and the load. */
+export function roundLine(context, label, result, variants, figure, order, busy) {
+  return (
+    `${basename(context)} round ${label}: ` +
+    variants.map(v => `${v} ${result[v] ? `${fmt(figure(result[v]), 0)} ms` : 'failed'}`).join(', ') +
+    ` (${order.join(' → ')}; load ${result.load.toFixed(2)}${busy ? `; ${busy}` : ''})`
+  )
 }
