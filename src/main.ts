@@ -20,4 +20,18 @@ async function run(): Promise<void> {
   }
 }
 
+/**
+ * Cancellation (SIGINT, then SIGTERM, from the runner): main first stops the docker commands it started, so that
+ * none of them goes on after post has cleaned up, then exits as cancelled. Post runs to its end.
+ */
+function onCancel(name: NodeJS.Signals): void {
+  process.once(name, () => {
+    if (isPost()) return
+    log.warning(`Cancelled (${name}): stopping the docker commands this step started.`)
+    void import('./run/cancel').then(({ stopChildren }) => stopChildren()).finally(() => process.exit(1))
+  })
+}
+
+onCancel('SIGINT')
+onCancel('SIGTERM')
 void run()

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process'
 import { existsSync, readFileSync, statSync } from 'node:fs'
 import { request as httpsRequest } from 'node:https'
 import { gunzipSync } from 'node:zlib'
+import { MANIFEST_MEDIA_TYPES } from '../../src/model/image-ref'
 
 /** The endpoints stack/up wrote to $STACK_STATE/env. */
 export function loadStack(): Record<string, string> {
@@ -16,12 +17,7 @@ export function loadStack(): Record<string, string> {
   return env
 }
 
-const ACCEPT = [
-  'application/vnd.oci.image.index.v1+json',
-  'application/vnd.docker.distribution.manifest.list.v2+json',
-  'application/vnd.oci.image.manifest.v1+json',
-  'application/vnd.docker.distribution.manifest.v2+json'
-].join(', ')
+const ACCEPT = MANIFEST_MEDIA_TYPES.join(', ')
 
 export interface Descriptor {
   mediaType: string

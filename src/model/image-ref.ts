@@ -94,3 +94,11 @@ export function mirrorCandidates(image: string, mirrors: MirrorEntry[]): string[
     .filter(mirror => mirror.registry === registry)
     .map(mirror => `${mirror.location}/${path}${suffix}`)
 }
+
+/** What a registry may serve for an image reference: index or manifest, OCI or Docker (the Accept header). */
+export const MANIFEST_MEDIA_TYPES = [
+  'application/vnd.oci.image.index.v1+json',
+  'application/vnd.docker.distribution.manifest.list.v2+json',
+  'application/vnd.oci.image.manifest.v1+json',
+  'application/vnd.docker.distribution.manifest.v2+json'
+]

@@ -1,17 +1,12 @@
 import { createHash } from 'node:crypto'
 import { isLoopbackHost, parseHostPort } from '../model/hosts'
-import { splitImage } from '../model/image-ref'
+import { MANIFEST_MEDIA_TYPES, splitImage } from '../model/image-ref'
 import { registryApiHost } from '../model/docker-config'
 import type { ProxySettings } from '../model/proxy'
 import type { RegistryModel } from '../model/registries'
 import { proxyFor } from '../plan/preflight'
 
-const ACCEPT = [
-  'application/vnd.oci.image.index.v1+json',
-  'application/vnd.docker.distribution.manifest.list.v2+json',
-  'application/vnd.oci.image.manifest.v1+json',
-  'application/vnd.docker.distribution.manifest.v2+json'
-].join(', ')
+const ACCEPT = MANIFEST_MEDIA_TYPES.join(', ')
 const TIMEOUT_MS = 3000
 const MAX_MANIFEST = 4 * 1024 * 1024
 
