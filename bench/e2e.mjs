@@ -16,7 +16,8 @@ import { loadNote, runScript, stackBench, startOnStack } from './lib/stack-bench
 const N = intFromEnv('BENCH_E2E_N', 5)
 const BUDGET_MS = intFromEnv('BENCH_E2E_BUDGET_S', 1800) * 1000
 const RUN_TIMEOUT_MS = 300_000
-const TARGET_RATIO = 1.05
+// Issue 14: the action within 15% of the same commands typed by hand on a ~1.3 s two-platform build.
+const TARGET_RATIO = 1.15
 
 const { log, PUSH, MIRROR, runId, PREFIX } = stackBench('e2e')
 const PLATFORMS = 'linux/amd64,linux/arm64'

@@ -6,7 +6,8 @@ import { join } from 'node:path'
 import { annotateBuildChecks, runBuild } from './run/build'
 import { BuilderStart, createBuilder, registerBuilder } from './run/builder'
 import { runMerge } from './run/merge'
-import { ImageFact, obtainImage } from './run/image'
+import { ImageFact, imageInDaemon, obtainImage } from './run/image'
+import { mirrorCandidates } from './model/image-ref'
 import { checkNetwork, Preflight } from './run/network-check'
 import { setDockerEnv } from './run/docker'
 import { writePrivateDockerConfig } from './run/docker-config'
@@ -42,6 +43,11 @@ export async function runMain(): Promise<void> {
   const warm = inputs.warm.enabled ? await import('./run/warm-builders') : undefined
   const freeDiskBytes = warm?.freeDiskBytes()
   const firstPlan = makePlan(inputs, { workDir, hostsFile, appendNodes, freeDiskBytes })
+  // The daemon's copy of the BuildKit image is looked up while the preflight probes the network.
+  const imagePresent =
+    firstPlan.ownBuilder && mirrorCandidates(firstPlan.buildkitImage, inputs.mirrors).length > 0
+      ? imageInDaemon(firstPlan.buildkitImage).catch(() => false)
+      : undefined
   const preflight = await log.group('Preflight: mirrors, registries, proxy', () =>
     checkNetwork(inputs, firstPlan, logins)
   )
@@ -81,7 +87,11 @@ export async function runMain(): Promise<void> {
   const qemu = await log.group('QEMU', () => setupQemu(inputs))
   let image: ImageFact = { source: 'existing-builder' }
   const obtain = async () => {
-    image = await obtainImage(plan.buildkitImage, inputs)
+    image = await obtainImage(
+      plan.buildkitImage,
+      inputs,
+      plan.buildkitImage === firstPlan.buildkitImage ? imagePresent : undefined
+    )
   }
   // A buildx link or a warm-builder lease is saved the moment it is made, so post undoes it whatever fails later.
   const linked = (link: BuildxPluginLink) => saveState(Object.assign(state, { buildxPlugin: link }))

@@ -85,7 +85,11 @@ export async function bootBuilder(inputs: Inputs, plan: Plan): Promise<BuilderNo
  * The nodes of a builder that runs: nothing waits on them but outputs, the summary and a warning, so a failure
  * to read them is a warning too.
  */
-export async function readNodes(inputs: Inputs, plan: Plan): Promise<BuilderNodes> {
+export async function readNodes(
+  inputs: Inputs,
+  plan: Plan,
+  remember?: (inspectOutput: string) => void
+): Promise<BuilderNodes> {
   const inspected = await docker(plan.commands.inspect, { silent: true, redactions: plan.redactions })
   if (inspected.exitCode !== 0) {
     log.warning(
@@ -94,10 +98,12 @@ export async function readNodes(inputs: Inputs, plan: Plan): Promise<BuilderNode
     )
     return { nodes: [], platforms: [], driver: 'docker-container' }
   }
+  remember?.(inspected.stdout)
   return nodesOf(inputs, plan, inspected.stdout)
 }
 
-function nodesOf(inputs: Inputs, plan: Plan, inspectOutput: string): BuilderNodes {
+/** The nodes from `buildx inspect` output (read now, or kept from an earlier run of the same warm builder). */
+export function nodesOf(inputs: Inputs, plan: Plan, inspectOutput: string): BuilderNodes {
   const nodes = parseInspectNodes(inspectOutput)
   const platforms = builderPlatforms(nodes)
   const missing = unsupportedPlatforms(inputs.platforms, platforms)

@@ -31,10 +31,10 @@ const NOT_RETRYABLE = /not found|manifest unknown|does not exist|denied/i
 export async function ensureImage(
   image: string,
   mirrorRefs: string[],
-  options: EnsureOptions
+  options: EnsureOptions,
+  present: Promise<boolean> = imageInDaemon(image)
 ): Promise<ImageSource> {
-  const present = await docker(['image', 'inspect', '--format', '{{.Id}}', '--', image], { silent: true })
-  if (present.exitCode === 0) return { source: 'local', attempts: [] }
+  if (await present) return { source: 'local', attempts: [] }
   const attempts: string[] = []
   for (const reference of [...mirrorRefs, image]) {
     const pull = async (count: number) => {
@@ -72,6 +72,12 @@ export async function ensureImage(
   )
 }
 
+/** Whether the Docker daemon has the image (started early by main, so it overlaps the preflight). */
+export async function imageInDaemon(image: string): Promise<boolean> {
+  const found = await docker(['image', 'inspect', '--format', '{{.Id}}', '--', image], { silent: true })
+  return found.exitCode === 0
+}
+
 function lastLine(text: string): string {
   return (
     text
@@ -94,16 +100,21 @@ export type ImageFact =
   | { source: 'existing-builder' }
 
 /** The daemon's copy of an image, else one pulled through the mirrors of its registry. */
-export async function obtainImage(image: string, inputs: Inputs): Promise<ImageFact> {
+export async function obtainImage(
+  image: string,
+  inputs: Inputs,
+  present?: Promise<boolean>
+): Promise<ImageFact> {
   const candidates = mirrorCandidates(image, inputs.mirrors)
   // With no mirror to fall back on there is nothing to do before buildx asks the daemon for it.
   if (candidates.length === 0) return { source: 'left-to-daemon' }
   try {
-    const { source } = await ensureImage(image, candidates, {
-      attemptsPerSource: 3,
-      backoffMs: 2000,
-      log: line => log.info(line)
-    })
+    const { source } = await ensureImage(
+      image,
+      candidates,
+      { attemptsPerSource: 3, backoffMs: 2000, log: line => log.info(line) },
+      present
+    )
     return source === 'local' ? { source: 'daemon' } : { source: 'pulled', reference: source }
   } catch (error) {
     throw failure(`Getting ${image} failed`, (error as Error).message)

@@ -15,7 +15,7 @@ import * as log from '../log'
 import type { Inputs } from '../inputs/parse'
 import type { Plan } from '../plan/plan'
 import type { BuildxPluginLink } from '../state'
-import { BuilderStart, createBuilder, readNodes } from './builder'
+import { BuilderStart, createBuilder, nodesOf, readNodes } from './builder'
 import { removeBuilderArgs } from '../plan/argv'
 import { isWarmBuilderName } from '../model/warm-builder'
 import { dockerConfigDir } from './docker-config'
@@ -192,12 +192,26 @@ export async function removeIdleWarmBuilders(
     if (result.exitCode === 0) {
       removed.push(name)
       rmSync(join(dir, 'used', name), { force: true })
+      rmSync(join(dir, 'nodes', name), { force: true })
       for (const lease of leaseFiles(dir, name)) rmSync(join(dir, 'leases', lease), { force: true })
     } else {
       log.warning(`Could not remove idle warm builder ${name}: ${result.stderr.trim().split('\n').at(-1)}`)
     }
   }
   return removed
+}
+
+function readKept(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8')
+  } catch {
+    return undefined
+  }
+}
+
+function keep(path: string, text: string): void {
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 })
+  writeFileSync(path, text, { mode: 0o600 })
 }
 
 /** Bytes free on the disk Docker keeps its data on (the temp folder's disk when that is not readable). */
@@ -239,8 +253,15 @@ export async function useWarmBuilder(
     let builder: BuilderStart
     const reused = builderExists(plan.builder)
     if (reused) {
-      // No boot: a running builder is used as it is (and one whose container stopped, the build starts).
-      builder = { buildx: { source: 'runner' }, nodes: readNodes(inputs, plan) }
+      // No boot: a running builder is used as it is (and one whose container stopped, the build starts). Its
+      // nodes cannot change under its name, so the first reuse keeps what inspect says for later ones.
+      const kept = join(warmStateDir(), 'nodes', plan.builder)
+      const known = readKept(kept)
+      const nodes =
+        known !== undefined
+          ? Promise.resolve(nodesOf(inputs, plan, known))
+          : readNodes(inputs, plan, text => keep(kept, text))
+      builder = { buildx: { source: 'runner' }, nodes }
     } else {
       await hooks.prepare()
       builder = await createBuilder(inputs, plan, hooks.linked)
