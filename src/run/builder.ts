@@ -90,7 +90,12 @@ export async function readNodes(
   plan: Plan,
   remember?: (inspectOutput: string) => void
 ): Promise<BuilderNodes> {
-  const inspected = await docker(plan.commands.inspect, { silent: true, redactions: plan.redactions })
+  // Read while the build runs: at the lowest priority, so it takes no CPU from the build.
+  const inspected = await docker(plan.commands.inspect, {
+    silent: true,
+    redactions: plan.redactions,
+    lowPriority: true
+  })
   if (inspected.exitCode !== 0) {
     log.warning(
       `Reading the nodes of builder ${plan.builder} failed (${inspected.stderr.trim().split('\n').at(-1)}), so ` +

@@ -1,4 +1,6 @@
 import * as exec from '@actions/exec'
+import { accessSync, constants } from 'node:fs'
+import { delimiter, join } from 'node:path'
 import * as log from '../log'
 
 export interface DockerResult {
@@ -17,6 +19,8 @@ export interface DockerOptions {
   redactions?: [string, string][]
   /** Sees stderr as it comes (e.g. to count build steps without keeping the whole log). */
   onStderr?: (chunk: string) => void
+  /** Runs it under `nice`, so it takes no CPU a build running at the same time could use (Linux runners). */
+  lowPriority?: boolean
 }
 
 const KEEP_STDERR = 256 * 1024
@@ -26,6 +30,25 @@ let stepEnv: Record<string, string> = {}
 
 export function setDockerEnv(env: Record<string, string>): void {
   stepEnv = env
+}
+
+let nice: boolean | undefined
+
+/** Whether `nice` is on PATH (coreutils or busybox on Linux runners); without it a command runs as it is. */
+function niceAvailable(): boolean {
+  if (nice === undefined) {
+    nice =
+      process.platform !== 'win32' &&
+      (process.env.PATH ?? '').split(delimiter).some(dir => {
+        try {
+          accessSync(join(dir || '.', 'nice'), constants.X_OK)
+          return true
+        } catch {
+          return false
+        }
+      })
+  }
+  return nice
 }
 
 /** Runs `docker ARGS` without a shell; never throws on a non-zero exit code. */
@@ -40,7 +63,9 @@ export async function docker(args: string[], options: DockerOptions = {}): Promi
   if (relay) relay.line(`[command]${line}`)
   else log.debug(line)
   try {
-    const exitCode = await exec.exec('docker', args, {
+    const [file, argv] =
+      options.lowPriority && niceAvailable() ? ['nice', ['-n', '19', 'docker', ...args]] : ['docker', args]
+    const exitCode = await exec.exec(file, argv, {
       env: { ...(process.env as Record<string, string>), ...stepEnv, ...options.env },
       // exec's own echo would print the unredacted argv, and its relay would not be fenced.
       silent: true,

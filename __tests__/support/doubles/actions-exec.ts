@@ -21,8 +21,11 @@ interface ExecOptions {
   listeners?: { stdout?: (data: Buffer) => void; stderr?: (data: Buffer) => void }
 }
 
-export async function exec(tool: string, args: string[] = [], options: ExecOptions = {}): Promise<number> {
-  if (tool !== 'docker') throw new Error(`exec double: unexpected tool ${tool}`)
+export async function exec(tool: string, argv: string[] = [], options: ExecOptions = {}): Promise<number> {
+  // `nice -n 19 docker …` (a low-priority docker command) is docker too.
+  const niced = tool === 'nice' && argv[0] === '-n' && argv[2] === 'docker'
+  if (tool !== 'docker' && !niced) throw new Error(`exec double: unexpected tool ${tool}`)
+  const args = niced ? argv.slice(3) : argv
   calls.push({ args, env: options.env ?? {} })
   const { exitCode = 0, stdout = '', stderr = '' } = answer(args)
   if (stdout) options.listeners?.stdout?.(Buffer.from(stdout))
