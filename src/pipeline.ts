@@ -44,8 +44,11 @@ export async function runMain(): Promise<void> {
   const freeDiskBytes = warm?.freeDiskBytes()
   const firstPlan = makePlan(inputs, { workDir, hostsFile, appendNodes, freeDiskBytes })
   // The daemon's copy of the BuildKit image is looked up while the preflight probes the network.
+  // A merge starts no builder container, so it needs no image.
   const imagePresent =
-    firstPlan.ownBuilder && mirrorCandidates(firstPlan.buildkitImage, inputs.mirrors).length > 0
+    firstPlan.ownBuilder &&
+    inputs.split.mergeDigests.length === 0 &&
+    mirrorCandidates(firstPlan.buildkitImage, inputs.mirrors).length > 0
       ? imageInDaemon(firstPlan.buildkitImage).catch(() => false)
       : undefined
   const preflight = await log.group('Preflight: mirrors, registries, proxy', () =>
