@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process'
+import { execFileSync, spawnSync } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -181,11 +181,7 @@ describe('garbage collection', () => {
       await new Promise(resolve => setTimeout(resolve, 5000))
       now = totalBytes(buildx(['du', '--builder', builder]))
     }
-    const volume = Number(
-      execFileSync('du', ['-sb', `/var/lib/docker/volumes/buildx_buildkit_${builder}0_state/_data`], {
-        encoding: 'utf8'
-      }).split('\t')[0]
-    )
+    const volume = volumeBytes(`/var/lib/docker/volumes/buildx_buildkit_${builder}0_state/_data`)
     console.log(
       `cache after 4 builds: ${(afterBuilds / 1e6).toFixed(1)} MB; after GC: ${(now / 1e6).toFixed(1)} MB; ` +
         `state volume on disk: ${(volume / 1e6).toFixed(1)} MB (limit ${LIMIT / 1e6} MB)`
@@ -202,4 +198,19 @@ function totalBytes(du: string): number {
   if (!match) throw new Error(`no total in buildx du:\n${du}`)
   const unit = { B: 1, kB: 1e3, MB: 1e6, GB: 1e9 }[match[2]] ?? 1
   return Number(match[1]) * unit
+}
+
+/**
+ * Bytes under a folder on disk. BuildKit may still be deleting collected snapshots while du walks the tree (du
+ * then says "cannot access" and exits 1), so it is asked again, a bounded number of times, until a walk is clean.
+ */
+function volumeBytes(path: string): number {
+  let last = ''
+  for (let attempt = 0; attempt < 10; attempt++) {
+    const du = spawnSync('du', ['-sb', path], { encoding: 'utf8', timeout: 60_000 })
+    last = du.stdout
+    if (du.status === 0) break
+    execFileSync('sleep', ['1'])
+  }
+  return Number(last.split('\t')[0])
 }
