@@ -1,4 +1,5 @@
 /** Image references: the grammar (close to what the Docker CLI accepts), their parts, and mirror copies. */
+import { createHash } from 'node:crypto'
 import { isIPv6Literal, isPort } from './hosts'
 import { DOCKER_HUB, MirrorEntry } from './registries'
 
@@ -102,3 +103,8 @@ export const MANIFEST_MEDIA_TYPES = [
   'application/vnd.oci.image.manifest.v1+json',
   'application/vnd.docker.distribution.manifest.v2+json'
 ]
+
+/** The digest registries name content by: sha256 of the exact bytes. */
+export function contentDigest(bytes: Buffer | string): string {
+  return `sha256:${createHash('sha256').update(bytes).digest('hex')}`
+}

@@ -9,6 +9,11 @@ export function dockerConfigDir(env: NodeJS.ProcessEnv = process.env): string {
   return env.DOCKER_CONFIG || join(homedir(), '.docker')
 }
 
+/** buildx's own state (its builders, and warm-builder bookkeeping), as buildx resolves it. */
+export function buildxConfigDir(env: NodeJS.ProcessEnv = process.env): string {
+  return env.BUILDX_CONFIG || join(dockerConfigDir(env), 'buildx')
+}
+
 /** Folders of the user's Docker config the CLI and buildx keep using: plugins and contexts, linked in. */
 const SHARED = ['cli-plugins', 'contexts']
 
@@ -45,5 +50,5 @@ export function writePrivateDockerConfig(
   )
   // Links even to folders that do not exist yet: a buildx link made later in the step shows through.
   for (const name of SHARED) symlinkSync(join(original, name), join(dir, name))
-  return { DOCKER_CONFIG: dir, BUILDX_CONFIG: env.BUILDX_CONFIG || join(original, 'buildx') }
+  return { DOCKER_CONFIG: dir, BUILDX_CONFIG: buildxConfigDir(env) }
 }

@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto'
 import * as log from '../log'
 import { readIndexArgs } from '../plan/argv'
 import { Inputs } from '../inputs/parse'
+import { contentDigest } from '../model/image-ref'
 import { indexPlatformProblems } from '../model/platform'
 import { Plan } from '../plan/plan'
 import { docker } from './docker'
@@ -41,7 +41,7 @@ export async function runMerge(inputs: Inputs, plan: Plan): Promise<MergeOutcome
   if (planned.exitCode !== 0) throw failure('Reading the images to merge failed', planned.stderr)
   // Printed with one newline after the bytes buildx would push.
   const index = planned.stdout.endsWith('\n') ? planned.stdout.slice(0, -1) : planned.stdout
-  const digest = sha256(index)
+  const digest = contentDigest(index)
   const images = indexImages(index)
   const { missing, duplicated } = indexPlatformProblems(
     inputs.platforms,
@@ -52,14 +52,14 @@ export async function runMerge(inputs: Inputs, plan: Plan): Promise<MergeOutcome
   const current = await Promise.all(
     inputs.tags.map(tag => docker(readIndexArgs(plan.builder, tag), quiet(plan)))
   )
-  const unchanged = current.every(read => read.exitCode === 0 && sha256(read.stdout) === digest)
+  const unchanged = current.every(read => read.exitCode === 0 && contentDigest(read.stdout) === digest)
   if (unchanged) {
     log.info(`Every tag already holds index ${digest}: nothing to push.`)
   } else {
     const pushed = await run(plan.commands.merge, false)
     if (pushed.exitCode !== 0) throw failure('Pushing the merged index failed', pushed.stderr)
     const readBack = await docker(readIndexArgs(plan.builder, inputs.tags[0]), quiet(plan))
-    if (readBack.exitCode !== 0 || sha256(readBack.stdout) !== digest) {
+    if (readBack.exitCode !== 0 || contentDigest(readBack.stdout) !== digest) {
       throw new Error(
         `${inputs.tags[0]} does not hold the merged index ${digest} after the push` +
           (readBack.exitCode !== 0
@@ -73,10 +73,6 @@ export async function runMerge(inputs: Inputs, plan: Plan): Promise<MergeOutcome
 
 function quiet(plan: Plan) {
   return { env: plan.proxyEnv, redactions: plan.redactions, silent: true }
-}
-
-function sha256(text: string): string {
-  return `sha256:${createHash('sha256').update(text, 'utf8').digest('hex')}`
 }
 
 function lastLine(text: string): string {

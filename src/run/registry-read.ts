@@ -1,6 +1,5 @@
-import { createHash } from 'node:crypto'
 import { isLoopbackHost, parseHostPort } from '../model/hosts'
-import { MANIFEST_MEDIA_TYPES, splitImage } from '../model/image-ref'
+import { contentDigest, MANIFEST_MEDIA_TYPES, splitImage } from '../model/image-ref'
 import { registryApiHost } from '../model/docker-config'
 import type { ProxySettings } from '../model/proxy'
 import type { RegistryModel } from '../model/registries'
@@ -40,8 +39,7 @@ export async function readManifestAnonymously(
       MAX_MANIFEST
     )
     if (answer?.body === undefined) continue
-    const actual = `sha256:${createHash('sha256').update(answer.body).digest('hex')}`
-    return actual === digest ? answer.body.toString('utf8') : undefined
+    return contentDigest(answer.body) === digest ? answer.body.toString('utf8') : undefined
   }
   return undefined
 }

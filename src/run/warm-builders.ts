@@ -18,7 +18,7 @@ import type { BuildxPluginLink } from '../state'
 import { BuilderStart, createBuilder, nodesOf, readNodes } from './builder'
 import { removeBuilderArgs } from '../plan/argv'
 import { isWarmBuilderName } from '../model/warm-builder'
-import { dockerConfigDir } from './docker-config'
+import { buildxConfigDir } from './docker-config'
 import { docker } from './docker'
 
 /**
@@ -27,11 +27,11 @@ import { docker } from './docker'
  * job's main process: alive while its build runs), and a last-used time per builder.
  */
 export function warmStateDir(env: NodeJS.ProcessEnv = process.env): string {
-  return join(env.BUILDX_CONFIG || join(dockerConfigDir(env), 'buildx'), 'multi-platform-build')
+  return join(buildxConfigDir(env), 'multi-platform-build')
 }
 
 function buildxInstancesDir(env: NodeJS.ProcessEnv = process.env): string {
-  return join(env.BUILDX_CONFIG || join(dockerConfigDir(env), 'buildx'), 'instances')
+  return join(buildxConfigDir(env), 'instances')
 }
 
 const LOCK_WAIT_MS = 15 * 60_000
