@@ -10,6 +10,7 @@ import {
   stack
 } from '../support/e2e'
 import { ActionRun } from '../support/run-action'
+import { parseRunnerOutput } from '../support/runner-commands'
 import { dockerText, leftovers, logOffset, logSince, Registry } from '../support/stack'
 
 // Everything here runs the committed dist/ against the real stack from stack/up: dockerd, buildx, a BuildKit
@@ -53,6 +54,15 @@ describe('multi-platform push through the Docker Hub mirror', () => {
     expect(log).toMatch(/\/v2\/library\/busybox\/blobs\/sha256:/)
     // Docker Hub is blocked and the mirror answered every busybox request with a 200: it served them all.
     expectServedByMirror(mirrorLogBefore, 'library/busybox')
+  })
+
+  it('asked the daemon over its socket whether it has the BuildKit image, with no docker process', () => {
+    const debug = parseRunnerOutput(result.main.stdout)
+      .commands.filter(command => command.name === 'debug')
+      .map(command => command.data)
+    const path = `/images/${encodeURIComponent(stack.STACK_BUILDKIT_IMAGE)}/json`
+    expect(debug).toContainEqual(expect.stringMatching(new RegExp(`^Docker API at \\S+: GET ${path} → 200$`)))
+    expect(result.main.stdout).not.toMatch(/docker image inspect/)
   })
 
   it('reports outputs a later step can use', () => {

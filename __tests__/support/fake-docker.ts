@@ -25,6 +25,8 @@ export function fakeDocker() {
       PATH: `${join(dir, 'bin')}:${process.env.PATH}`,
       FAKE_DOCKER_LOG: log,
       FAKE_DOCKER_STATE: join(dir, 'builders'),
+      // No daemon answers here, so the action's own daemon requests fall back to this fake CLI, not a real dockerd.
+      DOCKER_HOST: `unix://${join(dir, 'no-daemon.sock')}`,
       ...extra
     }),
     calls: (): Call[] =>

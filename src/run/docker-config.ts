@@ -9,6 +9,27 @@ export function dockerConfigDir(env: NodeJS.ProcessEnv = process.env): string {
   return env.DOCKER_CONFIG || join(homedir(), '.docker')
 }
 
+/**
+ * The context chosen in the CLI's config.json (`docker context use`): '' when none is or there is no config,
+ * undefined when the file cannot be read as JSON. Only that one field is taken; the file may hold credentials.
+ */
+export function configuredDockerContext(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  let text: string
+  try {
+    text = readFileSync(join(dockerConfigDir(env), 'config.json'), 'utf8')
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ENOENT' ? '' : undefined
+  }
+  try {
+    const config: unknown = JSON.parse(text)
+    if (typeof config !== 'object' || config === null || Array.isArray(config)) return undefined
+    const context = (config as Record<string, unknown>).currentContext
+    return context === undefined ? '' : typeof context === 'string' ? context : undefined
+  } catch {
+    return undefined
+  }
+}
+
 /** buildx's own state (its builders, and warm-builder bookkeeping), as buildx resolves it. */
 export function buildxConfigDir(env: NodeJS.ProcessEnv = process.env): string {
   return env.BUILDX_CONFIG || join(dockerConfigDir(env), 'buildx')

@@ -1,7 +1,10 @@
 import * as log from '../log'
 import { diagnose } from '../report/diagnose'
 import { failure } from '../report/failure'
-import { mirrorCandidates } from '../model/image-ref'
+import { isImageReference, mirrorCandidates } from '../model/image-ref'
+import { localDaemonSocket } from '../model/docker-host'
+import { daemonGetStatus } from './daemon-api'
+import { configuredDockerContext } from './docker-config'
 import { Inputs } from '../inputs/parse'
 import { docker } from './docker'
 import { retry } from './retry'
@@ -19,6 +22,9 @@ export interface EnsureOptions {
   backoffMs: number
   log: (line: string) => void
 }
+
+/** A daemon that does not answer this soon is asked again through the CLI, which explains what is wrong. */
+const DAEMON_TIMEOUT_MS = 3000
 
 /** A missing image or tag will not appear by pulling again, nor will access be granted. */
 const NOT_RETRYABLE = /not found|manifest unknown|does not exist|denied/i
@@ -72,8 +78,26 @@ export async function ensureImage(
   )
 }
 
-/** Whether the Docker daemon has the image (started early by main, so it overlaps the preflight). */
+/**
+ * Whether the Docker daemon has the image: asked over its socket where the CLI would use a local one (a
+ * request instead of a docker process, on the path to the builder), else with `docker image inspect`.
+ */
 export async function imageInDaemon(image: string): Promise<boolean> {
+  const socket = isImageReference(image)
+    ? localDaemonSocket({
+        platform: process.platform,
+        dockerHost: process.env.DOCKER_HOST,
+        dockerContext: process.env.DOCKER_CONTEXT,
+        configContext: configuredDockerContext()
+      })
+    : undefined
+  if (socket !== undefined) {
+    // The whole reference is one path segment; the daemon decodes it as `docker image inspect` sends it.
+    const path = `/images/${encodeURIComponent(image)}/json`
+    const status = await daemonGetStatus(socket, path, DAEMON_TIMEOUT_MS)
+    log.debug(`Docker API at ${socket}: GET ${path} → ${status ?? 'no answer'}`)
+    if (status === 200 || status === 404) return status === 200
+  }
   const found = await docker(['image', 'inspect', '--format', '{{.Id}}', '--', image], { silent: true })
   return found.exitCode === 0
 }

@@ -1,0 +1,136 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { createServer, Server } from 'node:http'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { DockerHostFacts, localDaemonSocket } from '../../src/model/docker-host'
+import { configuredDockerContext } from '../../src/run/docker-config'
+import { imageInDaemon } from '../../src/run/image'
+import { answerDocker, calls } from '../support/doubles/actions-exec'
+
+// The daemon the CLI would use, asked directly only where that is certain; the CLI answers everywhere else.
+
+const facts = (extra: Partial<DockerHostFacts>): DockerHostFacts => ({
+  platform: 'linux',
+  configContext: '',
+  ...extra
+})
+
+describe('localDaemonSocket', () => {
+  it.each<[string, Partial<DockerHostFacts>, string | undefined]>([
+    ['nothing set', {}, '/var/run/docker.sock'],
+    [
+      'the default context named',
+      { dockerContext: 'default', configContext: 'default' },
+      '/var/run/docker.sock'
+    ],
+    [
+      'a unix:// DOCKER_HOST (rootless)',
+      { dockerHost: 'unix:///run/user/1000/docker.sock' },
+      '/run/user/1000/docker.sock'
+    ],
+    ['a TCP DOCKER_HOST', { dockerHost: 'tcp://127.0.0.1:2376' }, undefined],
+    ['an SSH DOCKER_HOST', { dockerHost: 'ssh://me@host' }, undefined],
+    ['a relative unix path', { dockerHost: 'unix://docker.sock' }, undefined],
+    ['a unix URL with a query', { dockerHost: 'unix:///var/run/docker.sock?x=1' }, undefined],
+    ['DOCKER_CONTEXT naming another context', { dockerContext: 'remote' }, undefined],
+    [
+      'DOCKER_CONTEXT with a unix DOCKER_HOST',
+      { dockerContext: 'remote', dockerHost: 'unix:///s' },
+      undefined
+    ],
+    ['a context chosen in config.json', { configContext: 'colima' }, undefined],
+    ['a config.json that cannot be read', { configContext: undefined }, undefined],
+    ['DOCKER_HOST wins over the config context', { dockerHost: 'unix:///s', configContext: 'colima' }, '/s'],
+    ['Windows (named pipes)', { platform: 'win32' }, undefined],
+    ['macOS', { platform: 'darwin' }, '/var/run/docker.sock']
+  ])('%s', (_name, extra, socket) => {
+    expect(localDaemonSocket(facts(extra))).toBe(socket)
+  })
+})
+
+describe('configuredDockerContext', () => {
+  let dir: string
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'docker-config-'))
+  })
+  afterEach(() => rmSync(dir, { recursive: true, force: true }))
+  const read = () => configuredDockerContext({ DOCKER_CONFIG: dir })
+
+  it('is empty without a config.json, and without the field', () => {
+    expect(read()).toBe('')
+    writeFileSync(join(dir, 'config.json'), '{"auths":{"r.example":{"auth":"c2VjcmV0"}}}')
+    expect(read()).toBe('')
+  })
+  it('is the chosen context', () => {
+    writeFileSync(join(dir, 'config.json'), '{"currentContext":"colima"}')
+    expect(read()).toBe('colima')
+  })
+  it('is unknown for a file that is not a JSON object or a field that is not a string', () => {
+    for (const text of ['{', '[]', 'null', '{"currentContext":7}']) {
+      writeFileSync(join(dir, 'config.json'), text)
+      expect(read()).toBeUndefined()
+    }
+  })
+})
+
+describe('imageInDaemon', () => {
+  let dir: string
+  let server: Server
+  let status = 200
+  const paths: string[] = []
+  const saved = { ...process.env }
+
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'daemon-'))
+    paths.length = 0
+    server = createServer((request, response) => {
+      paths.push(request.url ?? '')
+      response.writeHead(status, { 'Content-Type': 'application/json' })
+      response.end('{}')
+    })
+    await new Promise<void>(resolve => server.listen(join(dir, 'docker.sock'), resolve))
+    process.env.DOCKER_HOST = `unix://${join(dir, 'docker.sock')}`
+    process.env.DOCKER_CONFIG = dir
+    delete process.env.DOCKER_CONTEXT
+    answerDocker(() => ({ exitCode: 0 }))
+  })
+  afterEach(async () => {
+    process.env = { ...saved }
+    await new Promise<void>(resolve => server.close(() => resolve()))
+    rmSync(dir, { recursive: true, force: true })
+  })
+
+  it('asks the daemon, not the CLI, with the whole reference as one encoded path segment', async () => {
+    status = 200
+    await expect(imageInDaemon('127.0.0.1:5001/moby/buildkit:buildx-stable-1')).resolves.toBe(true)
+    expect(paths).toEqual(['/images/127.0.0.1%3A5001%2Fmoby%2Fbuildkit%3Abuildx-stable-1/json'])
+    expect(calls).toEqual([])
+  })
+  it('takes 404 as absent', async () => {
+    status = 404
+    await expect(imageInDaemon('moby/buildkit:v0.1')).resolves.toBe(false)
+    expect(calls).toEqual([])
+  })
+  it('asks the CLI when the daemon answers anything else', async () => {
+    status = 500
+    answerDocker(() => ({ exitCode: 1 }))
+    await expect(imageInDaemon('moby/buildkit:v0.1')).resolves.toBe(false)
+    expect(paths).toHaveLength(1)
+    expect(calls.map(call => call.args)).toEqual([
+      ['image', 'inspect', '--format', '{{.Id}}', '--', 'moby/buildkit:v0.1']
+    ])
+  })
+  it('asks the CLI when no daemon listens at the socket', async () => {
+    process.env.DOCKER_HOST = `unix://${join(dir, 'absent.sock')}`
+    await expect(imageInDaemon('moby/buildkit:v0.1')).resolves.toBe(true)
+    expect(calls).toHaveLength(1)
+  })
+  it('asks only the CLI when a context is chosen, or the name is not an image reference', async () => {
+    process.env.DOCKER_CONTEXT = 'remote'
+    await expect(imageInDaemon('moby/buildkit:v0.1')).resolves.toBe(true)
+    delete process.env.DOCKER_CONTEXT
+    await expect(imageInDaemon('../../containers/json?all=1')).resolves.toBe(true)
+    expect(paths).toEqual([])
+    expect(calls).toHaveLength(2)
+  })
+})
