@@ -7,11 +7,16 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Endpoint } from '../../src/plan/preflight'
 import { probeAll, probeEndpoint } from '../../src/run/probe'
+import { readManifestAnonymously } from '../../src/run/registry-read'
+import { contentDigest } from '../../src/model/image-ref'
 
 // Every server listens on 127.0.0.1, and the proxies only dial 127.0.0.1: no traffic leaves the machine.
 const HOST = '127.0.0.1'
 const TIMEOUT_MS = 300
 const SLACK_MS = 500
+
+const INDEX = JSON.stringify({ schemaVersion: 2, manifests: [] })
+const INDEX_DIGEST = contentDigest(INDEX)
 
 const servers: net.Server[] = []
 const openSockets = new Set<net.Socket>()
@@ -95,7 +100,10 @@ beforeAll(async () => {
   tlsPort = await listen(
     https.createServer(
       { key: readFileSync(join(tempDir, 'key.pem')), cert: readFileSync(join(tempDir, 'cert.pem')) },
-      (req, res) => res.writeHead(req.url === '/v2/' ? 200 : 404).end()
+      (req, res) =>
+        req.url === `/v2/team/app/manifests/${INDEX_DIGEST}`
+          ? res.writeHead(200).end(INDEX)
+          : res.writeHead(req.url === '/v2/' ? 200 : 404).end()
     )
   )
 
@@ -394,5 +402,13 @@ describe('probeAll', () => {
     while (openSockets.size > 0 && Date.now() < deadline) await new Promise(r => setTimeout(r, 20))
     expect(openSockets.size).toBe(0)
     expect(process.getActiveResourcesInfo().filter(name => name === 'TCPSocketWrap')).toEqual([])
+  })
+})
+
+describe('reading a pushed index from a TLS registry on loopback', () => {
+  it('asks plain HTTP first, then reads it over TLS when plain HTTP gets no manifest', async () => {
+    await expect(
+      readManifestAnonymously(`127.0.0.1:${tlsPort}/team/app`, INDEX_DIGEST, new Map(), { noProxy: [] })
+    ).resolves.toBe(INDEX)
   })
 })

@@ -1,7 +1,7 @@
 import * as http from 'node:http'
 import { isIP, Socket, connect as connectTcp } from 'node:net'
 import { Duplex } from 'node:stream'
-import { connect as connectTls, TLSSocket } from 'node:tls'
+import type { TLSSocket } from 'node:tls'
 import { unbracket } from '../model/hosts'
 import { Endpoint, ProbeResult } from '../plan/preflight'
 
@@ -189,7 +189,9 @@ function openTcp(probe: Probe, url: URL): Promise<Socket> {
   })
 }
 
-function openTls(probe: Probe, url: URL, socket: Duplex): Promise<TLSSocket> {
+/** TLS is loaded only for an https endpoint or proxy: it costs each start more than the rest of the probe. */
+async function openTls(probe: Probe, url: URL, socket: Duplex): Promise<TLSSocket> {
+  const { connect: connectTls } = await import('node:tls')
   return new Promise(resolve => {
     const host = unbracket(url.hostname)
     const secure = probe.track(

@@ -26,8 +26,9 @@ export async function readManifestAnonymously(
   const host = registryApiHost(registry)
   const plainHttp = registries.get(registry)?.http === true
   const loopback = isLoopbackHost(parseHostPort(registry)?.host ?? registry)
-  // BuildKit speaks plain HTTP to a registry the config marks so, and falls back to it on loopback.
-  const schemes = plainHttp ? ['http'] : loopback ? ['https', 'http'] : ['https']
+  // BuildKit speaks plain HTTP to a registry the config marks so, and falls back to it on loopback. There
+  // plain HTTP is asked first: it is what a loopback registry mostly speaks, and asking it needs no TLS.
+  const schemes = plainHttp ? ['http'] : loopback ? ['http', 'https'] : ['https']
   const { fetchAnswer } = await import('./probe')
   for (const scheme of schemes) {
     const url = `${scheme}://${host}/v2/${path}/manifests/${digest}`
@@ -38,7 +39,8 @@ export async function readManifestAnonymously(
       TIMEOUT_MS,
       MAX_MANIFEST
     )
-    if (answer?.body === undefined) continue
+    // Anything but the manifest (a TLS port's 400 to plain HTTP, say) means: try the next scheme.
+    if (answer?.code !== 200 || answer.body === undefined) continue
     return contentDigest(answer.body) === digest ? answer.body.toString('utf8') : undefined
   }
   return undefined
