@@ -28,7 +28,9 @@ await build({
       // is, and esbuild's interop reads each export only when the code uses it.
       name: 'node-builtins-through-require',
       setup(build) {
-        const builtin = new RegExp(`^(node:)?(${builtinModules.map(name => name.replace(/[/]/g, '\\/')).join('|')})$`)
+        const builtin = new RegExp(
+          `^(node:)?(${builtinModules.map(name => name.replace(/[/]/g, '\\/')).join('|')})$`
+        )
         build.onResolve({ filter: builtin }, args =>
           args.kind === 'import-statement'
             ? { path: args.path.replace(/^(node:)?/, 'node:'), namespace: 'node-builtin' }
