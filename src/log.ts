@@ -1,4 +1,5 @@
 import * as core from '@actions/core'
+import { AsyncLocalStorage } from 'node:async_hooks'
 import { randomBytes } from 'node:crypto'
 import { maskCredentials } from './model/credentials'
 
@@ -52,7 +53,7 @@ export function redact(text: string, redactions: [string, string][]): string {
 }
 
 export function info(text: string): void {
-  core.info(neutralize(text))
+  emit(() => core.info(neutralize(text)))
 }
 
 /**
@@ -65,23 +66,77 @@ function commandData(text: string): string {
 }
 
 export function warning(text: string, properties?: core.AnnotationProperties): void {
-  core.warning(commandData(text), properties)
+  emit(() => core.warning(commandData(text), properties))
 }
 
 export function error(text: string, properties?: core.AnnotationProperties): void {
-  core.error(commandData(text), properties)
+  emit(() => core.error(commandData(text), properties))
 }
 
 export function debug(text: string): void {
-  core.debug(commandData(text))
+  emit(() => core.debug(commandData(text)))
 }
 
 export function fail(text: string): void {
-  core.setFailed(commandData(text))
+  emit(() => core.setFailed(commandData(text)))
 }
 
 export async function group<T>(name: string, fn: () => Promise<T>): Promise<T> {
-  return core.group(maskCredentials(name), fn)
+  emit(() => core.startGroup(maskCredentials(name)))
+  try {
+    return await fn()
+  } finally {
+    emit(() => core.endGroup())
+  }
+}
+
+/** What a held run wrote, in order, until it is released; relayed output beyond HELD_LIMIT is counted, not kept. */
+interface Held {
+  writes: (() => void)[]
+  released: boolean
+  bytes: number
+  dropped: number
+}
+
+const holding = new AsyncLocalStorage<Held>()
+const HELD_LIMIT = 1024 * 1024
+
+/** Every write to the job log passes here: now, or, inside a held run, when that run is released. */
+function emit(write: () => void): void {
+  const held = holding.getStore()
+  if (!held || held.released) write()
+  else held.writes.push(write)
+}
+
+/** Relayed program output: like emit, but a held run keeps at most HELD_LIMIT bytes of it. */
+function emitOutput(text: string): void {
+  const held = holding.getStore()
+  if (held && !held.released) {
+    if (held.bytes + text.length > HELD_LIMIT) {
+      held.dropped += text.length
+      return
+    }
+    held.bytes += text.length
+  }
+  emit(() => process.stdout.write(text))
+}
+
+/**
+ * Runs fn with everything it writes to the log held back, so work that runs alongside a log group (a builder
+ * booting during the preflight) does not interleave with it. `release` writes it all, in order, and lets
+ * anything fn started that is still running write directly from then on.
+ */
+export function holdOutput<T>(fn: () => Promise<T>): { result: Promise<T>; release: () => void } {
+  const held: Held = { writes: [], released: false, bytes: 0, dropped: 0 }
+  const result = holding.run(held, fn)
+  return {
+    result,
+    release: () => {
+      held.released = true
+      held.writes.splice(0).forEach(write => write())
+      if (held.dropped > 0) info(`(${held.dropped} more bytes of that output are not shown)`)
+    }
+  }
 }
 
 /**
@@ -95,12 +150,12 @@ export class FencedRelay {
   private readonly partial = new Map<string, string>()
 
   constructor(private readonly redactions: [string, string][] = []) {
-    process.stdout.write(`::stop-commands::${this.token}\n`)
+    emit(() => process.stdout.write(`::stop-commands::${this.token}\n`))
   }
 
   /** A line of ours inside the fence (the echoed command). */
   line(text: string): void {
-    process.stdout.write(`${oneLine(text)}\n`)
+    emit(() => process.stdout.write(`${oneLine(text)}\n`))
   }
 
   /** A chunk of one stream; complete lines are written now, the rest when the stream's next line ends. */
@@ -109,16 +164,16 @@ export class FencedRelay {
     const end = Math.max(text.lastIndexOf('\n'), text.lastIndexOf('\r'))
     // A line that never ends is still relayed once it is long, so memory stays bounded.
     const cut = end >= 0 ? end + 1 : text.length > 64 * 1024 ? text.length : 0
-    if (cut > 0) process.stdout.write(redact(text.slice(0, cut), this.redactions))
+    if (cut > 0) emitOutput(redact(text.slice(0, cut), this.redactions))
     this.partial.set(stream, text.slice(cut))
   }
 
   /** Writes what is left of each stream on lines of its own, then resumes command processing. */
   close(): void {
     for (const rest of this.partial.values()) {
-      if (rest !== '') process.stdout.write(`${redact(rest, this.redactions)}\n`)
+      if (rest !== '') emitOutput(`${redact(rest, this.redactions)}\n`)
     }
     this.partial.clear()
-    process.stdout.write(`::${this.token}::\n`)
+    emit(() => process.stdout.write(`::${this.token}::\n`))
   }
 }

@@ -1,6 +1,6 @@
 import * as core from '@actions/core'
 import { randomBytes } from 'node:crypto'
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { annotateBuildChecks, runBuild } from './run/build'
@@ -9,9 +9,9 @@ import { runMerge } from './run/merge'
 import { ImageFact, imageInDaemon, obtainImage } from './run/image'
 import { mirrorCandidates } from './model/image-ref'
 import { checkNetwork, Preflight } from './run/network-check'
-import { setDockerEnv } from './run/docker'
+import { docker, setDockerEnv } from './run/docker'
 import { writePrivateDockerConfig } from './run/docker-config'
-import { setupQemu } from './run/qemu'
+import { QemuFact, setupQemu } from './run/qemu'
 import * as log from './log'
 import { readHostsFile } from './run/hosts-file'
 import { workDirName } from './model/names'
@@ -23,6 +23,8 @@ import { mergeSummaryRows, platformsBuilt, summaryRows } from './report/summary-
 import { BuildxPluginLink, markMainStarted, SavedState, saveState } from './state'
 import { writeSummary } from './report/summary'
 import { cacheFailureWarning } from './report/explain'
+import { failure } from './report/failure'
+import type { RegistryLogin } from './inputs/registry-auth'
 
 /** main: inputs → plan → preflight → builder → one build (or the merge of split builds) → outputs and summary. */
 export async function runMain(): Promise<void> {
@@ -51,34 +53,50 @@ export async function runMain(): Promise<void> {
     mirrorCandidates(firstPlan.buildkitImage, inputs.mirrors).length > 0
       ? imageInDaemon(firstPlan.buildkitImage).catch(() => false)
       : undefined
-  const preflight = await log.group('Preflight: mirrors, registries, proxy', () =>
-    checkNetwork(inputs, firstPlan, logins)
-  )
+  // Saved before anything is created, so post cleans up after a failure or cancellation from here on.
+  const state: SavedState = {
+    builder: firstPlan.builder,
+    workDir,
+    // A warm builder stays for the next job; post releases this job's lease on it instead.
+    cleanup: inputs.cleanup && firstPlan.ownBuilder && !firstPlan.warm,
+    keepState: inputs.builderOptions.keepState
+  }
+  // A buildx link or a warm-builder lease is saved the moment it is made, so post undoes it whatever fails later.
+  const linked = (link: BuildxPluginLink) => saveState(Object.assign(state, { buildxPlugin: link }))
+  const early = bootsDuringPreflight(inputs, firstPlan, logins) && (await imagePresent) !== false
+  let booting: BootingBuilder | undefined
+  if (early) {
+    prepare(firstPlan, state)
+    await writeConfig(firstPlan, workDir)
+    booting = await bootBuilder(inputs, firstPlan, linked)
+  }
+  let preflight: Preflight
+  try {
+    preflight = await log.group('Preflight: mirrors, registries, proxy', () =>
+      checkNetwork(inputs, firstPlan, logins)
+    )
+  } catch (error) {
+    // Nothing this step started may outlive it: the builder is booted to its end, shown, and left to post.
+    await booting?.shown(firstPlan).catch(() => undefined)
+    throw error
+  }
   const plan =
     preflight.drop.length > 0
       ? makePlan(inputs, { workDir, hostsFile, appendNodes, freeDiskBytes, droppedMirrors: preflight.drop })
       : firstPlan
-  plan.warnings.forEach(warning => log.warning(warning))
-  if (core.isDebug()) {
-    const commands = Object.values(plan.commands).flatMap(c =>
-      Array.isArray(c[0]) ? (c as string[][]) : [c as string[]]
+  let booted: BuilderStart | undefined
+  if (booting && plan === firstPlan) booted = await booting.shown(plan)
+  else if (booting) {
+    // The builder booted with a mirror the preflight found dead: replaced by one without it.
+    const first = await booting.shown(firstPlan).catch(() => undefined)
+    // Its nodes are being read; removed only after that, so the read does not fail on a builder that is gone.
+    await first?.nodes
+    await log.group(`Builder ${firstPlan.builder} (replaced: a mirror is down)`, () =>
+      removeBuilder(firstPlan)
     )
-    log.debug(
-      `planned docker commands:\n${commands.map(args => `  ${log.formatCommand(args, plan.redactions)}`).join('\n')}`
-    )
-    log.debug(`build environment adds: ${Object.keys(plan.buildEnv).join(', ') || '(nothing)'}`)
   }
-
-  // Saved before anything is created, so post cleans up after a failure or cancellation from here on.
-  const state: SavedState = {
-    builder: plan.builder,
-    workDir,
-    // A warm builder stays for the next job; post releases this job's lease on it instead.
-    cleanup: inputs.cleanup && plan.ownBuilder && !plan.warm,
-    keepState: inputs.builderOptions.keepState
-  }
-  saveState(state)
-  await writeConfig(plan, workDir)
+  if (!booting) prepare(plan, state)
+  if (!booting || !booted) await writeConfig(plan, workDir, booting !== undefined)
   if (logins.length > 0) {
     // Only this step's docker commands see the logins; the daemon and other steps keep their own config.
     setDockerEnv(writePrivateDockerConfig(workDir, logins))
@@ -87,8 +105,12 @@ export async function runMain(): Promise<void> {
 
   if (inputs.split.mergeDigests.length > 0) return mergeDigests(inputs, plan, state, preflight)
 
-  const qemu = await log.group('QEMU', () => setupQemu(inputs))
-  let image: ImageFact = { source: 'existing-builder' }
+  // A builder booted early had its image in the daemon, or none of its registry's mirrors to look for it.
+  let image: ImageFact = !booted
+    ? { source: 'existing-builder' }
+    : imagePresent
+      ? { source: 'daemon' }
+      : { source: 'left-to-daemon' }
   const obtain = async () => {
     image = await obtainImage(
       plan.buildkitImage,
@@ -96,12 +118,12 @@ export async function runMain(): Promise<void> {
       plan.buildkitImage === firstPlan.buildkitImage ? imagePresent : undefined
     )
   }
-  // A buildx link or a warm-builder lease is saved the moment it is made, so post undoes it whatever fails later.
-  const linked = (link: BuildxPluginLink) => saveState(Object.assign(state, { buildxPlugin: link }))
   const leased = (lease: string) => saveState(Object.assign(state, { warmLease: lease }))
   let reused: boolean | undefined
   let start: BuilderStart
-  if (plan.warm && warm) {
+  const qemu = booting?.qemu ?? (await log.group('QEMU', () => setupQemu(inputs)))
+  if (booted) start = booted
+  else if (plan.warm && warm) {
     const used = await log.group(`Warm builder ${plan.builder}`, () =>
       warm.useWarmBuilder(inputs, plan, { prepare: obtain, linked, leased })
     )
@@ -171,9 +193,81 @@ async function mergeDigests(
     await writeSummary(mergeSummaryRows(inputs, plan, outcome, preflight.drop), preflight.results)
 }
 
-/** The work dir must be new (mkdir fails on anything already there) and the config a new file in it. */
-async function writeConfig(plan: Plan, workDir: string): Promise<void> {
-  mkdirSync(workDir, { mode: 0o700 })
+/**
+ * Whether the builder can boot while the preflight probes the network: only where the preflight's answer
+ * changes the builder just when a mirror is down (mirror-check warn; strict fails before any builder exists),
+ * for one builder of ours booted by `create --bootstrap`, with no logins to check first. Behind a slow network
+ * the probes then cost nothing: the boot takes longer than they do.
+ */
+function bootsDuringPreflight(inputs: Inputs, plan: Plan, logins: RegistryLogin[]): boolean {
+  return (
+    plan.ownBuilder &&
+    !plan.warm &&
+    plan.bootsOnCreate &&
+    inputs.mirrorCheck === 'warn' &&
+    logins.length === 0 &&
+    inputs.split.mergeDigests.length === 0
+  )
+}
+
+/** A builder booting during the preflight; its log is shown, in a group of its own, once that is done. */
+interface BootingBuilder {
+  qemu: QemuFact
+  shown(plan: Plan): Promise<BuilderStart>
+}
+
+/** QEMU first (BuildKit lists its platforms when it boots), then `create --bootstrap` with its log held. */
+async function bootBuilder(
+  inputs: Inputs,
+  plan: Plan,
+  linked: (link: BuildxPluginLink) => void
+): Promise<BootingBuilder> {
+  const qemu = await log.group('QEMU', () => setupQemu(inputs))
+  const held = log.holdOutput(() => createBuilder(inputs, plan, linked))
+  // Settled now and again when shown: a failure is reported there, not as an unhandled rejection.
+  held.result.catch(() => undefined)
+  return {
+    qemu,
+    shown: builderPlan =>
+      log.group(`Builder ${builderPlan.builder}`, async () => {
+        const settled = await held.result.then(
+          start => ({ start }),
+          (error: unknown) => ({ error })
+        )
+        held.release()
+        if ('error' in settled) throw settled.error
+        return settled.start
+      })
+  }
+}
+
+async function removeBuilder(plan: Plan): Promise<void> {
+  const removed = await docker(plan.commands.remove, { redactions: plan.redactions })
+  if (removed.exitCode !== 0) throw failure('Removing the builder failed', removed.stderr)
+}
+
+/** The plan's warnings, what it will run (debug), and the state post needs, before anything is created. */
+function prepare(plan: Plan, state: SavedState): void {
+  plan.warnings.forEach(warning => log.warning(warning))
+  if (core.isDebug()) {
+    const commands = Object.values(plan.commands).flatMap(c =>
+      Array.isArray(c[0]) ? (c as string[][]) : [c as string[]]
+    )
+    log.debug(
+      `planned docker commands:\n${commands.map(args => `  ${log.formatCommand(args, plan.redactions)}`).join('\n')}`
+    )
+    log.debug(`build environment adds: ${Object.keys(plan.buildEnv).join(', ') || '(nothing)'}`)
+  }
+  saveState(Object.assign(state, { builder: plan.builder }))
+}
+
+/**
+ * The work dir must be new (mkdir fails on anything already there) and the config a new file in it; a config
+ * this step wrote for a builder it replaced is deleted first, so the new one is a new file too.
+ */
+async function writeConfig(plan: Plan, workDir: string, replace = false): Promise<void> {
+  if (replace) rmSync(plan.configPath, { force: true })
+  else mkdirSync(workDir, { mode: 0o700 })
   writeFileSync(plan.configPath, plan.configToml, { mode: 0o600, flag: 'wx' })
   setOutputs(core.setOutput, { 'buildkitd-config': plan.configToml, builder: plan.builder })
   await log.group('buildkitd.toml', async () => {

@@ -11,6 +11,7 @@ import {
 } from '../support/e2e'
 import { ActionRun } from '../support/run-action'
 import { parseRunnerOutput } from '../support/runner-commands'
+import { Front, startFront } from '../support/fault-front'
 import { dockerText, leftovers, logOffset, logSince, Registry } from '../support/stack'
 
 // Everything here runs the committed dist/ against the real stack from stack/up: dockerd, buildx, a BuildKit
@@ -275,6 +276,46 @@ describe('a push registry on loopback that only the tags name', () => {
     const { builder, result } = await build('tag-bridge', { 'driver-opts': 'network=bridge' })
     expect(result.main.code).toBe(1)
     expect(failure(result)).toMatch(/connection refused/)
+    expectClean(builder)
+  })
+})
+
+describe('a mirror slow to answer the preflight', () => {
+  // The builder does not wait for the probes: it boots while the mirror takes its time over /v2/.
+  const SLOW_MS = 2000
+  let front: Front
+  let answeredAt = 0
+  beforeAll(async () => {
+    front = await startFront((_count, method, path) => {
+      if (method !== 'GET' || path !== '/v2/' || answeredAt > 0) return 'pass'
+      answeredAt = Date.now() + SLOW_MS
+      return { passAfterMs: SLOW_MS }
+    }, stack.STACK_MIRROR)
+  })
+  afterAll(() => front.close())
+
+  it('does not hold up the builder: its container starts before the probe is answered', async () => {
+    const { builder, result } = await buildWith(
+      'slowprobe',
+      { platforms: 'linux/amd64', push: 'false', 'registry-mirrors': `http://${front.address}` },
+      { skipPost: true }
+    )
+    expect({ code: result.main.code, error: failure(result) }).toEqual({ code: 0, error: '' })
+    expect(answeredAt).toBeGreaterThan(0)
+    const startedAt = dockerText([
+      'inspect',
+      '--format',
+      '{{.State.StartedAt}}',
+      `buildx_buildkit_${builder}0`
+    ]).trim()
+    // RFC 3339 with nanoseconds; Date takes milliseconds.
+    const started = Date.parse(startedAt.replace(/(\.\d{3})\d*Z$/, '$1Z'))
+    expect(started).toBeLessThan(answeredAt)
+    // Its log shows the probe first, then the builder, as if one came after the other.
+    expect(result.main.stdout.indexOf('::group::Preflight')).toBeLessThan(
+      result.main.stdout.indexOf(`::group::Builder ${builder}`)
+    )
+    await result.runPost()
     expectClean(builder)
   })
 })

@@ -88,6 +88,8 @@ describe('a first mirror that accepts connections and never answers', () => {
         `::warning::Registry mirror ${deadMirror} .*unreachable \\(timeout after 3000 ms\\); dropped it`
       )
     )
+    // The builder booted during the preflight with the dead mirror in it, so it was replaced before the build.
+    expect(result.main.stdout).toContain(`::group::Builder ${builder} (replaced: a mirror is down)`)
     expect(result.outputs['buildkitd-config']).not.toContain(`mirrors = [ "${deadMirror}"`)
     expect(result.outputs['buildkitd-config']).toContain(`"${stack.STACK_MIRROR}"`)
     // The config BuildKit got, parsed: Docker Hub's mirrors are the live one alone, and no section lists the

@@ -1,7 +1,8 @@
-import { createServer, IncomingMessage, request, Server } from 'node:http'
+import { createServer, IncomingMessage, request, Server, ServerResponse } from 'node:http'
 import { connect, Socket } from 'node:net'
 
-export type Fault = 'pass' | '503' | 'reset'
+/** 'pass' on at once, answer 503, cut the connection, or pass on after a wait. */
+export type Fault = 'pass' | '503' | 'reset' | { passAfterMs: number }
 
 export interface Front {
   address: string
@@ -16,7 +17,7 @@ export interface Front {
  * whether to pass it on, answer 503, or cut the connection.
  */
 export async function startFront(
-  fault: (count: number, method: string) => Fault,
+  fault: (count: number, method: string, path: string) => Fault,
   target?: string
 ): Promise<Front> {
   const seen: string[] = []
@@ -24,13 +25,21 @@ export async function startFront(
   let count = 0
   const server: Server = createServer((incoming, outgoing) => {
     count++
-    const decision = fault(count, incoming.method ?? 'GET')
-    seen.push(`${decision} ${incoming.method} ${incoming.url}`)
+    const decision = fault(count, incoming.method ?? 'GET', incoming.url ?? '/')
+    const name = typeof decision === 'string' ? decision : `pass after ${decision.passAfterMs} ms`
+    seen.push(`${name} ${incoming.method} ${incoming.url}`)
     if (decision === 'reset') return incoming.socket.destroy()
     if (decision === '503') {
       outgoing.writeHead(503, { 'content-type': 'text/plain' })
       return outgoing.end('injected fault')
     }
+    if (typeof decision !== 'string') {
+      incoming.pause()
+      return void setTimeout(() => passOn(incoming, outgoing), decision.passAfterMs)
+    }
+    passOn(incoming, outgoing)
+  })
+  function passOn(incoming: IncomingMessage, outgoing: ServerResponse): void {
     const url = target ? new URL(incoming.url ?? '/', `http://${target}`) : new URL(incoming.url ?? '/')
     const upstream = request(
       {
@@ -48,12 +57,13 @@ export async function startFront(
     upstream.setTimeout(30_000, () => upstream.destroy())
     upstream.on('error', () => outgoing.destroy())
     incoming.pipe(upstream)
-  })
+    incoming.resume()
+  }
   // CONNECT, for clients that tunnel (HTTPS, or BuildKit trying HTTPS first for an insecure registry).
   server.on('connect', (incoming: IncomingMessage, client: Socket, head: Buffer) => {
     count++
-    const decision = fault(count, 'CONNECT')
-    seen.push(`${decision} CONNECT ${incoming.url}`)
+    const decision = fault(count, 'CONNECT', incoming.url ?? '')
+    seen.push(`${typeof decision === 'string' ? decision : 'pass'} CONNECT ${incoming.url}`)
     if (decision !== 'pass') return client.destroy()
     const [host, port] = (incoming.url ?? '').split(':')
     const upstream = connect(Number(port), host === 'localhost' ? '127.0.0.1' : host, () => {
