@@ -300,22 +300,25 @@ describe('a mirror slow to answer the preflight', () => {
       { platforms: 'linux/amd64', push: 'false', 'registry-mirrors': `http://${front.address}` },
       { skipPost: true }
     )
-    expect({ code: result.main.code, error: failure(result) }).toEqual({ code: 0, error: '' })
-    expect(answeredAt).toBeGreaterThan(0)
-    const startedAt = dockerText([
-      'inspect',
-      '--format',
-      '{{.State.StartedAt}}',
-      `buildx_buildkit_${builder}0`
-    ]).trim()
-    // RFC 3339 with nanoseconds; Date takes milliseconds.
-    const started = Date.parse(startedAt.replace(/(\.\d{3})\d*Z$/, '$1Z'))
-    expect(started).toBeLessThan(answeredAt)
-    // Its log shows the probe first, then the builder, as if one came after the other.
-    expect(result.main.stdout.indexOf('::group::Preflight')).toBeLessThan(
-      result.main.stdout.indexOf(`::group::Builder ${builder}`)
-    )
-    await result.runPost()
+    try {
+      expect({ code: result.main.code, error: failure(result) }).toEqual({ code: 0, error: '' })
+      expect(answeredAt).toBeGreaterThan(0)
+      const startedAt = dockerText([
+        'inspect',
+        '--format',
+        '{{.State.StartedAt}}',
+        `buildx_buildkit_${builder}0`
+      ]).trim()
+      // RFC 3339 with nanoseconds; Date takes milliseconds.
+      const started = Date.parse(startedAt.replace(/(\.\d{3})\d*Z$/, '$1Z'))
+      expect(started).toBeLessThan(answeredAt)
+      // Its log shows the probe first, then the builder, as if one came after the other.
+      expect(result.main.stdout.indexOf('::group::Preflight')).toBeLessThan(
+        result.main.stdout.indexOf(`::group::Builder ${builder}`)
+      )
+    } finally {
+      await result.runPost()
+    }
     expectClean(builder)
   })
 })
