@@ -88,9 +88,7 @@ export async function runMain(): Promise<void> {
   if (booting && plan === firstPlan) booted = await booting.shown(plan)
   else if (booting) {
     // The builder booted with a mirror the preflight found dead: replaced by one without it.
-    const first = await booting.shown(firstPlan).catch(() => undefined)
-    // Its nodes are being read; removed only after that, so the read does not fail on a builder that is gone.
-    await first?.nodes
+    await booting.shown(firstPlan).catch(() => undefined)
     await log.group(`Builder ${firstPlan.builder} (replaced: a mirror is down)`, () =>
       removeBuilder(firstPlan)
     )
@@ -136,12 +134,13 @@ export async function runMain(): Promise<void> {
     start = await log.group(`Builder ${plan.builder}`, () => createBuilder(inputs, plan, linked))
   }
   setOutputs(core.setOutput, { 'builder-reused': reused ?? false })
-  // The builder's nodes are read while the build starts; they are reported even when the build fails.
-  const nodesRead = start.nodes.then(nodes => {
+  // The build's process starts first, then the nodes are read beside it; they are reported even when it fails.
+  const building = log.group('Build', () => runBuild(inputs, plan))
+  const nodesRead = start.nodes().then(nodes => {
     setOutputs(core.setOutput, { platforms: nodes.platforms, nodes: nodes.nodes, driver: nodes.driver })
     return nodes
   })
-  const [builder, outcome] = await Promise.all([nodesRead, log.group('Build', () => runBuild(inputs, plan))])
+  const [builder, outcome] = await Promise.all([nodesRead, building])
   setOutputs(core.setOutput, {
     digest: outcome.digest,
     imageid: outcome.imageId,

@@ -45,15 +45,16 @@ describe('createBuilder', () => {
       return {}
     })
     const builder = await createBuilder(inputs, plan, () => undefined)
+    // The nodes are read only when asked for (once the build has started).
     expect(calls.map(call => call.args.slice(0, 2).join(' '))).toEqual([
       'buildx create',
       'buildx rm',
-      'buildx create',
-      'buildx inspect'
+      'buildx create'
     ])
     expect(calls[1].args).toEqual(['buildx', 'rm', '--', 'b'])
     expect(recorded.lines.map(line => line.text)).toContain('Removed an existing builder named b.')
-    expect((await builder.nodes).platforms).toEqual(['linux/amd64', 'linux/arm64'])
+    expect((await builder.nodes()).platforms).toEqual(['linux/amd64', 'linux/arm64'])
+    expect(calls.at(-1)?.args.slice(0, 2)).toEqual(['buildx', 'inspect'])
   })
 })
 
@@ -126,10 +127,11 @@ describe('runMain', () => {
     } finally {
       process.env = saved
     }
+    // The build's process is started before the nodes are read beside it: the build is what the job waits on.
     expect(calls.map(call => call.args.slice(0, 2).join(' '))).toEqual([
       'buildx create',
-      'buildx inspect',
       'buildx build',
+      'buildx inspect',
       'buildx imagetools'
     ])
     expect(recorded.outputs.digest).toBe(`sha256:${'a'.repeat(64)}`)

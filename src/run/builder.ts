@@ -40,10 +40,10 @@ export interface Builder {
 /** The builder's nodes as `buildx inspect` reports them. */
 export type BuilderNodes = Omit<Builder, 'buildx'>
 
-/** A builder that is running, and its nodes: read while the build starts when nothing needs them before. */
+/** A builder that is running, and a way to its nodes: read once the build has started, since only reports need them. */
 export interface BuilderStart {
   buildx: BuildxFact
-  nodes: Promise<BuilderNodes>
+  nodes: () => Promise<BuilderNodes>
 }
 
 /**
@@ -60,12 +60,12 @@ export async function createBuilder(
   if (!plan.ownBuilder) return started({ source: 'runner' }, await bootBuilder(inputs, plan))
   const { buildx, booted } = await registerBuilder(inputs, plan, linked)
   return booted
-    ? { buildx, nodes: readNodes(inputs, plan) }
+    ? { buildx, nodes: () => readNodes(inputs, plan) }
     : started(buildx, await bootBuilder(inputs, plan))
 }
 
 function started(buildx: BuildxFact, nodes: BuilderNodes): BuilderStart {
-  return { buildx, nodes: Promise.resolve(nodes) }
+  return { buildx, nodes: () => Promise.resolve(nodes) }
 }
 
 /** Starts the builder if it is not running (a running one is only inspected) and reads its nodes. */

@@ -257,7 +257,7 @@ export async function useWarmBuilder(
       // nodes cannot change under its name, so the first reuse keeps what inspect says for later ones.
       const kept = join(warmStateDir(), 'nodes', plan.builder)
       const known = readKept(kept)
-      const nodes =
+      const nodes = () =>
         known !== undefined
           ? Promise.resolve(nodesOf(inputs, plan, known))
           : readNodes(inputs, plan, text => keep(kept, text))
