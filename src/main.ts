@@ -1,16 +1,19 @@
-import * as log from './log'
-import { isPost } from './state'
+import { isPostStep } from './model/saved-state'
+import { startRemoval } from './run/early-removal'
 
 /**
  * The runner starts this file twice: as `main`, then as `post` (which runs even when main failed). Each loads
- * only its own code, so post does not pay for parsing inputs, planning and building.
+ * only its own code, so post does not pay for parsing inputs, planning and building. Nothing here loads the job
+ * log's code (@actions/core and what it brings), so post's slowest step, the builder's removal, starts first.
  */
 async function run(): Promise<void> {
-  const post = isPost()
+  const post = isPostStep(process.env)
+  const removal = post ? startRemoval() : undefined
   try {
-    if (post) await (await import('./post')).runPost()
+    if (post) await (await import('./post')).runPost(removal)
     else await (await import('./pipeline')).runMain()
   } catch (error) {
+    const log = await import('./log')
     const message = error instanceof Error ? error.message : String(error)
     // Post only cleans up: what it could not do is a warning, and the build's result stands.
     if (post) log.warning(`Cleanup failed: ${message}`)
@@ -26,9 +29,12 @@ async function run(): Promise<void> {
  */
 function onCancel(name: NodeJS.Signals): void {
   process.once(name, () => {
-    if (isPost()) return
-    log.warning(`Cancelled (${name}): stopping the docker commands this step started.`)
-    void import('./run/cancel').then(({ stopChildren }) => stopChildren()).finally(() => process.exit(1))
+    if (isPostStep(process.env)) return
+    void import('./log')
+      .then(log => log.warning(`Cancelled (${name}): stopping the docker commands this step started.`))
+      .then(() => import('./run/cancel'))
+      .then(({ stopChildren }) => stopChildren())
+      .finally(() => process.exit(1))
   })
 }
 

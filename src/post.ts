@@ -2,7 +2,8 @@ import { lstatSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { basename, dirname, join, resolve, sep } from 'node:path'
 import { removeBuilderArgs } from './plan/argv'
-import { docker } from './run/docker'
+import { docker, showFinished } from './run/docker'
+import type { StartedRemoval } from './run/early-removal'
 import * as log from './log'
 import { isWorkDirName } from './model/names'
 import { isWarmBuilderName } from './model/warm-builder'
@@ -14,7 +15,7 @@ import { loadState, SavedState } from './state'
  * only a folder of ours directly in RUNNER_TEMP and a link of ours into the tool cache are deleted. Every
  * failure here is a warning: the build's result stands.
  */
-export async function runPost(): Promise<void> {
+export async function runPost(removal?: StartedRemoval): Promise<void> {
   let state: SavedState | undefined
   try {
     state = loadState()
@@ -30,7 +31,7 @@ export async function runPost(): Promise<void> {
   if (warmLease !== undefined)
     await tryCleanup(`release warm builder ${builder}`, async () => releaseWarm(builder, warmLease))
   else if (state.cleanup)
-    await tryCleanup(`remove builder ${builder}`, () => removeBuilder(builder, keepState))
+    await tryCleanup(`remove builder ${builder}`, () => removeBuilder(builder, keepState, removal))
   else log.info(`cleanup is false: keeping builder ${builder}.`)
   if (buildxPlugin) await tryCleanup(`remove ${buildxPlugin.path}`, () => removePluginLink(buildxPlugin))
   await tryCleanup(`remove ${workDir}`, async () => removeWorkDir(workDir))
@@ -56,8 +57,13 @@ async function releaseWarm(builder: string, lease: string): Promise<void> {
   log.info(`Left warm builder ${builder} running for the next job.`)
 }
 
-async function removeBuilder(builder: string, keepState: boolean): Promise<void> {
-  const removed = await docker(removeBuilderArgs(builder, keepState))
+/** The removal started before this code loaded, when it is of this builder; else it runs now. */
+async function removeBuilder(builder: string, keepState: boolean, started?: StartedRemoval): Promise<void> {
+  let removed
+  if (started && started.builder === builder && started.keepState === keepState) {
+    removed = await started.result
+    showFinished(started.args, removed)
+  } else removed = await docker(removeBuilderArgs(builder, keepState))
   if (removed.exitCode === 0) log.info(`Removed builder ${builder}.`)
   else if (/no builder .* found|not found/i.test(removed.stderr))
     log.info(`Builder ${builder} was never created.`)

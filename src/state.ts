@@ -1,75 +1,24 @@
 import * as core from '@actions/core'
-import { isBuilderName } from './model/names'
+import { BuildxPluginLink, parseState, SavedState, STATE_NAMES } from './model/saved-state'
 
-/**
- * What post needs from main, saved before main creates anything so post can undo a failed or cancelled main.
- * Post re-checks every field (see post.ts): a value that reached the state file some other way must not
- * make it run a command or delete a path that main would not have.
- */
-export interface SavedState {
-  builder: string
-  workDir: string
-  cleanup: boolean
-  keepState: boolean
-  buildxPlugin?: BuildxPluginLink
-  /** A warm builder is left running; post releases this job's lease file on it instead. */
-  warmLease?: string
-}
-
-/** A docker-buildx link this run made in the Docker CLI's plugin folder, and the tool-cache folder it points to. */
-export interface BuildxPluginLink {
-  path: string
-  dir: string
-}
-
-const IS_POST = 'isPost'
-const SAVED = 'saved'
+export type { BuildxPluginLink, SavedState }
+export { parseState }
 
 export function isPost(): boolean {
-  return core.getState(IS_POST) === 'true'
+  return core.getState(STATE_NAMES.isPost) === 'true'
 }
 
 /** Marks that the next run of the bundle is post; saved first thing in main, as actions/checkout does. */
 export function markMainStarted(): void {
-  core.saveState(IS_POST, 'true')
+  core.saveState(STATE_NAMES.isPost, 'true')
 }
 
 export function saveState(state: SavedState): void {
-  core.saveState(SAVED, JSON.stringify(state))
+  core.saveState(STATE_NAMES.saved, JSON.stringify(state))
 }
 
 /** The saved state, undefined when main saved none; throws when it is not what main writes. */
 export function loadState(): SavedState | undefined {
-  const text = core.getState(SAVED)
+  const text = core.getState(STATE_NAMES.saved)
   return text === '' ? undefined : parseState(text)
-}
-
-export function parseState(text: string): SavedState {
-  let value: unknown
-  try {
-    value = JSON.parse(text)
-  } catch {
-    throw new Error('the saved state is not JSON')
-  }
-  const state = value as Partial<Record<keyof SavedState, unknown>>
-  const string = (v: unknown): v is string => typeof v === 'string'
-  if (typeof value !== 'object' || value === null) throw new Error('the saved state is not an object')
-  if (!string(state.builder) || !isBuilderName(state.builder))
-    throw new Error('the saved builder name is invalid')
-  if (!string(state.workDir)) throw new Error('the saved work dir is invalid')
-  if (typeof state.cleanup !== 'boolean' || typeof state.keepState !== 'boolean')
-    throw new Error('the saved cleanup flags are invalid')
-  const plugin = state.buildxPlugin as { path?: unknown; dir?: unknown } | undefined
-  if (plugin !== undefined && !(string(plugin?.path) && string(plugin?.dir)))
-    throw new Error('the saved buildx plugin is invalid')
-  if (state.warmLease !== undefined && !string(state.warmLease))
-    throw new Error('the saved warm lease is invalid')
-  return {
-    builder: state.builder,
-    workDir: state.workDir,
-    cleanup: state.cleanup,
-    keepState: state.keepState,
-    ...(plugin ? { buildxPlugin: { path: plugin.path as string, dir: plugin.dir as string } } : {}),
-    ...(string(state.warmLease) ? { warmLease: state.warmLease } : {})
-  }
 }

@@ -9,9 +9,8 @@ import { imageRepository } from '../model/image-ref'
  * and every positional value comes after `--`, so a value starting with "-" can never be read as an option.
  */
 
-export function removeBuilderArgs(builder: string, keepState = false): string[] {
-  return keepState ? ['buildx', 'rm', '--keep-state', '--', builder] : ['buildx', 'rm', '--', builder]
-}
+// In a module of its own, which imports nothing: post starts the removal before any other code loads.
+export { removeBuilderArgs } from './remove-argv'
 
 /** Prints the builder's nodes and platforms (without starting it). */
 export function inspectBuilderArgs(builder: string): string[] {

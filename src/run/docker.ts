@@ -92,3 +92,12 @@ export async function docker(args: string[], options: DockerOptions = {}): Promi
     relay?.close()
   }
 }
+
+/** A docker command that ran with its output kept (started before the log's code loaded), shown as docker() would. */
+export function showFinished(args: string[], result: DockerResult): void {
+  const relay = new log.FencedRelay()
+  relay.line(`[command]${log.formatCommand(args)}`)
+  relay.write('stdout', result.stdout)
+  relay.write('stderr', result.stderr)
+  relay.close()
+}

@@ -1,0 +1,97 @@
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { startRemoval } from '../../src/run/early-removal'
+import { runPost } from '../../src/post'
+import { reset, world } from '../support/doubles/actions-core'
+import { answerDocker, calls } from '../support/doubles/actions-exec'
+import { parseRunnerOutput } from '../support/runner-commands'
+
+// Post starts the builder's removal before the job log's code loads, from the same checked state.
+
+let dir: string
+let log: string
+const envWith = (saved: unknown, extra: Record<string, string> = {}) => ({
+  PATH: `${join(dir, 'bin')}:/usr/bin:/bin`,
+  STATE_saved: typeof saved === 'string' ? saved : JSON.stringify(saved),
+  ...extra
+})
+const state = (extra: Record<string, unknown> = {}) => ({
+  builder: 'b1',
+  workDir: '/tmp/multi-platform-build-0123456789ab',
+  cleanup: true,
+  keepState: false,
+  ...extra
+})
+
+beforeEach(() => {
+  reset()
+  dir = mkdtempSync(join(tmpdir(), 'early-removal-'))
+  log = join(dir, 'argv')
+  mkdirSync(join(dir, 'bin'))
+  writeFileSync(
+    join(dir, 'bin', 'docker'),
+    `#!/bin/sh\necho "$@" >> ${log}\necho "$2 removed ::warning::x"\n`
+  )
+  chmodSync(join(dir, 'bin', 'docker'), 0o755)
+})
+afterEach(() => rmSync(dir, { recursive: true, force: true }))
+
+describe('startRemoval', () => {
+  it('runs `docker buildx rm -- <builder>` at once and keeps its output', async () => {
+    const started = startRemoval(envWith(state()))
+    expect(started?.args).toEqual(['buildx', 'rm', '--', 'b1'])
+    await expect(started?.result).resolves.toEqual({
+      exitCode: 0,
+      stdout: 'rm removed ::warning::x\n',
+      stderr: ''
+    })
+    expect(readFileSync(log, 'utf8')).toBe('buildx rm -- b1\n')
+  })
+
+  it('keeps the state volume when main was asked to', async () => {
+    const started = startRemoval(envWith(state({ keepState: true })))
+    expect(started?.args).toEqual(['buildx', 'rm', '--keep-state', '--', 'b1'])
+    await started?.result
+  })
+
+  it.each([
+    ['no state', ''],
+    ['state that is not JSON', '{'],
+    ['a builder name that is not one', JSON.stringify(state({ builder: '-rf' }))],
+    ['cleanup false', JSON.stringify(state({ cleanup: false }))],
+    ['a warm builder (post only releases its lease)', JSON.stringify(state({ warmLease: 'x' }))]
+  ])('starts nothing for %s', (_name, saved) => {
+    expect(startRemoval(envWith(saved))).toBeUndefined()
+  })
+
+  it('reports a docker that cannot be started as a failed command', async () => {
+    const started = startRemoval({ ...envWith(state()), PATH: dir })
+    const result = await started?.result
+    expect(result?.exitCode).toBe(127)
+    expect(result?.stderr).toMatch(/ENOENT/)
+  })
+})
+
+describe('runPost with the removal started early', () => {
+  it('shows it fenced, as if it ran now, and runs no second removal', async () => {
+    const saved = state()
+    world.state = { saved: JSON.stringify(saved) }
+    answerDocker(() => ({}))
+    const written: string[] = []
+    const stdout = jest.spyOn(process.stdout, 'write').mockImplementation(chunk => {
+      written.push(String(chunk))
+      return true
+    })
+    try {
+      await runPost(startRemoval(envWith(saved)))
+    } finally {
+      stdout.mockRestore()
+    }
+    expect(calls).toEqual([])
+    const output = parseRunnerOutput(written.join(''))
+    // The build's "::warning::" in the output stays inert: the runner sees only the fence.
+    expect(output.commands.map(command => command.name)).toEqual(['stop-commands', expect.any(String)])
+    expect(output.lines).toContain('[command]docker buildx rm -- b1')
+  })
+})
