@@ -63,12 +63,20 @@ export async function runMain(): Promise<void> {
   }
   // A buildx link or a warm-builder lease is saved the moment it is made, so post undoes it whatever fails later.
   const linked = (link: BuildxPluginLink) => saveState(Object.assign(state, { buildxPlugin: link }))
+  let image: ImageFact = { source: 'existing-builder' }
+  const obtain = async (builderPlan: Plan) => {
+    image = await obtainImage(
+      builderPlan.buildkitImage,
+      inputs,
+      builderPlan.buildkitImage === firstPlan.buildkitImage ? imagePresent : undefined
+    )
+  }
   const early = bootsDuringPreflight(inputs, firstPlan, logins) && (await imagePresent) !== false
   let booting: BootingBuilder | undefined
   if (early) {
     prepare(firstPlan, state)
     await writeConfig(firstPlan, workDir)
-    booting = await bootBuilder(inputs, firstPlan, linked)
+    booting = await bootBuilder(inputs, firstPlan, { prepare: () => obtain(firstPlan), linked })
   }
   let preflight: Preflight
   try {
@@ -93,8 +101,10 @@ export async function runMain(): Promise<void> {
       removeBuilder(firstPlan)
     )
   }
-  if (!booting) prepare(plan, state)
-  if (!booting || !booted) await writeConfig(plan, workDir, booting !== undefined)
+  if (!booted) {
+    if (!booting) prepare(plan, state)
+    await writeConfig(plan, workDir, booting !== undefined)
+  }
   if (logins.length > 0) {
     // Only this step's docker commands see the logins; the daemon and other steps keep their own config.
     setDockerEnv(writePrivateDockerConfig(workDir, logins))
@@ -103,19 +113,6 @@ export async function runMain(): Promise<void> {
 
   if (inputs.split.mergeDigests.length > 0) return mergeDigests(inputs, plan, state, preflight)
 
-  // A builder booted early had its image in the daemon, or none of its registry's mirrors to look for it.
-  let image: ImageFact = !booted
-    ? { source: 'existing-builder' }
-    : imagePresent
-      ? { source: 'daemon' }
-      : { source: 'left-to-daemon' }
-  const obtain = async () => {
-    image = await obtainImage(
-      plan.buildkitImage,
-      inputs,
-      plan.buildkitImage === firstPlan.buildkitImage ? imagePresent : undefined
-    )
-  }
   const leased = (lease: string) => saveState(Object.assign(state, { warmLease: lease }))
   let reused: boolean | undefined
   let start: BuilderStart
@@ -123,14 +120,14 @@ export async function runMain(): Promise<void> {
   if (booted) start = booted
   else if (plan.warm && warm) {
     const used = await log.group(`Warm builder ${plan.builder}`, () =>
-      warm.useWarmBuilder(inputs, plan, { prepare: obtain, linked, leased })
+      warm.useWarmBuilder(inputs, plan, { prepare: () => obtain(plan), linked, leased })
     )
     used.removedIdle.forEach(name => log.info(`Removed idle warm builder ${name}.`))
     log.info(used.reused ? `Reused warm builder ${plan.builder}.` : `Created warm builder ${plan.builder}.`)
     ;({ reused } = used)
     start = used
   } else {
-    if (plan.ownBuilder) await log.group(`BuildKit image ${plan.buildkitImage}`, obtain)
+    if (plan.ownBuilder) await log.group(`BuildKit image ${plan.buildkitImage}`, () => obtain(plan))
     start = await log.group(`Builder ${plan.builder}`, () => createBuilder(inputs, plan, linked))
   }
   setOutputs(core.setOutput, { 'builder-reused': reused ?? false })
@@ -215,14 +212,18 @@ interface BootingBuilder {
   shown(plan: Plan): Promise<BuilderStart>
 }
 
-/** QEMU first (BuildKit lists its platforms when it boots), then `create --bootstrap` with its log held. */
+/**
+ * QEMU first (BuildKit lists its platforms when it boots) and the BuildKit image (`prepare`), as for any new
+ * builder, then `create --bootstrap` with its log held.
+ */
 async function bootBuilder(
   inputs: Inputs,
   plan: Plan,
-  linked: (link: BuildxPluginLink) => void
+  hooks: { prepare: () => Promise<void>; linked: (link: BuildxPluginLink) => void }
 ): Promise<BootingBuilder> {
   const qemu = await log.group('QEMU', () => setupQemu(inputs))
-  const held = log.holdOutput(() => createBuilder(inputs, plan, linked))
+  await log.group(`BuildKit image ${plan.buildkitImage}`, hooks.prepare)
+  const held = log.holdOutput(() => createBuilder(inputs, plan, hooks.linked))
   // Settled now and again when shown: a failure is reported there, not as an unhandled rejection.
   held.result.catch(() => undefined)
   return {

@@ -2,13 +2,9 @@ import * as exec from '@actions/exec'
 import { accessSync, constants } from 'node:fs'
 import { delimiter, join } from 'node:path'
 import * as log from '../log'
+import { DockerResult, KEEP_STDERR } from './docker-result'
 
-export interface DockerResult {
-  exitCode: number
-  stdout: string
-  /** stderr, trimmed to its last part so a long build log cannot exhaust memory. */
-  stderr: string
-}
+export type { DockerResult }
 
 export interface DockerOptions {
   /** Extra variables on top of the step environment. */
@@ -22,8 +18,6 @@ export interface DockerOptions {
   /** Runs it under `nice`, so it takes no CPU a build running at the same time could use (Linux runners). */
   lowPriority?: boolean
 }
-
-const KEEP_STDERR = 256 * 1024
 
 /** Variables every docker command of this step gets (the private config of `registry-auth`); set once in main. */
 let stepEnv: Record<string, string> = {}

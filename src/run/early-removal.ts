@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process'
 import { parseState, savedValue, STATE_NAMES } from '../model/saved-state'
 import { removeBuilderArgs } from '../plan/remove-argv'
-import type { DockerResult } from './docker'
+import { DockerResult, KEEP_STDERR } from './docker-result'
 
 /** What post started before the rest of its code loaded: `docker buildx rm` of the builder main saved. */
 export interface StartedRemoval {
@@ -10,8 +10,6 @@ export interface StartedRemoval {
   args: string[]
   result: Promise<DockerResult>
 }
-
-const KEEP = 256 * 1024
 
 /**
  * Post's one slow step, started first: the removal of the builder main saved, from the same checked state post
@@ -34,14 +32,12 @@ export function startRemoval(env: NodeJS.ProcessEnv = process.env): StartedRemov
 
 function run(args: string[], env: NodeJS.ProcessEnv): Promise<DockerResult> {
   return new Promise(resolve => {
-    const out: Record<'stdout' | 'stderr', string> = { stdout: '', stderr: '' }
+    const out = { stdout: '', stderr: '' }
     const child = spawn('docker', args, { env, stdio: ['ignore', 'pipe', 'pipe'] })
-    for (const name of ['stdout', 'stderr'] as const) {
-      child[name].setEncoding('utf8')
-      child[name].on('data', (chunk: string) => {
-        out[name] = (out[name] + chunk).slice(-KEEP)
-      })
-    }
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out.stdout += chunk))
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      out.stderr = (out.stderr + chunk).slice(-KEEP_STDERR)
+    })
     child.on('error', error =>
       resolve({ exitCode: 127, stdout: out.stdout, stderr: `${out.stderr}${error.message}` })
     )
