@@ -12,8 +12,11 @@ import { contentDigest } from '../../src/model/image-ref'
 
 // Every server listens on 127.0.0.1, and the proxies only dial 127.0.0.1: no traffic leaves the machine.
 const HOST = '127.0.0.1'
+// Probes meant to time out wait TIMEOUT_MS; probes meant to get an answer get ANSWER_MS, so that a loaded machine
+// cannot turn a slow answer into a timeout. Time bounds are generous: they catch a hang, not a slow scheduler.
 const TIMEOUT_MS = 300
-const SLACK_MS = 500
+const ANSWER_MS = 10_000
+const SLACK_MS = 5_000
 
 const INDEX = JSON.stringify({ schemaVersion: 2, manifests: [] })
 const INDEX_DIGEST = contentDigest(INDEX)
@@ -52,6 +55,8 @@ let tlsPort = 0
 let proxyPort = 0
 let socksPort = 0
 let okRequests: http.IncomingHttpHeaders[] = []
+/** What the servers saw, in the order they saw it: probes that overlap show it here, whatever the clock says. */
+const serverEvents: string[] = []
 const proxySeen: Seen[] = []
 const socksSeen: Seen[] = []
 
@@ -59,6 +64,7 @@ beforeAll(async () => {
   ok = await listen(
     http.createServer((req, res) => {
       okRequests.push(req.headers)
+      serverEvents.push('ok: request')
       res.writeHead(req.url === '/v2/' ? 200 : 404, { 'Content-Type': 'application/json' }).end('{}')
     })
   )
@@ -68,7 +74,12 @@ beforeAll(async () => {
     })
   )
   // Accepts connections and never says a word; it reads only to notice when the client hangs up.
-  blackhole = await listen(net.createServer(socket => socket.resume()))
+  blackhole = await listen(
+    net.createServer(socket => {
+      serverEvents.push('blackhole: open')
+      socket.on('close', () => serverEvents.push('blackhole: closed')).resume()
+    })
+  )
   const spare = net.createServer()
   closed = await listen(spare)
   await new Promise(resolve => spare.close(resolve))
@@ -203,6 +214,7 @@ afterAll(async () => {
 
 beforeEach(() => {
   okRequests = []
+  serverEvents.length = 0
   proxySeen.length = 0
   socksSeen.length = 0
 })
@@ -220,6 +232,12 @@ const proxyEndpoint = (port: number): Endpoint => ({
   url: `http://${HOST}:${port}`
 })
 
+/** Waits until `done` holds, polling for at most 10 s (a loaded machine is slow to deliver a close). */
+async function until(done: () => boolean): Promise<void> {
+  const deadline = Date.now() + 10_000
+  while (!done() && Date.now() < deadline) await new Promise(resolve => setTimeout(resolve, 20))
+}
+
 async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
   const started = performance.now()
   const value = await work()
@@ -228,15 +246,15 @@ async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
 
 describe('probeEndpoint, direct', () => {
   it('reports HTTP 200 from /v2/ with a latency', async () => {
-    const result = await probeEndpoint(mirror(`http://${HOST}:${ok}/v2/`), TIMEOUT_MS)
+    const result = await probeEndpoint(mirror(`http://${HOST}:${ok}/v2/`), ANSWER_MS)
     expect(result).toMatchObject({ reachable: true, status: 'HTTP 200' })
     expect(result.latencyMs).toBeGreaterThanOrEqual(0)
-    expect(result.latencyMs).toBeLessThan(TIMEOUT_MS)
+    expect(result.latencyMs).toBeLessThan(ANSWER_MS)
     expect(okRequests).toEqual([expect.objectContaining({ host: `${HOST}:${ok}` })])
   })
 
   it('counts HTTP 401 as reachable', async () => {
-    const result = await probeEndpoint(mirror(`http://${HOST}:${unauthorized}/v2/`), TIMEOUT_MS)
+    const result = await probeEndpoint(mirror(`http://${HOST}:${unauthorized}/v2/`), ANSWER_MS)
     expect(result).toMatchObject({ reachable: true, status: 'HTTP 401' })
   })
 
@@ -254,30 +272,30 @@ describe('probeEndpoint, direct', () => {
   )
 
   it('reports a closed port as connection refused', async () => {
-    const result = await probeEndpoint(mirror(`http://${HOST}:${closed}/v2/`), TIMEOUT_MS)
+    const result = await probeEndpoint(mirror(`http://${HOST}:${closed}/v2/`), ANSWER_MS)
     expect(result).toMatchObject({ reachable: false, status: 'connection refused' })
   })
 
   it('counts a self-signed certificate as reachable, and says so', async () => {
-    const result = await probeEndpoint(mirror(`https://${HOST}:${tlsPort}/v2/`), 2000)
+    const result = await probeEndpoint(mirror(`https://${HOST}:${tlsPort}/v2/`), ANSWER_MS)
     expect(result.reachable).toBe(true)
     expect(result.status).toMatch(/^HTTP 200 \(untrusted certificate: \w+/)
   })
 
   it('tells a TLS probe of a plain-HTTP server apart from a dead one', async () => {
-    const result = await probeEndpoint(mirror(`https://${HOST}:${ok}/v2/`), 2000)
+    const result = await probeEndpoint(mirror(`https://${HOST}:${ok}/v2/`), ANSWER_MS)
     expect(result).toMatchObject({ reachable: false, status: expect.stringMatching(/^TLS handshake failed/) })
   })
 })
 
 describe('probeEndpoint, proxy endpoints', () => {
   it('is reachable when a TCP connection opens', async () => {
-    const result = await probeEndpoint(proxyEndpoint(proxyPort), TIMEOUT_MS)
+    const result = await probeEndpoint(proxyEndpoint(proxyPort), ANSWER_MS)
     expect(result).toMatchObject({ reachable: true, status: 'TCP connected' })
   })
 
   it('is unreachable on a closed port', async () => {
-    const result = await probeEndpoint(proxyEndpoint(closed), TIMEOUT_MS)
+    const result = await probeEndpoint(proxyEndpoint(closed), ANSWER_MS)
     expect(result).toMatchObject({ reachable: false, status: 'connection refused' })
   })
 })
@@ -288,32 +306,32 @@ describe('probeEndpoint through an HTTP proxy', () => {
 
   it('sends an http probe as an absolute-URI GET, with the proxy credentials', async () => {
     const target = `http://${HOST}:${ok}/v2/`
-    const result = await probeEndpoint(mirror(target, viaProxy()), 2000)
+    const result = await probeEndpoint(mirror(target, viaProxy()), ANSWER_MS)
     expect(result).toMatchObject({ reachable: true, status: 'HTTP 200' })
     expect(proxySeen).toEqual([{ method: 'GET', target, auth: basic }])
     expect(okRequests).toHaveLength(1)
   })
 
   it('does not count the proxy’s own 502 as an answer from the mirror', async () => {
-    const result = await probeEndpoint(mirror(`http://${HOST}:${closed}/v2/`, viaProxy()), 2000)
+    const result = await probeEndpoint(mirror(`http://${HOST}:${closed}/v2/`, viaProxy()), ANSWER_MS)
     expect(result).toMatchObject({ reachable: false, status: 'HTTP 502 from proxy' })
   })
 
   it('tunnels an https probe with CONNECT, then TLS, then GET', async () => {
-    const result = await probeEndpoint(mirror(`https://${HOST}:${tlsPort}/v2/`, viaProxy()), 2000)
+    const result = await probeEndpoint(mirror(`https://${HOST}:${tlsPort}/v2/`, viaProxy()), ANSWER_MS)
     expect(result.reachable).toBe(true)
     expect(result.status).toMatch(/^HTTP 200 \(untrusted certificate/)
     expect(proxySeen).toEqual([{ method: 'CONNECT', target: `${HOST}:${tlsPort}`, auth: basic }])
   })
 
   it('uses port 443 in CONNECT when the URL has none', async () => {
-    const result = await probeEndpoint(mirror('https://mirror.invalid/v2/', viaProxy()), 2000)
+    const result = await probeEndpoint(mirror('https://mirror.invalid/v2/', viaProxy()), ANSWER_MS)
     expect(result).toMatchObject({ reachable: false, status: 'proxy answered CONNECT with HTTP 403' })
     expect(proxySeen).toEqual([expect.objectContaining({ target: 'mirror.invalid:443' })])
   })
 
   it('reports a refused tunnel as unreachable', async () => {
-    const result = await probeEndpoint(mirror(`https://${HOST}:${closed}/v2/`, viaProxy()), 2000)
+    const result = await probeEndpoint(mirror(`https://${HOST}:${closed}/v2/`, viaProxy()), ANSWER_MS)
     expect(result).toMatchObject({ reachable: false, status: 'proxy answered CONNECT with HTTP 502' })
   })
 
@@ -327,7 +345,10 @@ describe('probeEndpoint through an HTTP proxy', () => {
   })
 
   it('blames the proxy when the proxy itself is down', async () => {
-    const result = await probeEndpoint(mirror(`http://${HOST}:${ok}/v2/`, `http://${HOST}:${closed}`), 2000)
+    const result = await probeEndpoint(
+      mirror(`http://${HOST}:${ok}/v2/`, `http://${HOST}:${closed}`),
+      ANSWER_MS
+    )
     expect(result).toMatchObject({ reachable: false, status: 'proxy: connection refused' })
   })
 })
@@ -336,7 +357,7 @@ describe('probeEndpoint through a SOCKS5 proxy', () => {
   it('connects by address without credentials', async () => {
     const result = await probeEndpoint(
       mirror(`http://${HOST}:${ok}/v2/`, `socks5://${HOST}:${socksPort}`),
-      2000
+      ANSWER_MS
     )
     expect(result).toMatchObject({ reachable: true, status: 'HTTP 200' })
     expect(socksSeen).toEqual([{ method: 'SOCKS5', target: `${HOST}:${ok}` }])
@@ -344,7 +365,7 @@ describe('probeEndpoint through a SOCKS5 proxy', () => {
 
   it('connects by name with credentials, then TLS', async () => {
     const viaProxy = `socks5h://ci:pw@${HOST}:${socksPort}`
-    const result = await probeEndpoint(mirror(`https://localhost:${tlsPort}/v2/`, viaProxy), 2000)
+    const result = await probeEndpoint(mirror(`https://localhost:${tlsPort}/v2/`, viaProxy), ANSWER_MS)
     expect(result.reachable).toBe(true)
     expect(result.status).toMatch(/^HTTP 200/)
     expect(socksSeen).toEqual([{ method: 'SOCKS5', target: `localhost:${tlsPort}`, auth: 'ci:pw' }])
@@ -353,12 +374,12 @@ describe('probeEndpoint through a SOCKS5 proxy', () => {
   it('reports wrong credentials and refused targets', async () => {
     const wrong = await probeEndpoint(
       mirror(`http://${HOST}:${ok}/v2/`, `socks5://ci:nope@${HOST}:${socksPort}`),
-      2000
+      ANSWER_MS
     )
     expect(wrong).toMatchObject({ reachable: false, status: 'SOCKS5 proxy rejected the credentials' })
     const refused = await probeEndpoint(
       mirror(`http://${HOST}:${closed}/v2/`, `socks5://${HOST}:${socksPort}`),
-      2000
+      ANSWER_MS
     )
     expect(refused).toMatchObject({ reachable: false, status: 'SOCKS5 proxy: connection refused' })
   })
@@ -375,12 +396,18 @@ describe('probeAll', () => {
       { ...mirror(shared), label: 'ok/two', registry: 'ghcr.io' },
       proxyEndpoint(closed)
     ]
-    const [results, elapsed] = await timed(() => probeAll(endpoints, TIMEOUT_MS))
-    expect(elapsed).toBeLessThan(TIMEOUT_MS + SLACK_MS)
+    // Long enough that the answering probes answer on a loaded machine; the dead one holds its socket that long.
+    const wait = 3_000
+    const [results, elapsed] = await timed(() => probeAll(endpoints, wait))
+    expect(elapsed).toBeLessThan(wait + SLACK_MS)
+    // In parallel: the answering mirror was asked while the dead one (listed first) still held its connection.
+    await until(() => serverEvents.includes('blackhole: closed'))
+    expect(serverEvents.indexOf('ok: request')).toBeGreaterThan(-1)
+    expect(serverEvents.indexOf('ok: request')).toBeLessThan(serverEvents.indexOf('blackhole: closed'))
     expect(results.map(r => [r.endpoint.label, r.endpoint.registry, r.reachable, r.status])).toEqual([
-      ['a', 'docker.io', false, `timeout after ${TIMEOUT_MS} ms`],
+      ['a', 'docker.io', false, `timeout after ${wait} ms`],
       ['ok/one', 'docker.io', true, 'HTTP 200'],
-      ['b', 'docker.io', false, `timeout after ${TIMEOUT_MS} ms`],
+      ['b', 'docker.io', false, `timeout after ${wait} ms`],
       ['ok/two', 'ghcr.io', true, 'HTTP 200'],
       [`http://${HOST}:${closed}`, undefined, false, 'connection refused']
     ])
@@ -398,8 +425,7 @@ describe('probeAll', () => {
       TIMEOUT_MS
     )
     // The client ends are destroyed at once; the servers' ends close when they see it.
-    const deadline = Date.now() + 2000
-    while (openSockets.size > 0 && Date.now() < deadline) await new Promise(r => setTimeout(r, 20))
+    await until(() => openSockets.size === 0)
     expect(openSockets.size).toBe(0)
     expect(process.getActiveResourcesInfo().filter(name => name === 'TCPSocketWrap')).toEqual([])
   })

@@ -37,3 +37,20 @@ export function fakeDocker() {
     builders: () => readdirSync(join(dir, 'builders'))
   }
 }
+
+const isBuildx = (call: Call, command: string) => call.argv[0] === 'buildx' && call.argv[1] === command
+
+/**
+ * The calls' labels in the order the action guarantees. The `buildx inspect` that reads the new builder's nodes
+ * runs beside the build, so on a loaded machine it may reach docker before the build or after the read-back that
+ * follows it: it is taken out of the sequence and checked against the edges that do hold instead (after the last
+ * create, before any rm). Throws when the nodes are never read or those edges are broken.
+ */
+export function guaranteedOrder(calls: Call[], label: (call: Call) => string): string[] {
+  const lastCreate = calls.map(call => isBuildx(call, 'create')).lastIndexOf(true)
+  const nodesRead = calls.findIndex((call, index) => index > lastCreate && isBuildx(call, 'inspect'))
+  const removal = calls.findIndex((call, index) => index > lastCreate && isBuildx(call, 'rm'))
+  if (lastCreate < 0 || nodesRead < 0) throw new Error('no buildx inspect of the nodes after the create')
+  if (removal >= 0 && removal < nodesRead) throw new Error('buildx rm ran before the nodes were read')
+  return calls.filter((_call, index) => index !== nodesRead).map(label)
+}

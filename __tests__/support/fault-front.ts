@@ -1,8 +1,8 @@
 import { createServer, IncomingMessage, request, Server, ServerResponse } from 'node:http'
 import { connect, Socket } from 'node:net'
 
-/** 'pass' on at once, answer 503, cut the connection, or pass on after a wait. */
-export type Fault = 'pass' | '503' | 'reset' | { passAfterMs: number }
+/** 'pass' on at once, answer 503, cut the connection, or pass on after a wait or once something has happened. */
+export type Fault = 'pass' | '503' | 'reset' | { passAfterMs: number } | { passWhen: Promise<unknown> }
 
 export interface Front {
   address: string
@@ -26,7 +26,12 @@ export async function startFront(
   const server: Server = createServer((incoming, outgoing) => {
     count++
     const decision = fault(count, incoming.method ?? 'GET', incoming.url ?? '/')
-    const name = typeof decision === 'string' ? decision : `pass after ${decision.passAfterMs} ms`
+    const name =
+      typeof decision === 'string'
+        ? decision
+        : 'passAfterMs' in decision
+          ? `pass after ${decision.passAfterMs} ms`
+          : 'pass when ready'
     seen.push(`${name} ${incoming.method} ${incoming.url}`)
     if (decision === 'reset') return incoming.socket.destroy()
     if (decision === '503') {
@@ -35,6 +40,7 @@ export async function startFront(
     }
     if (typeof decision !== 'string') {
       incoming.pause()
+      if ('passWhen' in decision) return void decision.passWhen.finally(() => passOn(incoming, outgoing))
       return void setTimeout(() => passOn(incoming, outgoing), decision.passAfterMs)
     }
     passOn(incoming, outgoing)
