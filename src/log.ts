@@ -65,6 +65,10 @@ function commandData(text: string): string {
   return maskCredentials(text).replaceAll('::', ':\u200b:')
 }
 
+export function notice(text: string): void {
+  emit(() => core.notice(commandData(text)))
+}
+
 export function warning(text: string, properties?: core.AnnotationProperties): void {
   emit(() => core.warning(commandData(text), properties))
 }

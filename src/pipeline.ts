@@ -24,6 +24,7 @@ import { BuildxPluginLink, markMainStarted, SavedState, saveState } from './stat
 import { writeSummary } from './report/summary'
 import { cacheFailureWarning } from './report/explain'
 import { failure } from './report/failure'
+import { inheritedProxyNotice } from './report/notices'
 import type { RegistryLogin } from './inputs/registry-auth'
 
 /** main: inputs → plan → preflight → builder → one build (or the merge of split builds) → outputs and summary. */
@@ -275,4 +276,6 @@ async function writeConfig(plan: Plan, workDir: string, replace = false): Promis
     if (plan.hostNetworkReasons.length > 0)
       log.info(`\nBuilder uses the host network: ${plan.hostNetworkReasons.join('; ')}`)
   })
+  const notice = inheritedProxyNotice(plan.inheritedLoopbackProxies)
+  if (notice) log.notice(notice)
 }

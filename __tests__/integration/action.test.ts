@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fakeDocker, guaranteedOrder } from '../support/fake-docker'
 import { leakedLines, node24, runAction, runPostOnly } from '../support/run-action'
+import { parseRunnerOutput } from '../support/runner-commands'
 
 // Each test starts the bundle (main and post) with a fake docker: seconds on a busy machine.
 jest.setTimeout(60_000)
@@ -181,6 +182,12 @@ describe('failures and re-runs (node 20)', () => {
     expect(run.main.stdout).toContain(
       'Builder uses the host network: proxy http://***@127.0.0.1:3128 is on loopback'
     )
+    // Announced where annotations show, read the way the runner reads the log.
+    const notices = parseRunnerOutput(run.main.stdout).commands.filter(command => command.name === 'notice')
+    expect(notices).toHaveLength(1)
+    expect(notices[0].data).toContain("share the runner's host network")
+    expect(notices[0].data).toContain('HTTPS_PROXY=http://***@127.0.0.1:3128')
+    expect(notices[0].data).toContain('HTTP_PROXY: "", http_proxy: ""')
     expect(leakedLines(run, [PASSWORD])).toEqual([])
   })
 

@@ -232,20 +232,32 @@ export const PROXY_INPUTS = [
 ] as const
 
 export function rawProxyValue(source: Pick<InputSource, 'get' | 'env'>, index: number): string {
+  return proxyValue(source, index).value
+}
+
+/** The input's value, else the first of its step variables that is set; `variable` names that variable. */
+function proxyValue(
+  source: Pick<InputSource, 'get' | 'env'>,
+  index: number
+): { value: string; variable?: string } {
   const { input, env } = PROXY_INPUTS[index]
   const explicit = source.get(input).trim()
-  if (explicit !== '') return explicit
-  return (
-    env.map(name => source.env[name]).find(value => value !== undefined && value.trim() !== '') ?? ''
-  ).trim()
+  if (explicit !== '') return { value: explicit }
+  const variable = env.find(name => (source.env[name] ?? '').trim() !== '')
+  return variable ? { value: (source.env[variable] ?? '').trim(), variable } : { value: '' }
+}
+
+function readProxyUrl(source: InputSource, index: 0 | 1): ProxySettings['http'] {
+  const { value, variable } = proxyValue(source, index)
+  if (value === '') return undefined
+  const url = parseProxyUrl(PROXY_INPUTS[index].input, value)
+  return variable ? { ...url, fromEnvironment: variable } : url
 }
 
 function readProxy(source: InputSource): ProxySettings {
-  const http = rawProxyValue(source, 0)
-  const https = rawProxyValue(source, 1)
   return {
-    http: http ? parseProxyUrl('http-proxy', http) : undefined,
-    https: https ? parseProxyUrl('https-proxy', https) : undefined,
+    http: readProxyUrl(source, 0),
+    https: readProxyUrl(source, 1),
     noProxy: parseNoProxy(rawProxyValue(source, 2))
   }
 }

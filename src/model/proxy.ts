@@ -1,6 +1,6 @@
 import { InputError } from '../inputs/input-error'
 import { maskUserInfo } from './credentials'
-import { isLoopbackHost, parseHostPort, unbracket } from './hosts'
+import { parseHostPort, unbracket } from './hosts'
 
 export interface ProxyUrl {
   /** The URL with an explicit scheme (Go reads a bare host:port as http://). */
@@ -9,6 +9,8 @@ export interface ProxyUrl {
   hostname: string
   /** The URL with its credentials replaced by ***, for logs and summaries. */
   display: string
+  /** The runner's environment variable it came from (e.g. HTTPS_PROXY); unset when an input gave it. */
+  fromEnvironment?: string
 }
 
 export interface ProxySettings {
@@ -73,8 +75,4 @@ export function proxyEnvironment(proxy: ProxySettings): Record<string, string> {
   set('HTTPS_PROXY', proxy.https?.url)
   if (proxy.http || proxy.https) set('NO_PROXY', proxy.noProxy.join(','))
   return env
-}
-
-export function loopbackProxies(proxy: ProxySettings): ProxyUrl[] {
-  return [proxy.http, proxy.https].filter((p): p is ProxyUrl => p !== undefined && isLoopbackHost(p.hostname))
 }

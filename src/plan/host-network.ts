@@ -1,6 +1,6 @@
 import { gitContextHost } from '../inputs/build-options'
 import { isLoopbackHost, parseHostPort } from '../model/hosts'
-import type { ProxySettings } from '../model/proxy'
+import type { ProxySettings, ProxyUrl } from '../model/proxy'
 import { RegistryModel, registryHosts } from '../model/registries'
 import { splitImage } from '../model/image-ref'
 
@@ -65,4 +65,14 @@ export function hostNetworkReasons(
     reasons.push(`Git context host ${gitHost} is on loopback`)
   }
   return reasons
+}
+
+/**
+ * The proxies on loopback that came from the runner's environment rather than an input: they put the builder and
+ * every RUN step on the host network without the workflow saying so, which the step announces.
+ */
+export function inheritedLoopbackProxies(proxy: ProxySettings, hosts: HostsTable): ProxyUrl[] {
+  return [proxy.http, proxy.https].filter(
+    (url): url is ProxyUrl => url?.fromEnvironment !== undefined && isOnLoopback(url.hostname, hosts)
+  )
 }

@@ -22,12 +22,16 @@ import { defaultCacheBytes, warmBuilderName, withCacheLimit } from '../model/war
 import { gitContextHost, secretEnvName } from '../inputs/build-options'
 import { cacheReferences } from '../inputs/cache'
 import { DriverOpts, mergeDriverOpts, parseDriverOpts } from '../model/driver-opts'
-import { hostNetworkReasons as hostNetworkReasonsFor, parseHostsFile } from './host-network'
+import {
+  hostNetworkReasons as hostNetworkReasonsFor,
+  inheritedLoopbackProxies,
+  parseHostsFile
+} from './host-network'
 import type { AppendNode } from '../inputs/append-nodes'
 import { INPUT_DEFAULTS } from '../inputs/defaults'
 import { Inputs } from '../inputs/parse'
 import { resolveProvenance } from './provenance'
-import { proxyEnvironment } from '../model/proxy'
+import { proxyEnvironment, ProxyUrl } from '../model/proxy'
 import { stripUserInfo } from '../model/credentials'
 import { buildRegistryModel, RegistryModel } from '../model/registries'
 
@@ -43,6 +47,8 @@ export interface Plan {
   registryModel: RegistryModel
   /** Why the builder shares the host network; empty when it does not need to. */
   hostNetworkReasons: string[]
+  /** Loopback proxies taken from the runner's environment, which alone decide host networking (announced). */
+  inheritedLoopbackProxies: ProxyUrl[]
   /** Proxy variables for the builder container, the buildx client and RUN steps. */
   proxyEnv: Record<string, string>
   commands: {
@@ -162,13 +168,11 @@ export function makePlan(inputs: Inputs, context: PlanContext): Plan {
     )
   }
   // Decided once, from the final config: a registry only the user's TOML names counts like any other.
-  const hostNetworkReasons = hostNetworkReasonsFor(
-    inputs.proxy,
-    registryModel,
-    inputs.context,
-    parseHostsFile(context.hostsFile ?? ''),
-    [...inputs.tags, ...cacheReferences([...inputs.cacheFrom, ...inputs.cacheTo])]
-  )
+  const hosts = parseHostsFile(context.hostsFile ?? '')
+  const hostNetworkReasons = hostNetworkReasonsFor(inputs.proxy, registryModel, inputs.context, hosts, [
+    ...inputs.tags,
+    ...cacheReferences([...inputs.cacheFrom, ...inputs.cacheTo])
+  ])
 
   const buildkitdFlags = withEntitlementFlags(inputs.buildkitdFlags, inputs.build.allow)
   const driverOpts = builderDriverOpts(inputs, proxyEnv, hostNetworkReasons, warnings)
@@ -262,6 +266,7 @@ export function makePlan(inputs: Inputs, context: PlanContext): Plan {
     configToml: stringifyToml(configTable),
     registryModel,
     hostNetworkReasons,
+    inheritedLoopbackProxies: inheritedLoopbackProxies(inputs.proxy, hosts),
     proxyEnv,
     commands: {
       remove: removeBuilderArgs(builder, keepState),
