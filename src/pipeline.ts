@@ -11,7 +11,7 @@ import { mirrorCandidates } from './model/image-ref'
 import { checkNetwork, Preflight } from './run/network-check'
 import { docker, setDockerEnv } from './run/docker'
 import { writePrivateDockerConfig } from './run/docker-config'
-import { QemuFact, setupQemu } from './run/qemu'
+import { qemuMayPull, QemuFact, setupQemu } from './run/qemu'
 import * as log from './log'
 import { readHostsFile } from './run/hosts-file'
 import { workDirName } from './model/names'
@@ -51,7 +51,7 @@ export async function runMain(): Promise<void> {
   const imagePresent =
     firstPlan.ownBuilder &&
     inputs.split.mergeDigests.length === 0 &&
-    mirrorCandidates(firstPlan.buildkitImage, inputs.mirrors).length > 0
+    mirrorCandidates(firstPlan.buildkitImage, firstPlan.registryModel).length > 0
       ? imageInDaemon(firstPlan.buildkitImage).catch(() => false)
       : undefined
   // Saved before anything is created, so post cleans up after a failure or cancellation from here on.
@@ -68,11 +68,13 @@ export async function runMain(): Promise<void> {
   const obtain = async (builderPlan: Plan) => {
     image = await obtainImage(
       builderPlan.buildkitImage,
-      inputs,
+      builderPlan.registryModel,
       builderPlan.buildkitImage === firstPlan.buildkitImage ? imagePresent : undefined
     )
   }
-  const early = bootsDuringPreflight(inputs, firstPlan, logins) && (await imagePresent) !== false
+  // A builder booting before the preflight has spoken pulls nothing: a pull may only use mirrors found alive.
+  const early =
+    bootsDuringPreflight(inputs, firstPlan, logins) && (await imagePresent) !== false && !qemuMayPull(inputs)
   let booting: BootingBuilder | undefined
   if (early) {
     prepare(firstPlan, state)
@@ -117,7 +119,7 @@ export async function runMain(): Promise<void> {
   const leased = (lease: string) => saveState(Object.assign(state, { warmLease: lease }))
   let reused: boolean | undefined
   let start: BuilderStart
-  const qemu = booting?.qemu ?? (await log.group('QEMU', () => setupQemu(inputs)))
+  const qemu = booting?.qemu ?? (await log.group('QEMU', () => setupQemu(inputs, plan.registryModel)))
   if (booted) start = booted
   else if (plan.warm && warm) {
     const used = await log.group(`Warm builder ${plan.builder}`, () =>
@@ -222,7 +224,7 @@ async function bootBuilder(
   plan: Plan,
   hooks: { prepare: () => Promise<void>; linked: (link: BuildxPluginLink) => void }
 ): Promise<BootingBuilder> {
-  const qemu = await log.group('QEMU', () => setupQemu(inputs))
+  const qemu = await log.group('QEMU', () => setupQemu(inputs, plan.registryModel))
   await log.group(`BuildKit image ${plan.buildkitImage}`, hooks.prepare)
   const held = log.holdOutput(() => createBuilder(inputs, plan, hooks.linked))
   // Settled now and again when shown: a failure is reported there, not as an unhandled rejection.

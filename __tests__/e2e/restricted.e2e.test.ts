@@ -108,6 +108,28 @@ describe('a first mirror that accepts connections and never answers', () => {
     expectClean(builder)
   })
 
+  it('never pulls a missing BuildKit image through the mirror the preflight dropped', async () => {
+    execFileSync('docker', ['rmi', IMAGE], { stdio: 'ignore' })
+    try {
+      const started = Date.now()
+      const { builder, result } = await buildWith('deadpull', {
+        push: 'false',
+        platforms: 'linux/amd64',
+        'registry-mirrors': `http://${deadMirror}\n${mirrorInputs['registry-mirrors']}`
+      })
+      const seconds = (Date.now() - started) / 1000
+      expect(failure(result)).toBe('')
+      expect(result.main.stdout).toMatch(new RegExp(`::warning::Registry mirror ${deadMirror} .*dropped it`))
+      expect(result.main.stdout).toContain(`${IMAGE}: pulled from ${stack.STACK_MIRROR}/${IMAGE}`)
+      // Not one attempt through the dead mirror: each would wait on it, three times, with backoff between.
+      expect(result.main.stdout).not.toContain(`pull of ${deadMirror}/`)
+      console.info(`dead first mirror, BuildKit image absent: ${seconds.toFixed(1)} s from start to post`)
+      expectClean(builder)
+    } finally {
+      if (!imageId()) execFileSync('bash', ['stack/up'], { stdio: 'ignore', timeout: 300_000 })
+    }
+  })
+
   it('fails the step with mirror-check strict, before any builder exists', async () => {
     const { builder, result } = await buildWith(
       'strictmirror',

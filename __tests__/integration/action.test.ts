@@ -337,6 +337,55 @@ describe('BuildKit image through the mirrors (node 20)', () => {
     expect(run.summary).toContain('pulled from 127.0.0.1:5001/moby/buildkit:buildx-stable-1')
   }, 60_000)
 
+  it('pulls only through mirrors the preflight found alive, and through mirrors only the buildkitd config names', async () => {
+    // A live mirror answers /v2/; the dead one is a closed port. Both on loopback.
+    const live = createServer((_request, response) => void response.writeHead(200).end('{}'))
+    await new Promise<void>(resolvePromise => live.listen(0, '127.0.0.1', resolvePromise))
+    const liveMirror = `127.0.0.1:${(live.address() as AddressInfo).port}`
+    const closed = createServer()
+    await new Promise<void>(resolvePromise => closed.listen(0, '127.0.0.1', resolvePromise))
+    const deadMirror = `127.0.0.1:${(closed.address() as AddressInfo).port}`
+    await new Promise(resolvePromise => closed.close(resolvePromise))
+    const image = 'moby/buildkit:buildx-stable-1'
+    const pullsOf = (calls: ReturnType<ReturnType<typeof fakeDocker>['calls']>) =>
+      calls.filter(call => call.argv[0] === 'pull').map(call => call.argv.at(-1))
+    try {
+      const afterPreflight = fakeDocker()
+      const dropped = await runAction({
+        inputs: {
+          tags: 'registry.example.com/app:1',
+          platforms: 'linux/amd64',
+          'mirror-check': 'warn',
+          'registry-mirrors': `http://${deadMirror}\nhttp://${liveMirror}`
+        },
+        env: afterPreflight.env({
+          FAKE_DOCKER_MISSING: image,
+          FAKE_DOCKER_PULLABLE: `${liveMirror}/${image}`
+        })
+      })
+      expect(dropped.main.code).toBe(0)
+      expect(dropped.main.stdout).toMatch(new RegExp(`::warning::Registry mirror ${deadMirror} .*dropped it`))
+      expect(pullsOf(afterPreflight.calls())).toEqual([`${liveMirror}/${image}`])
+
+      const tomlOnly = fakeDocker()
+      const fromConfig = await runAction({
+        inputs: {
+          tags: 'registry.example.com/app:1',
+          platforms: 'linux/amd64',
+          'mirror-check': 'off',
+          'buildkitd-config-inline': `[registry."docker.io"]\nmirrors = ["${liveMirror}"]\n[registry."${liveMirror}"]\nhttp = true`
+        },
+        env: tomlOnly.env({ FAKE_DOCKER_MISSING: image, FAKE_DOCKER_PULLABLE: `${liveMirror}/${image}` })
+      })
+      expect(fromConfig.main.code).toBe(0)
+      expect(pullsOf(tomlOnly.calls())).toEqual([`${liveMirror}/${image}`])
+      expect(fromConfig.summary).toContain(`pulled from ${liveMirror}/${image}`)
+    } finally {
+      live.closeAllConnections()
+      await new Promise(resolvePromise => live.close(resolvePromise))
+    }
+  }, 60_000)
+
   it('fails before creating a builder when no source has the image, listing every attempt', async () => {
     const docker = fakeDocker()
     const run = await runAction({

@@ -1,5 +1,7 @@
 import { imageRepository, mirrorCandidates, splitImage } from '../../src/model/image-ref'
-import { parseMirrorEntry } from '../../src/model/registries'
+import TOML from '@iarna/toml'
+import { registryModelFromToml, withoutMirrors } from '../../src/model/buildkitd-toml'
+import { buildRegistryModel, parseMirrorEntry } from '../../src/model/registries'
 
 describe('splitImage', () => {
   it.each([
@@ -29,9 +31,9 @@ describe('splitImage keeps the digest', () => {
     expect(splitImage(image)).toEqual(expected)
   })
   it('mirrors a pinned image by its digest', () => {
-    expect(mirrorCandidates(`app:1${digest}`, [parseMirrorEntry('mirror.example')])).toEqual([
-      `mirror.example/library/app${digest}`
-    ])
+    expect(
+      mirrorCandidates(`app:1${digest}`, buildRegistryModel([parseMirrorEntry('mirror.example')], []))
+    ).toEqual([`mirror.example/library/app${digest}`])
   })
 })
 
@@ -52,8 +54,11 @@ describe('imageRepository', () => {
 })
 
 describe('mirrorCandidates', () => {
-  const mirrors = ['http://127.0.0.1:5001', 'harbor.example/proxy.docker.io', 'ghcr.io=ghcr.m.example'].map(
-    parseMirrorEntry
+  const mirrors = buildRegistryModel(
+    ['http://127.0.0.1:5001', 'harbor.example/proxy.docker.io', 'ghcr.io=ghcr.m.example'].map(
+      parseMirrorEntry
+    ),
+    []
   )
   it('rewrites a Docker Hub image for each Docker Hub mirror in order', () => {
     expect(mirrorCandidates('moby/buildkit:buildx-stable-1', mirrors)).toEqual([
@@ -65,5 +70,14 @@ describe('mirrorCandidates', () => {
   it('uses the mirrors of the image own registry only', () => {
     expect(mirrorCandidates('ghcr.io/o/img:1', mirrors)).toEqual(['ghcr.m.example/o/img:1'])
     expect(mirrorCandidates('quay.io/o/img:1', mirrors)).toEqual([])
+  })
+  it('takes the mirrors of the final config: the buildkitd config of the user in, mirrors the preflight dropped out', () => {
+    const table = withoutMirrors(
+      TOML.parse('[registry."docker.io"]\nmirrors = ["dead.example", "toml-only.example/hub"]'),
+      ['dead.example']
+    )
+    expect(mirrorCandidates('moby/buildkit:buildx-stable-1', registryModelFromToml(table))).toEqual([
+      'toml-only.example/hub/moby/buildkit:buildx-stable-1'
+    ])
   })
 })

@@ -1,7 +1,7 @@
 /** Image references: the grammar (close to what the Docker CLI accepts), their parts, and mirror copies. */
 import { createHash } from 'node:crypto'
 import { isIPv6Literal, isPort } from './hosts'
-import { DOCKER_HUB, MirrorEntry } from './registries'
+import { DOCKER_HUB, RegistryModel } from './registries'
 
 const COMPONENT = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*'
 const DOMAIN =
@@ -88,12 +88,13 @@ export function splitImage(image: string): ImageName {
   return { registry: DOCKER_HUB, path: rest.length > 0 ? name : `library/${name}`, suffix }
 }
 
-/** The same image through each mirror of its registry, in the order the mirrors were given. */
-export function mirrorCandidates(image: string, mirrors: MirrorEntry[]): string[] {
+/**
+ * The same image through each mirror the registry model gives its registry, in order. The model is the plan's:
+ * the user's buildkitd config included and mirrors the preflight found dead left out, as BuildKit will use it.
+ */
+export function mirrorCandidates(image: string, registries: RegistryModel): string[] {
   const { registry, path, suffix } = splitImage(image)
-  return mirrors
-    .filter(mirror => mirror.registry === registry)
-    .map(mirror => `${mirror.location}/${path}${suffix}`)
+  return (registries.get(registry)?.mirrors ?? []).map(location => `${location}/${path}${suffix}`)
 }
 
 /** What a registry may serve for an image reference: index or manifest, OCI or Docker (the Accept header). */

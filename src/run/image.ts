@@ -5,7 +5,7 @@ import { isImageReference, mirrorCandidates } from '../model/image-ref'
 import { localDaemonSocket } from '../model/docker-host'
 import { daemonGetStatus } from './daemon-api'
 import { configuredDockerContext } from './docker-config'
-import { Inputs } from '../inputs/parse'
+import type { RegistryModel } from '../model/registries'
 import { docker } from './docker'
 import { retry } from './retry'
 
@@ -123,13 +123,13 @@ export type ImageFact =
   /** An existing builder runs its own image; this run fetches none. */
   | { source: 'existing-builder' }
 
-/** The daemon's copy of an image, else one pulled through the mirrors of its registry. */
+/** The daemon's copy of an image, else one pulled through the plan's mirrors of its registry. */
 export async function obtainImage(
   image: string,
-  inputs: Inputs,
+  registries: RegistryModel,
   present?: Promise<boolean>
 ): Promise<ImageFact> {
-  const candidates = mirrorCandidates(image, inputs.mirrors)
+  const candidates = mirrorCandidates(image, registries)
   // With no mirror to fall back on there is nothing to do before buildx asks the daemon for it.
   if (candidates.length === 0) return { source: 'left-to-daemon' }
   try {

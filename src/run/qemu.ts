@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import * as log from '../log'
 import { Inputs } from '../inputs/parse'
+import type { RegistryModel } from '../model/registries'
 import { emulatedArchitectures, hostGoArch } from '../model/platform'
 import { describeQemu } from '../report/summary-rows'
 import { docker } from './docker'
@@ -22,14 +23,14 @@ export type QemuFact =
   /** Registration failed and qemu: auto went on without it. */
   | { kind: 'not-registered'; arches: string[] }
 
-/** Registers QEMU for non-native platforms before the builder boots. */
-export async function setupQemu(inputs: Inputs): Promise<QemuFact> {
+/** Registers QEMU for non-native platforms before the builder boots; a binfmt image comes through the plan's mirrors. */
+export async function setupQemu(inputs: Inputs, registries: RegistryModel): Promise<QemuFact> {
   if (inputs.qemu === 'false') return { kind: 'left-alone' }
   const needed = emulatedArchitectures(inputs.platforms, hostGoArch(process.arch))
   if (needed.length === 0) return { kind: 'not-needed' }
   try {
     const fact = await registerQemu(needed, inputs.qemuImage, image =>
-      obtainImage(image, inputs).then(() => undefined)
+      obtainImage(image, registries).then(() => undefined)
     )
     log.info(`QEMU ${describeQemu(fact)}.`)
     return fact
@@ -38,6 +39,23 @@ export async function setupQemu(inputs: Inputs): Promise<QemuFact> {
     log.warning(`${(error as Error).message} (qemu: auto goes on without it.)`)
     return { kind: 'not-registered', arches: needed }
   }
+}
+
+/**
+ * Whether setting up QEMU for these inputs may pull the binfmt image: an emulated architecture is not registered
+ * and the host's qemu-user-static cannot register it. A builder that boots before the preflight has spoken must
+ * not pull, since the preflight may yet drop a mirror it would try.
+ */
+export function qemuMayPull(inputs: Inputs): boolean {
+  if (inputs.qemu === 'false') return false
+  const missing = emulatedArchitectures(inputs.platforms, hostGoArch(process.arch)).filter(
+    name => !isRegistered(name)
+  )
+  return missing.length > 0 && !hostCanRegister(missing)
+}
+
+function hostCanRegister(missing: string[]): boolean {
+  return missing.every(name => hostRegistration(name) !== undefined) && existsSync(`${BINFMT}/register`)
 }
 
 export function isRegistered(qemuName: string): boolean {
@@ -75,10 +93,9 @@ export async function registerQemu(
   const alreadyRegistered = qemuNames.filter(isRegistered)
   const missing = qemuNames.filter(name => !alreadyRegistered.includes(name))
   if (missing.length === 0) return { kind: 'already-registered', arches: alreadyRegistered }
-  const fromHost = missing.map(name => ({ name, line: hostRegistration(name) }))
-  if (fromHost.every(entry => entry.line) && existsSync(`${BINFMT}/register`)) {
+  if (hostCanRegister(missing)) {
     try {
-      for (const { line } of fromHost) writeFileSync(`${BINFMT}/register`, line as string)
+      for (const name of missing) writeFileSync(`${BINFMT}/register`, hostRegistration(name) as string)
       if (missing.every(isRegistered))
         return { kind: 'registered', arches: missing, method: 'host qemu-user-static' }
     } catch {
