@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process'
-import { readFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 import {
   buildWith,
   expectClean,
@@ -10,7 +10,7 @@ import {
   run,
   stack
 } from '../support/e2e'
-import { ActionRun } from '../support/run-action'
+import { ActionRun, leakedLines } from '../support/run-action'
 import { parseRunnerOutput } from '../support/runner-commands'
 import { Front, startFront } from '../support/fault-front'
 import { dockerText, leftovers, logOffset, logSince, Registry } from '../support/stack'
@@ -98,6 +98,42 @@ describe('HTTP proxy', () => {
     expect(log).toContain(stack.STACK_PROXIED_REGISTRY.split(':')[0])
     expect(await new Registry(stack.STACK_PUSH_REGISTRY).hasTag(`e2e/proxy-${run}`, '1')).toBe(true)
     expectClean(builder)
+  })
+
+  it('takes a proxy that wants a password, which no process of the run ever has on its command line', async () => {
+    const password = `pw-${run}-Zq9`
+    // Forwards by itself (the registry is addressed by a name mapped to 127.0.0.1), and wants the login.
+    const front = await startFront(() => 'pass', undefined, { proxyAuth: `ci:${password}` })
+    // Any local user can read every process's arguments: sample them all while the action runs.
+    const seenOnArgv = new Set<string>()
+    let buildxSamples = 0
+    const sampler = setInterval(() => {
+      for (const pid of readdirSync('/proc').filter(name => /^\d+$/.test(name))) {
+        let cmdline = ''
+        try {
+          cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ')
+        } catch {
+          continue
+        }
+        if (cmdline.includes('buildx')) buildxSamples++
+        if (cmdline.includes(password)) seenOnArgv.add(cmdline.replaceAll(password, '<password>'))
+      }
+    }, 10)
+    try {
+      const { builder, result } = await proxied('proxyauth', `http://ci:${password}@${front.address}`)
+      expect(failure(result)).toBe('')
+      expect(front.seen.filter(line => !line.startsWith('407'))).toContainEqual(
+        expect.stringContaining(stack.STACK_PROXIED_REGISTRY)
+      )
+      expect(await new Registry(stack.STACK_PUSH_REGISTRY).hasTag(`e2e/proxyauth-${run}`, '1')).toBe(true)
+      expect(buildxSamples).toBeGreaterThan(0)
+      expect([...seenOnArgv]).toEqual([])
+      expect(leakedLines(result, [password])).toEqual([])
+      expectClean(builder)
+    } finally {
+      clearInterval(sampler)
+      await front.close()
+    }
   })
 
   it('fails with a clear message when the proxy is dead', async () => {

@@ -1,6 +1,6 @@
 import TOML from '@iarna/toml'
 import { createHash } from 'node:crypto'
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:http'
 import { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -24,6 +24,12 @@ const README_EXAMPLE = {
   // These names are made up: no probe may look them up or dial them.
   'mirror-check': 'off'
 }
+/** The same with a proxy that takes no password: the builder is created and booted in one call. */
+const WITHOUT_PROXY_PASSWORD = {
+  ...README_EXAMPLE,
+  'http-proxy': 'http://proxy.corp.example:3128',
+  'https-proxy': 'http://proxy.corp.example:3128'
+}
 
 describe.each([
   ['node 20', () => process.execPath],
@@ -34,12 +40,11 @@ describe.each([
     node = nodeBinary()
   }, 300_000)
 
-  it('runs create --bootstrap, one build (the nodes read alongside), then rm in post, with the config, env and outputs expected', async () => {
+  it('runs create --bootstrap, one build (the nodes read alongside), then rm in post, for a proxy without a password', async () => {
     const docker = fakeDocker()
-    const run = await runAction({ inputs: README_EXAMPLE, env: docker.env(), node })
+    const run = await runAction({ inputs: WITHOUT_PROXY_PASSWORD, env: docker.env(), node })
     expect(run.main.code).toBe(0)
     expect(run.post.code).toBe(0)
-
     const calls = docker.calls()
     expect(guaranteedOrder(calls, call => call.argv.slice(0, 3).join(' '))).toEqual([
       'image inspect --format',
@@ -49,13 +54,43 @@ describe.each([
       'buildx rm --'
     ])
     expect(calls[1].argv).toContain('--bootstrap')
+    expect(calls[1].argv).toContain('env.HTTPS_PROXY=http://proxy.corp.example:3128')
+    expect(docker.bootedWith('ci-builder')?.['env.HTTPS_PROXY']).toBe('http://proxy.corp.example:3128')
+  })
+
+  it('boots the builder with the proxy password written into buildx store, never on a command line, then builds and removes it, with the config, env and outputs expected', async () => {
+    const docker = fakeDocker()
+    const run = await runAction({ inputs: README_EXAMPLE, env: docker.env(), node, skipPost: true })
+    expect(run.main.code).toBe(0)
+    // Mode 0600, as buildx writes it, with the value the container gets.
+    expect(statSync(docker.instanceFile('ci-builder')).mode & 0o777).toBe(0o600)
+    expect(docker.bootedWith('ci-builder')).toMatchObject({
+      'env.HTTPS_PROXY': `http://ci:${PASSWORD}@proxy.corp.example:3128`,
+      'env.HTTP_PROXY': `http://ci:${PASSWORD}@proxy.corp.example:3128`,
+      'env.NO_PROXY': 'localhost,.corp.example'
+    })
+    run.post = await run.runPost()
+    expect(run.post.code).toBe(0)
+
+    const calls = docker.calls()
+    // Every process's arguments are readable by any local user (/proc/PID/cmdline): the password is in none.
+    expect(calls.filter(call => call.argv.join(' ').includes(PASSWORD)).map(call => call.argv[1])).toEqual([])
+    expect(guaranteedOrder(calls, call => call.argv.slice(0, 3).join(' '))).toEqual([
+      'image inspect --format',
+      'buildx create --name',
+      'buildx inspect --bootstrap',
+      'buildx build --builder',
+      'buildx imagetools inspect',
+      'buildx rm --'
+    ])
+    expect(calls[1].argv).not.toContain('--bootstrap')
     expect(calls.at(-1)?.argv).toEqual(['buildx', 'rm', '--', 'ci-builder'])
     const create = calls[1].argv
     const configPath = create[create.indexOf('--buildkitd-config') + 1]
     expect(configPath.startsWith(run.runnerTemp)).toBe(true)
     expect(create).toEqual(expect.arrayContaining(['--name', 'ci-builder', '--driver', 'docker-container']))
     expect(create).toContain('"env.NO_PROXY=localhost,.corp.example"')
-    expect(create).toContain(`env.HTTPS_PROXY=http://ci:${PASSWORD}@proxy.corp.example:3128`)
+    expect(create).toContain('env.HTTPS_PROXY=mpb-sealed-env.HTTPS_PROXY')
     expect(create).not.toContain('network=host')
 
     const build = calls.find(call => call.argv[1] === 'build') as (typeof calls)[number]
@@ -128,7 +163,10 @@ describe('failures and re-runs (node 20)', () => {
 
   it('reports a failed create and lets post clean up', async () => {
     const docker = fakeDocker()
-    const run = await runAction({ inputs: README_EXAMPLE, env: docker.env({ FAKE_DOCKER_FAIL: 'create' }) })
+    const run = await runAction({
+      inputs: WITHOUT_PROXY_PASSWORD,
+      env: docker.env({ FAKE_DOCKER_FAIL: 'create' })
+    })
     expect(run.main.code).toBe(1)
     expect(run.main.stdout).toContain(
       '::error::Creating the builder failed:%0AERROR: fake failure of buildx create'
@@ -141,7 +179,7 @@ describe('failures and re-runs (node 20)', () => {
   it('replaces a builder left by an earlier run with the same name', async () => {
     const docker = fakeDocker()
     writeFileSync(join(docker.dir, 'builders/builder-ci-builder'), 'stale = true\n')
-    const run = await runAction({ inputs: README_EXAMPLE, env: docker.env() })
+    const run = await runAction({ inputs: WITHOUT_PROXY_PASSWORD, env: docker.env() })
     expect(run.main.code).toBe(0)
     expect(run.main.stdout).toContain('Removed an existing builder named ci-builder.')
     expect(guaranteedOrder(docker.calls(), call => call.argv[1])).toEqual([
@@ -157,7 +195,10 @@ describe('failures and re-runs (node 20)', () => {
 
   it('keeps the builder with cleanup: false but removes its files', async () => {
     const docker = fakeDocker()
-    const run = await runAction({ inputs: { ...README_EXAMPLE, cleanup: 'false' }, env: docker.env() })
+    const run = await runAction({
+      inputs: { ...WITHOUT_PROXY_PASSWORD, cleanup: 'false' },
+      env: docker.env()
+    })
     expect(run.post.code).toBe(0)
     expect(guaranteedOrder(docker.calls(), call => call.argv[1])).toEqual([
       'inspect',

@@ -103,7 +103,10 @@ describe('registry-auth', () => {
     expect(post.map(call => call.dockerConfig?.dir)).toEqual([userConfig])
     expect(readdirSync(run.runnerTemp)).toEqual([])
     expect(readFileSync(join(userConfig, 'config.json'), 'utf8')).toBe(userJson)
-    expect(readdirSync(userConfig).sort()).toEqual(['cli-plugins', 'config.json'])
+    // buildx keeps its builders in the user's own buildx folder, as it would without registry-auth; post's rm
+    // took this one out of it.
+    expect(readdirSync(userConfig).sort()).toEqual(['buildx', 'cli-plugins', 'config.json'])
+    expect(readdirSync(join(userConfig, 'buildx', 'instances'))).toEqual([])
 
     expect(run.main.stdout).toContain(`::add-mask::${BASIC}`)
     expect(leakedLines(run, [PASSWORD, BASIC])).toEqual([])

@@ -1,4 +1,12 @@
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs'
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  symlinkSync,
+  writeFileSync
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { ROOT } from './run-action'
@@ -27,6 +35,8 @@ export function fakeDocker() {
       FAKE_DOCKER_STATE: join(dir, 'builders'),
       // No daemon answers here, so the action's own daemon requests fall back to this fake CLI, not a real dockerd.
       DOCKER_HOST: `unix://${join(dir, 'no-daemon.sock')}`,
+      // buildx's state folder (~/.docker/buildx) is this fake's own, never the machine's.
+      HOME: join(dir, 'home'),
       ...extra
     }),
     calls: (): Call[] =>
@@ -34,7 +44,14 @@ export function fakeDocker() {
         .split('\n')
         .filter(line => line !== '')
         .map(line => JSON.parse(line) as Call),
-    builders: () => readdirSync(join(dir, 'builders'))
+    builders: () => readdirSync(join(dir, 'builders')).filter(name => name.startsWith('builder-')),
+    /** The driver options a builder's container was made with, from buildx's record when it booted. */
+    bootedWith: (builder: string): Record<string, string> | undefined => {
+      const file = join(dir, 'builders', `booted-${builder}.json`)
+      return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>) : undefined
+    },
+    /** buildx's record of a builder (instances/NAME), as the fake buildx keeps it under HOME. */
+    instanceFile: (builder: string) => join(dir, 'home', '.docker', 'buildx', 'instances', builder)
   }
 }
 
@@ -48,9 +65,16 @@ const isBuildx = (call: Call, command: string) => call.argv[0] === 'buildx' && c
  */
 export function guaranteedOrder(calls: Call[], label: (call: Call) => string): string[] {
   const lastCreate = calls.map(call => isBuildx(call, 'create')).lastIndexOf(true)
-  const nodesRead = calls.findIndex((call, index) => index > lastCreate && isBuildx(call, 'inspect'))
-  const removal = calls.findIndex((call, index) => index > lastCreate && isBuildx(call, 'rm'))
-  if (lastCreate < 0 || nodesRead < 0) throw new Error('no buildx inspect of the nodes after the create')
+  const after = (index: number) => index > lastCreate
+  const nodesRead = calls.findIndex(
+    (call, index) => after(index) && isBuildx(call, 'inspect') && !call.argv.includes('--bootstrap')
+  )
+  const removal = calls.findIndex((call, index) => after(index) && isBuildx(call, 'rm'))
+  if (lastCreate < 0) throw new Error('no buildx create')
+  // A builder booted by `inspect --bootstrap` has its nodes from that call: nothing runs beside the build.
+  const booted = calls.some((call, index) => after(index) && call.argv.includes('--bootstrap'))
+  if (nodesRead < 0 && booted) return calls.map(label)
+  if (nodesRead < 0) throw new Error('no buildx inspect of the nodes after the create')
   if (removal >= 0 && removal < nodesRead) throw new Error('buildx rm ran before the nodes were read')
   return calls.filter((_call, index) => index !== nodesRead).map(label)
 }

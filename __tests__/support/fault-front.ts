@@ -18,12 +18,22 @@ export interface Front {
  */
 export async function startFront(
   fault: (count: number, method: string, path: string) => Fault,
-  target?: string
+  target?: string,
+  options: { proxyAuth?: string } = {}
 ): Promise<Front> {
   const seen: string[] = []
   const sockets = new Set<Socket>()
   let count = 0
+  // As a forward proxy that wants a login: anything without these credentials gets 407.
+  const wanted = options.proxyAuth && `Basic ${Buffer.from(options.proxyAuth).toString('base64')}`
+  const refused = (incoming: IncomingMessage) =>
+    wanted !== undefined && incoming.headers['proxy-authorization'] !== wanted
   const server: Server = createServer((incoming, outgoing) => {
+    if (refused(incoming)) {
+      seen.push(`407 ${incoming.method} ${incoming.url}`)
+      outgoing.writeHead(407, { 'proxy-authenticate': 'Basic realm="front"' })
+      return outgoing.end()
+    }
     count++
     const decision = fault(count, incoming.method ?? 'GET', incoming.url ?? '/')
     const name =
@@ -67,6 +77,10 @@ export async function startFront(
   }
   // CONNECT, for clients that tunnel (HTTPS, or BuildKit trying HTTPS first for an insecure registry).
   server.on('connect', (incoming: IncomingMessage, client: Socket, head: Buffer) => {
+    if (refused(incoming)) {
+      seen.push(`407 CONNECT ${incoming.url}`)
+      return void client.end('HTTP/1.1 407 Proxy Authentication Required\r\n\r\n')
+    }
     count++
     const decision = fault(count, 'CONNECT', incoming.url ?? '')
     seen.push(`${typeof decision === 'string' ? decision : 'pass'} CONNECT ${incoming.url}`)

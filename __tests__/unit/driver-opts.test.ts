@@ -1,4 +1,10 @@
-import { formatDriverOpts, mergeDriverOpts, parseDriverOpts } from '../../src/model/driver-opts'
+import {
+  formatDriverOpts,
+  mergeDriverOpts,
+  parseDriverOpts,
+  sealDriverOpts,
+  sealedValue
+} from '../../src/model/driver-opts'
 import { parseInputs } from '../../src/inputs/parse'
 import { makePlan } from '../../src/plan/plan'
 import { inputSource } from '../support/inputs'
@@ -50,6 +56,33 @@ describe('driver-opts', () => {
       'image=r.example/buildkit:1',
       'memory=4g',
       '"env.X=a,b"'
+    ])
+  })
+})
+
+describe('sealDriverOpts', () => {
+  it('keeps a URL with a password off argv as a placeholder, and leaves every other value as it is', () => {
+    const { opts, sealed } = sealDriverOpts(
+      new Map([
+        ['image', 'moby/buildkit:buildx-stable-1'],
+        ['env.HTTPS_PROXY', 'http://ci:s3cret@proxy.example:3128'],
+        ['env.https_proxy', 'socks5://:s3cret@proxy.example:1080'],
+        ['env.HTTP_PROXY', 'http://ci@proxy.example:3128'],
+        ['env.NO_PROXY', 'a,b'],
+        ['network', 'host']
+      ])
+    )
+    expect([...opts]).toEqual([
+      ['image', 'moby/buildkit:buildx-stable-1'],
+      ['env.HTTPS_PROXY', sealedValue('env.HTTPS_PROXY')],
+      ['env.https_proxy', sealedValue('env.https_proxy')],
+      ['env.HTTP_PROXY', 'http://ci@proxy.example:3128'],
+      ['env.NO_PROXY', 'a,b'],
+      ['network', 'host']
+    ])
+    expect([...sealed]).toEqual([
+      [sealedValue('env.HTTPS_PROXY'), 'http://ci:s3cret@proxy.example:3128'],
+      [sealedValue('env.https_proxy'), 'socks5://:s3cret@proxy.example:1080']
     ])
   })
 })

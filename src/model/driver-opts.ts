@@ -33,3 +33,26 @@ export function mergeDriverOpts(winning: DriverOpts, filling: DriverOpts): Drive
 export function formatDriverOpts(opts: DriverOpts): string[] {
   return [...opts].map(([key, value]) => csvQuote(`${key}=${value}`))
 }
+
+/** A URL whose user info carries a password: scheme://user:password@host. */
+const URL_WITH_PASSWORD = /^[a-z][a-z0-9+.-]*:\/\/[^/@]*:[^/@]*@/i
+
+/** What stands on argv for an env.NAME driver option whose value is sealed (see sealDriverOpts). */
+export const sealedValue = (key: string): string => `mpb-sealed-${key}`
+
+/**
+ * The driver options as they may appear on a command line, and the values kept off it. Every argument of a
+ * running process is readable by any local user (/proc/PID/cmdline), so an env.NAME option whose value is a URL
+ * with a password (a proxy's) goes on argv as a placeholder; the action writes the value into buildx's builder
+ * store before the builder boots, which is where buildx keeps driver options anyway.
+ */
+export function sealDriverOpts(opts: DriverOpts): { opts: DriverOpts; sealed: Map<string, string> } {
+  const sealed = new Map<string, string>()
+  const onArgv: DriverOpts = new Map()
+  for (const [key, value] of opts) {
+    const secret = key.startsWith('env.') && URL_WITH_PASSWORD.test(value)
+    if (secret) sealed.set(sealedValue(key), value)
+    onArgv.set(key, secret ? sealedValue(key) : value)
+  }
+  return { opts: onArgv, sealed }
+}

@@ -14,6 +14,8 @@ export interface WarmBuilderShape {
   configToml: string
   /** `buildx create` arguments of every node, with the name and the config path left out. */
   nodes: string[][]
+  /** Driver option values the create commands carry only as placeholders ([placeholder, value] pairs). */
+  sealedDriverValues: [string, string][]
   buildkitImage: string
 }
 

@@ -21,7 +21,7 @@ import { imageRepository } from '../model/image-ref'
 import { defaultCacheBytes, warmBuilderName, withCacheLimit } from '../model/warm-builder'
 import { gitContextHost, secretEnvName } from '../inputs/build-options'
 import { cacheReferences } from '../inputs/cache'
-import { DriverOpts, mergeDriverOpts, parseDriverOpts } from '../model/driver-opts'
+import { DriverOpts, mergeDriverOpts, parseDriverOpts, sealDriverOpts } from '../model/driver-opts'
 import {
   hostNetworkReasons as hostNetworkReasonsFor,
   inheritedLoopbackProxies,
@@ -70,6 +70,8 @@ export interface Plan {
   warm: boolean
   /** The create command boots the builder too (one node, and a build to run). */
   bootsOnCreate: boolean
+  /** Driver option values kept off argv: placeholder on the create command line → value for buildx's store. */
+  sealedDriverValues: ReadonlyMap<string, string>
   /** Environment of the build process: proxy variables and the values of build secrets. */
   buildEnv: Record<string, string>
   /** Proxy URLs with credentials and their masked form, for echoing command lines. */
@@ -181,6 +183,13 @@ export function makePlan(inputs: Inputs, context: PlanContext): Plan {
   const userBuildArgNames = new Set(inputs.buildArgs.map(arg => arg.split('=')[0]))
   const secrets = buildSecrets(inputs)
   const { existingBuilder, nodePlatforms, endpoint, keepState } = inputs.builderOptions
+  const appendDriverOpts = (context.appendNodes ?? []).map(extra =>
+    mergeDriverOpts(parseDriverOpts(extra.driverOpts), driverOpts)
+  )
+  // Values kept off every create command line, written into buildx's store before the builder boots.
+  const sealedDriverValues = new Map(
+    [driverOpts, ...appendDriverOpts].flatMap(opts => [...sealDriverOpts(opts).sealed])
+  )
   const nodes = (name: string, config: string, bootstrap = false) => {
     const node = (options: {
       node?: string
@@ -189,15 +198,21 @@ export function makePlan(inputs: Inputs, context: PlanContext): Plan {
       driverOpts: DriverOpts
       buildkitdFlags: string
       bootstrap?: boolean
-    }) => createBuilderArgs({ builder: name, configPath: config, ...options })
+    }) =>
+      createBuilderArgs({
+        builder: name,
+        configPath: config,
+        ...options,
+        driverOpts: sealDriverOpts(options.driverOpts).opts
+      })
     return {
       create: node({ platforms: nodePlatforms, endpoint, driverOpts, buildkitdFlags, bootstrap }),
-      append: (context.appendNodes ?? []).map(extra =>
+      append: (context.appendNodes ?? []).map((extra, index) =>
         node({
           node: extra.name,
           platforms: extra.platforms,
           endpoint: extra.endpoint,
-          driverOpts: mergeDriverOpts(parseDriverOpts(extra.driverOpts), driverOpts),
+          driverOpts: appendDriverOpts[index],
           buildkitdFlags: extra.buildkitdFlags || buildkitdFlags
         })
       )
@@ -219,6 +234,7 @@ export function makePlan(inputs: Inputs, context: PlanContext): Plan {
       ? warmBuilderName({
           configToml: stringifyToml(shapeTable),
           nodes: (({ create, append }) => [create, ...append])(nodes('', '')),
+          sealedDriverValues: [...sealedDriverValues],
           buildkitImage
         })
       : inputs.builderName)
@@ -250,14 +266,17 @@ export function makePlan(inputs: Inputs, context: PlanContext): Plan {
     metadataPath,
     envSecrets: secrets.refs
   }
-  // With extra nodes, every node is added before the builder boots; a merge only needs the builder recorded.
-  const bootsOnCreate = (context.appendNodes ?? []).length === 0 && mergeSources.length === 0
+  // With extra nodes, every node is added before the builder boots; a merge only needs the builder recorded;
+  // sealed values are written into the store between create and boot.
+  const bootsOnCreate =
+    (context.appendNodes ?? []).length === 0 && mergeSources.length === 0 && sealedDriverValues.size === 0
   const { create, append } = nodes(builder, configPath, bootsOnCreate)
   return {
     builder,
     ownBuilder: existingBuilder === '',
     warm,
     bootsOnCreate,
+    sealedDriverValues,
     // Build-check warnings in the metadata file, for annotations (build-push-action sets it too).
     buildEnv: { ...proxyEnv, ...secrets.env, BUILDX_METADATA_WARNINGS: 'true' },
     buildkitImage,

@@ -12,6 +12,7 @@ import { failure } from '../report/failure'
 import { Inputs } from '../inputs/parse'
 import { Plan } from '../plan/plan'
 import { retryTransient } from './retry'
+import { writeSealedDriverValues } from './builder-store'
 import { BuildxPluginLink } from '../state'
 
 const BUILDER_EXISTS = /existing instance for ".*" but no append mode|already exists/
@@ -149,6 +150,11 @@ export async function registerBuilder(
   for (const append of plan.commands.append) {
     const appended = await docker(append, { redactions: plan.redactions })
     if (appended.exitCode !== 0) throw failure('Adding a node to the builder failed', appended.stderr)
+  }
+  try {
+    writeSealedDriverValues(plan.builder, plan.sealedDriverValues)
+  } catch (error) {
+    throw failure('Writing the proxy settings into the builder failed', (error as Error).message)
   }
   return { buildx, booted: plan.bootsOnCreate }
 }

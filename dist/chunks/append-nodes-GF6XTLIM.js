@@ -1,5 +1,5 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
-import{k as w}from"./chunk-RESVG73H.js";import{a as h}from"./chunk-ID4K3TJD.js";import"./chunk-SIZKI6H3.js";import{c}from"./chunk-V7LD6LEG.js";import"./chunk-HRATCO2U.js";import{b as v}from"./chunk-2PBNURUV.js";import{a as t}from"./chunk-YYK4MSAG.js";import"./chunk-HRRRQVWP.js";import"./chunk-WATM2FUJ.js";import"./chunk-XY7QUVLB.js";var e=`Write a YAML list, e.g.
+import{k as w}from"./chunk-VQXL4Y2X.js";import{a as h}from"./chunk-ID4K3TJD.js";import"./chunk-SIZKI6H3.js";import{c}from"./chunk-N323E6HS.js";import"./chunk-HRATCO2U.js";import{b as v}from"./chunk-2PBNURUV.js";import{a as t}from"./chunk-YYK4MSAG.js";import"./chunk-HRRRQVWP.js";import"./chunk-WATM2FUJ.js";import"./chunk-XY7QUVLB.js";var e=`Write a YAML list, e.g.
 - name: arm64
   endpoint: ssh://runner@arm-host
   platforms: linux/arm64
