@@ -39,9 +39,7 @@ export async function runMain(): Promise<void> {
   const appendNodes = inputs.builderOptions.append.trim()
     ? (await import('./inputs/append-nodes')).parseAppendNodes(inputs.builderOptions.append)
     : []
-  const logins = inputs.registryAuth.trim()
-    ? (await import('./inputs/registry-auth')).parseRegistryAuth(inputs.registryAuth, process.env)
-    : []
+  const logins = inputs.registryLogins
   // Warm-builder code (and its disk check) is loaded only when asked for.
   const warm = inputs.warm.enabled ? await import('./run/warm-builders') : undefined
   const freeDiskBytes = warm?.freeDiskBytes()

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fakeDocker } from '../support/fake-docker'
 import { parse } from 'yaml'
-import { ActionRun, ROOT, runAction, runPostOnly } from '../support/run-action'
+import { ActionRun, leakedLines, ROOT, runAction, runPostOnly } from '../support/run-action'
 import { GITHUB_COMMANDS, maskedLog, parseRunnerOutput } from '../support/runner-commands'
 
 /**
@@ -340,6 +340,95 @@ describe('credentials', () => {
     expect(log).not.toContain('first-Part1')
     expect(log).not.toContain('second-Part2')
   })
+})
+
+describe('secret-bearing input that does not parse', () => {
+  const PASSWORD = 'Hunter2-q7Zx9LmW'
+  /** Every 5-character piece of the password: no part of it may reach a stream. */
+  const pieces = Array.from({ length: PASSWORD.length - 4 }, (_, i) => PASSWORD.slice(i, i + 5))
+  /** The registry is a closed loopback port: a login the old code let through fails fast, offline. */
+  const entry = (password: string) => `- registry: 127.0.0.1:9\n  username: ci\n  password: ${password}\n`
+  /** Masks the runner was given (both runners' parsers) that would hide text other than a secret. */
+  const shortMasks = (run: ActionRun) =>
+    (['github', 'act'] as const).flatMap(flavour =>
+      parseRunnerOutput(run.main.stdout, { flavour }).masks.filter(mask => mask.trim().length < 4)
+    )
+
+  it.concurrent.each([
+    ['an alias (*)', `*${PASSWORD}`],
+    ['an anchor (&)', `&${PASSWORD} rest`],
+    ['a tag (!)', `!${PASSWORD} rest`],
+    ['a reserved first character (@)', `@${PASSWORD}`],
+    ['a bad escape', `"${PASSWORD}\\q"`],
+    ['an unclosed quote', `"${PASSWORD}`]
+  ])(
+    'a registry-auth password written as %s is refused by line and column, no part of it shown',
+    async (_name, password) => {
+      const docker = fakeDocker()
+      const run = await runAction({
+        inputs: { ...BASE, 'registry-auth': entry(password) },
+        env: docker.env()
+      })
+      expect(run.main.code).toBe(1)
+      expect(run.main.stdout).toMatch(/::error::Input "registry-auth": .*at line \d+, column \d+/)
+      expect(leakedLines(run, pieces)).toEqual([])
+      expect(shortMasks(run)).toEqual([])
+      expect(docker.calls()).toEqual([])
+    }
+  )
+
+  it.concurrent.each([
+    ['100,000 "[" deep', '['.repeat(100_000), 'is longer than'],
+    ['15,000 "- " deep', '- '.repeat(15_000), 'nests deeper than 16 levels'],
+    ['larger than the input takes', entry(`${PASSWORD}${'x'.repeat(40_000)}`), 'is longer than']
+  ])('a registry-auth %s is refused naming the input, not a crash', async (_name, text, reason) => {
+    const docker = fakeDocker()
+    const run = await runAction({ inputs: { ...BASE, 'registry-auth': text }, env: docker.env() })
+    expect(run.main.code).toBe(1)
+    expect(run.main.stdout).toContain(`::error::Input "registry-auth": ${reason}`)
+    expect(leakedLines(run, pieces)).toEqual([])
+    expect(docker.calls()).toEqual([])
+  })
+
+  // A base64 secret not quoted whole: `secrets: key=${{ secrets.B64 }}` with a value that spans lines.
+  const FIRST = 'Zm9vYmFyYmF6cXV4Zm9vYmFy'
+  const LAST = 'YmFzZTY0cGFkZGVkVmFsdWU'
+  const lastPieces = Array.from({ length: LAST.length - 4 }, (_, i) => LAST.slice(i, i + 5))
+
+  it.concurrent(
+    'a secret line ending in "==" is refused, never made an id, and "=" is never a mask',
+    async () => {
+      const docker = fakeDocker()
+      const run = await runAction({
+        inputs: { ...BASE, secrets: `key=${FIRST}\n${LAST}==` },
+        env: docker.env({ RUNNER_DEBUG: '1' })
+      })
+      expect(run.main.code).toBe(1)
+      expect(run.main.stdout).toContain(
+        '::error::Input "secrets": entry 2 has a value shorter than 4 characters'
+      )
+      expect(leakedLines(run, lastPieces)).toEqual([])
+      expect(shortMasks(run)).toEqual([])
+      expect(docker.calls()).toEqual([])
+    }
+  )
+
+  it.concurrent(
+    'a secret line ending in "=" is left out by its entry number, never shown as an id',
+    async () => {
+      const docker = fakeDocker()
+      const run = await runAction({
+        inputs: { ...BASE, secrets: `key=${FIRST}\n${LAST}=` },
+        env: docker.env({ RUNNER_DEBUG: '1' })
+      })
+      expect(run.main.code).toBe(0)
+      expect(run.main.stdout).toContain('::warning::Input "secrets": entry 2 has an empty value')
+      const build = docker.calls().find(call => call.argv[1] === 'build')
+      expect(build?.argv.filter(arg => arg.startsWith('id='))).toEqual(['id=key,env=MPB_BUILD_SECRET_0'])
+      expect(leakedLines(run, lastPieces)).toEqual([])
+      expect(shortMasks(run)).toEqual([])
+    }
+  )
 })
 
 describe('files the inputs name', () => {

@@ -162,13 +162,13 @@ export const ROWS: Row[] = [
   },
   {
     name: 'secrets one per line, commas in a value kept',
-    with: { secrets: 'db_url=postgres://u:p@db/x?a=1,b=2\napi_key=k3y' },
+    with: { secrets: 'db_url=postgres://u:p@db/x?a=1,b=2\napi_key=k3y9' },
     args: ['--secret', 'id=db_url,env=MPB_BUILD_SECRET_0', '--secret', 'id=api_key,env=MPB_BUILD_SECRET_1'],
     differs: BY_ENV
   },
   {
     name: 'a quoted multi-line secret (a private key)',
-    with: { secrets: `"ssh_key=${PEM}"\ntoken=t0k` },
+    with: { secrets: `"ssh_key=${PEM}"\ntoken=t0k3n` },
     args: ['--secret', 'id=ssh_key,env=MPB_BUILD_SECRET_0', '--secret', 'id=token,env=MPB_BUILD_SECRET_1'],
     differs: BY_ENV
   },
@@ -471,11 +471,11 @@ describe('what the arguments do not show', () => {
     for (const line of PEM.split('\n').filter(line => line !== '')) expect(log).not.toContain(line)
   })
 
-  it('warns about a secret left out for its empty value, naming it', async () => {
+  it('warns about a secret left out for its empty value, naming its entry', async () => {
     const { run } = await runRow(row('a secret with an empty value is left out (with a warning)'))
     const warnings = parseRunnerOutput(run.main.stdout).commands.filter(command => command.name === 'warning')
     expect(warnings.map(warning => warning.data)).toEqual(
-      expect.arrayContaining([expect.stringContaining('Input "secrets": "unset_one" has an empty value')])
+      expect.arrayContaining([expect.stringContaining('Input "secrets": entry 1 has an empty value')])
     )
   })
 })

@@ -3,6 +3,7 @@ import { INPUT_DEFAULTS } from './defaults'
 import { ListInput, parseBoolean, positionalValue, readList, singleValue } from './lists'
 import { isBuilderName } from '../model/names'
 import { isPlatform } from '../model/platform'
+import { MIN_MASK_LENGTH } from '../model/credentials'
 
 /** The build options of docker/build-push-action, under the same names and list rules. */
 export interface BuildInputs {
@@ -102,7 +103,9 @@ type SecretInput = 'secrets' | 'secret-files' | 'secret-envs'
 /**
  * ID=VALUE entries of a secret input. An entry with nothing after "=" is left out with a warning, as
  * build-push-action does: it is most often an unset repository secret, and buildx would refuse the empty one.
- * An entry without "=" is refused, as it is most often a line of a multi-line value that was not quoted whole.
+ * An entry without "=" or with an id that is not one (spaces, quotes, commas) is refused, as it is most often a
+ * line of a multi-line value that was not quoted whole. Messages about `secrets` name the entry by its number:
+ * such a line's "id" is part of a secret (a base64 line "...=" reads as an id and an empty value).
  */
 export function secretPairs(
   input: SecretInput,
@@ -111,26 +114,32 @@ export function secretPairs(
   warnings: string[]
 ): [string, string][] {
   const pairs: [string, string][] = []
-  for (const entry of entries) {
+  const secret = input === 'secrets'
+  entries.forEach((entry, index) => {
+    const where = `entry ${index + 1}`
+    const refuse = (reason: string): never => {
+      throw new InputError(input, secret ? '***' : entry.trim(), `${where} ${reason}`, hint)
+    }
     const at = entry.indexOf('=')
     const id = at < 0 ? '' : entry.slice(0, at).trim()
-    if (id === '') {
-      throw new InputError(
-        input,
-        input === 'secrets' ? '***' : entry.trim(),
-        'not of the form ID=VALUE',
-        hint
-      )
-    }
+    if (id === '') refuse('is not of the form ID=VALUE')
+    // Like a build-arg's key: visible text, no quotes, and no comma, which would end buildx's --secret field.
+    if (!/^[^\s\p{C}\p{Z}"',]+$/u.test(id))
+      refuse('is not of the form ID=VALUE (the id has spaces, quotes or commas)')
     const value = entry.slice(at + 1)
     if (value === '') {
-      warnings.push(
-        `Input "${input}": ${quoteValue(id)} has an empty value (is the secret or variable set?), so the build does not get it.`
-      )
+      const named = secret ? where : quoteValue(id)
+      const why = secret
+        ? 'an unset secret, or a line of a multi-line value not quoted whole'
+        : 'is the secret or variable set?'
+      warnings.push(`Input "${input}": ${named} has an empty value (${why}), so the build does not get it.`)
+    } else if (secret && value.trim().length < MIN_MASK_LENGTH) {
+      // The runner could only hide it by masking those characters everywhere in the job log.
+      refuse(`has a value shorter than ${MIN_MASK_LENGTH} characters, too short to mask in the log`)
     } else {
       pairs.push([id, value])
     }
-  }
+  })
   return pairs
 }
 

@@ -15,6 +15,7 @@ import { envFlag, expandDefaultContext, WorkflowRun, workflowRun } from './workf
 import { parseSplitInputs, SplitInputs } from './split'
 import { parseCache } from './cache'
 import { parseWarmInputs, WarmInputs } from './warm'
+import type { RegistryLogin } from './registry-auth'
 
 export { parseBoolean }
 
@@ -45,8 +46,8 @@ export interface Inputs {
   qemu: QemuMode
   qemuImage: string
   mirrorCheck: MirrorCheck
-  /** registry-auth as written: YAML with passwords, parsed (and its library loaded) only when set. */
-  registryAuth: string
+  /** The logins of registry-auth, parsed once by readInputs (which loads the YAML library only when it is set). */
+  registryLogins: RegistryLogin[]
   buildxVersion: string
   buildxDownloadUrl: string
   /** buildx-skip-verification: run a downloaded or cached buildx that checksums.txt cannot vouch for. */
@@ -72,6 +73,8 @@ export interface InputSource {
   /** The event payload (GITHUB_EVENT_PATH); may throw or be absent outside a workflow run. */
   readEvent?(): string
   defaultBuilderName: string
+  /** registry-auth, already parsed (readRegistryAuth): required when the input is set. */
+  registryLogins?: RegistryLogin[]
 }
 
 export function parseInputs(source: InputSource): Inputs {
@@ -190,7 +193,7 @@ export function parseInputs(source: InputSource): Inputs {
       ['warn', 'strict', 'off'] as const,
       INPUT_DEFAULTS['mirror-check']
     ),
-    registryAuth: source.get('registry-auth'),
+    registryLogins: registryLogins(source),
     ...readBuildxDownload(
       get('buildx-version'),
       get('buildx-download-url'),
@@ -206,6 +209,14 @@ export function parseInputs(source: InputSource): Inputs {
     split,
     warm
   }
+}
+
+/** The logins parsed by the caller: parsing YAML here would load its library for every step, and twice. */
+function registryLogins(source: InputSource): RegistryLogin[] {
+  if (source.registryLogins) return source.registryLogins
+  if (source.get('registry-auth').trim() !== '')
+    throw new Error('registry-auth is set but was not parsed: read it with readRegistryAuth first')
+  return []
 }
 
 function readEvent(source: InputSource): string | undefined {

@@ -4,7 +4,7 @@ import { closeSync, constants, fstatSync, openSync, readSync, realpathSync } fro
 import { relative, resolve, isAbsolute } from 'node:path'
 import { secretValuesToMask } from './build-options'
 import { defaultBuilderName, Inputs, parseInputs, PROXY_INPUTS, rawProxyValue } from './parse'
-import { proxyCredentialSecrets, urlCredentialSecrets } from '../model/credentials'
+import { MIN_MASK_LENGTH, proxyCredentialSecrets, urlCredentialSecrets } from '../model/credentials'
 
 /** Reads the workflow inputs; credentials are masked in the log before anything can print them. */
 export async function readInputs(): Promise<Inputs> {
@@ -16,12 +16,13 @@ export async function readInputs(): Promise<Inputs> {
   })
   for (const value of secretValuesToMask(get('secrets'))) mask(value)
   mask(get('github-token').trim())
-  if (get('registry-auth').trim() !== '') {
-    // YAML is loaded only for a step that logs in.
-    const { registryAuthSecrets } = await import('./registry-auth')
-    for (const secret of registryAuthSecrets(get('registry-auth'), env)) mask(secret)
-  }
   for (const secret of urlCredentialSecrets(get('context'))) mask(secret)
+  // Parsed here, once: YAML is loaded only for a step that logs in, and its masks come before any message.
+  const registryAuth = get('registry-auth')
+  const registryLogins =
+    registryAuth.trim() === ''
+      ? []
+      : (await import('./registry-auth')).readRegistryAuth(registryAuth, env, mask)
   const workspace = env.GITHUB_WORKSPACE || process.cwd()
   return parseInputs({
     get,
@@ -29,19 +30,23 @@ export async function readInputs(): Promise<Inputs> {
     readFile: path => readWorkspaceFile(workspace, path),
     // The runner writes it outside the workspace; a missing or unreadable one only loses its facts.
     readEvent: () => readRegularFile(env.GITHUB_EVENT_PATH ?? '', MAX_EVENT_BYTES),
-    defaultBuilderName: defaultBuilderName(env, randomBytes(4).toString('hex'))
+    defaultBuilderName: defaultBuilderName(env, randomBytes(4).toString('hex')),
+    registryLogins
   })
 }
 
 /**
  * Registers a secret with the runner. The runner masks line by line and ends a line at CR as well as LF, so a
- * value spanning lines is registered line by line too, or its parts would show.
+ * value spanning lines is registered line by line too, or its parts would show. Nothing shorter than
+ * MIN_MASK_LENGTH is registered: a mask "=" would hide every "=" in the job log. The inputs refuse secrets
+ * that short; a short line of a longer value (a base64 key may end in a line "Q==") is left unmasked.
  */
 function mask(secret: string): void {
-  if (secret === '') return
+  const long = (text: string) => text.trim().length >= MIN_MASK_LENGTH
+  if (!long(secret)) return
   core.setSecret(secret)
-  const lines = secret.split(/\r\n|\r|\n/).filter(line => line.trim() !== '')
-  if (lines.length > 1) lines.forEach(line => core.setSecret(line))
+  const lines = secret.split(/\r\n|\r|\n/)
+  if (lines.length > 1) lines.filter(long).forEach(line => core.setSecret(line))
 }
 
 /** buildkitd.toml is small; anything bigger is not one. */

@@ -4,6 +4,12 @@
  */
 
 /**
+ * The shortest value registered with the runner's masker: it hides every occurrence in the log, so "=" would
+ * hide every "=". A secret value or password shorter than this is refused where the input is read.
+ */
+export const MIN_MASK_LENGTH = 4
+
+/**
  * From the scheme to the LAST "@": a malformed password may itself hold "@", "/" or spaces, and no part of
  * it may show. Group 1 is the scheme with its "://", when there is one.
  */
@@ -60,7 +66,7 @@ function userInfoSecrets(also: string[], userInfo: string): string[] {
   // Without a colon the whole user info is one token, so it is the "password".
   const password = userInfo.slice(userInfo.indexOf(':') + 1)
   const secrets = new Set([...also, userInfo, password, safeDecode(password), safeDecode(userInfo)])
-  return [...secrets].filter(secret => secret.length >= 3)
+  return [...secrets].filter(secret => secret.length >= MIN_MASK_LENGTH)
 }
 
 function safeDecode(text: string): string {
