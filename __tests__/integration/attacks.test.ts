@@ -280,16 +280,49 @@ describe('credentials', () => {
     expect(build?.argv.join(' ')).not.toContain('GIT_AUTH_TOKEN')
   })
 
+  // A run of o/r on a Git server with a port: {{defaultContext}} is http://127.0.0.1:3000/o/r.git#<sha>.
+  const RUN = {
+    GITHUB_SERVER_URL: 'http://127.0.0.1:3000',
+    GITHUB_REPOSITORY: 'o/r',
+    GITHUB_SHA: 'c'.repeat(40)
+  }
+
   it.concurrent('github-token goes to the workflow server with its port, by environment only', async () => {
     const docker = fakeDocker()
     const run = await runAction({
-      inputs: { ...BASE, context: 'http://127.0.0.1:3000/o/r.git', 'github-token': token },
-      env: docker.env({ GITHUB_SERVER_URL: 'http://127.0.0.1:3000' })
+      inputs: { ...BASE, context: '{{defaultContext}}', 'github-token': token },
+      env: docker.env(RUN)
     })
     expect(run.main.code).toBe(0)
     const build = docker.calls().find(call => call.argv[1] === 'build')
     expect(build?.argv).toContain('id=GIT_AUTH_TOKEN.127.0.0.1:3000,env=MPB_GIT_AUTH_TOKEN')
     expect(build?.argv.join(' ')).not.toContain(token)
+  })
+
+  it.concurrent.each([
+    // Its Dockerfile could read the token with RUN --mount=type=secret,id=GIT_AUTH_TOKEN.127.0.0.1:3000.
+    [
+      'another repository on the workflow server',
+      { context: 'http://127.0.0.1:3000/attacker/x.git#main' },
+      []
+    ],
+    [
+      "the user's own GIT_AUTH_TOKEN (BuildKit would try the job token first)",
+      { context: '{{defaultContext}}', secrets: 'GIT_AUTH_TOKEN=ghp_UserPat' },
+      ['MPB_BUILD_SECRET_0: ghp_UserPat']
+    ]
+  ])('github-token reaches no build it is not for: %s', async (_name, inputs, printed) => {
+    const docker = fakeDocker()
+    const run = await runAction({
+      inputs: { ...BASE, ...inputs, 'github-token': token },
+      env: docker.env({ ...RUN, FAKE_DOCKER_PRINT_SECRETS: '1' })
+    })
+    expect(run.main.code).toBe(0)
+    const build = docker.calls().find(call => call.argv[1] === 'build')
+    expect(build?.argv.filter(arg => arg.includes('GIT_AUTH_TOKEN.'))).toEqual([])
+    // The fake build prints every secret it was given, as a RUN step could read it.
+    const secrets = run.main.stdout.split('\n').filter(line => line.startsWith('#9 MPB_'))
+    expect(secrets.map(line => line.slice('#9 '.length))).toEqual(printed)
   })
 
   it.concurrent.each([

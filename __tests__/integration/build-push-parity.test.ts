@@ -21,6 +21,8 @@ interface Row {
   context?: string
   /** Why this action's arguments deliberately differ from build-push-action's for this block. */
   differs?: string
+  /** Step environment of a workflow run, for rows that depend on it (the default Git context). */
+  env?: Record<string, string>
 }
 
 /**
@@ -38,6 +40,16 @@ const BY_ENV =
   'secrets reach buildx by environment (env=MPB_BUILD_SECRET_n), never a file: build-push-action writes each value to a temp file (src=<file>)'
 const SHORTHAND =
   "the same attestation through buildx's shorthand flag; build-push-action spells it --attest type=<kind>,<value> (true as disabled=false)"
+/** A push to main of acme/api on github.com: {{defaultContext}} is that commit, fetched from that server. */
+const RUN: Record<string, string> = {
+  GITHUB_SERVER_URL: 'https://github.com',
+  GITHUB_REPOSITORY: 'acme/api',
+  GITHUB_SHA: '0c1d2e3f'.repeat(5),
+  GITHUB_REF: 'refs/heads/main'
+}
+const DEFAULT_CONTEXT = `https://github.com/acme/api.git#${RUN.GITHUB_SHA}`
+const JOB_TOKEN = 'ghs_J0bT0ken'
+const TOKEN_SECRET = ['--secret', 'id=GIT_AUTH_TOKEN.github.com,env=MPB_GIT_AUTH_TOKEN']
 const PEM =
   '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmU=\nQyNTUxOQAAACB0ZXN0LW9ubHktbm90LWEta2V5\n-----END OPENSSH PRIVATE KEY-----\n'
 
@@ -356,6 +368,57 @@ export const ROWS: Row[] = [
     with: { 'build-contexts': 'tools=https://github.com/acme/tools.git#v2:cmd' },
     args: ['--build-context', 'tools=https://github.com/acme/tools.git#v2:cmd']
   },
+  // github-token: build-push-action adds GIT_AUTH_TOKEN.<server host> only when the context is its default Git
+  // context (or a subfolder of it) and the user gave no GIT_AUTH_TOKEN secret.
+  {
+    name: 'the default Git context gets the job token as the secret of its server',
+    with: { context: '{{defaultContext}}', 'github-token': JOB_TOKEN },
+    env: RUN,
+    args: TOKEN_SECRET,
+    context: DEFAULT_CONTEXT,
+    differs: BY_ENV
+  },
+  {
+    name: 'a subfolder of the default Git context gets it too',
+    with: { context: '{{defaultContext}}:docker/api', 'github-token': JOB_TOKEN },
+    env: RUN,
+    args: TOKEN_SECRET,
+    context: `${DEFAULT_CONTEXT}:docker/api`,
+    differs: BY_ENV
+  },
+  {
+    name: 'another repository on the workflow server gets no token',
+    with: { context: 'https://github.com/acme/tools.git#v2', 'github-token': JOB_TOKEN },
+    env: RUN,
+    args: []
+  },
+  {
+    name: "the run's repository at another ref gets no token",
+    with: { context: 'https://github.com/acme/api.git#main', 'github-token': JOB_TOKEN },
+    env: RUN,
+    args: []
+  },
+  {
+    name: 'a GIT_AUTH_TOKEN secret of the user keeps the job token out',
+    with: { context: '{{defaultContext}}', 'github-token': JOB_TOKEN, secrets: 'GIT_AUTH_TOKEN=ghp_pat' },
+    env: RUN,
+    args: ['--secret', 'id=GIT_AUTH_TOKEN,env=MPB_BUILD_SECRET_0'],
+    context: DEFAULT_CONTEXT,
+    differs: BY_ENV
+  },
+  {
+    name: 'a GIT_AUTH_TOKEN given through secret-envs keeps it out as well',
+    with: {
+      context: '{{defaultContext}}',
+      'github-token': JOB_TOKEN,
+      'secret-envs': 'GIT_AUTH_TOKEN=GH_PAT'
+    },
+    env: RUN,
+    args: ['--secret', 'id=GIT_AUTH_TOKEN,env=GH_PAT'],
+    context: DEFAULT_CONTEXT,
+    differs:
+      'build-push-action looks for a GIT_AUTH_TOKEN in `secrets` only and adds the job token beside this one; BuildKit tries GIT_AUTH_TOKEN.<host> first, so the user token would go unused'
+  },
   // defaults this action chose differently.
   {
     name: 'no context given',
@@ -429,6 +492,7 @@ const runRow = async (row: Row, env: Record<string, string> = {}) => {
       GITHUB_RUN_ID: '',
       ACTIONS_RUNTIME_TOKEN: 'runtime-token',
       ACTIONS_CACHE_URL: 'http://127.0.0.1:9/',
+      ...row.env,
       ...env
     }),
     skipPost: true

@@ -83,15 +83,13 @@ describe('build inputs with build-push-action names', () => {
     )
     expect(plan.configToml).not.toContain('insecure-entitlements')
   })
-  it('sends the GitHub token only for a Git context', () => {
+  // The run's own commit on github.com: what {{defaultContext}} stands for.
+  const RUN = { GITHUB_REPOSITORY: 'o/r', GITHUB_SHA: 'b'.repeat(40) }
+  it('sends the GitHub token only for the default Git context', () => {
     expect(args.join(' ')).not.toContain('GIT_AUTH_TOKEN')
     const git = makePlan(
       parseInputs(
-        inputSource({
-          tags: 'r.example/a',
-          context: 'https://github.com/o/r.git#main',
-          'github-token': 'ghp_x'
-        })
+        inputSource({ tags: 'r.example/a', context: '{{defaultContext}}', 'github-token': 'ghp_x' }, RUN)
       ),
       context
     )
@@ -101,12 +99,15 @@ describe('build inputs with build-push-action names', () => {
   it('leaves the token out when the user passes a secret of that id', () => {
     const own = makePlan(
       parseInputs(
-        inputSource({
-          tags: 'r.example/a',
-          context: 'https://github.com/o/r.git#main',
-          'github-token': 'ghp_x',
-          'secret-envs': 'GIT_AUTH_TOKEN.github.com=MY_TOKEN'
-        })
+        inputSource(
+          {
+            tags: 'r.example/a',
+            context: '{{defaultContext}}',
+            'github-token': 'ghp_x',
+            'secret-envs': 'GIT_AUTH_TOKEN.github.com=MY_TOKEN'
+          },
+          RUN
+        )
       ),
       context
     )

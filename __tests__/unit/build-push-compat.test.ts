@@ -141,6 +141,51 @@ describe('the Git context in the plan', () => {
     expect(git.commands.build.at(-1)).toBe(`https://git.example.com:3000/owner/app.git#${'a'.repeat(40)}:sub`)
     expect(git.hostNetworkReasons).toEqual([])
   })
+  const tokenIds = (build: string[]) => build.filter(arg => arg.includes('GIT_AUTH_TOKEN'))
+  const DEFAULT = `https://git.example.com:3000/owner/app.git#${'a'.repeat(40)}`
+  it.each([
+    ['the default context written out', DEFAULT, true],
+    ['a subfolder of the default context', `${DEFAULT}:app`, true],
+    [
+      'another repository on the workflow server',
+      `https://git.example.com:3000/owner/tools.git#${'a'.repeat(40)}`,
+      false
+    ],
+    ['the same repository at another ref', 'https://git.example.com:3000/owner/app.git#main', false],
+    ['the same repository without a ref', 'https://git.example.com:3000/owner/app.git', false],
+    ['a longer name that starts with the default context', `${DEFAULT}0`, false]
+  ])('sends the workflow token for %s only if it is the default context (%s)', (_name, context, sent) => {
+    const { plan: git } = plan({ context }, RUN_ENV)
+    expect(tokenIds(git.commands.build)).toEqual(
+      sent ? ['id=GIT_AUTH_TOKEN.git.example.com:3000,env=MPB_GIT_AUTH_TOKEN'] : []
+    )
+    expect(git.buildEnv.MPB_GIT_AUTH_TOKEN).toBe(sent ? 'ghs_token' : undefined)
+  })
+  it.each([
+    ['secrets', 'GIT_AUTH_TOKEN=ghp_pat', 'id=GIT_AUTH_TOKEN,env=MPB_BUILD_SECRET_0'],
+    ['secret-envs', 'GIT_AUTH_TOKEN=PAT', 'id=GIT_AUTH_TOKEN,env=PAT'],
+    ['secret-files', 'GIT_AUTH_TOKEN=pat.txt', 'id=GIT_AUTH_TOKEN,src=pat.txt'],
+    [
+      'secrets',
+      'GIT_AUTH_TOKEN.git.example.com:3000=ghp_pat',
+      'id=GIT_AUTH_TOKEN.git.example.com:3000,env=MPB_BUILD_SECRET_0'
+    ]
+  ])('keeps the workflow token out when %s gives %s: BuildKit would prefer ours', (input, entry, own) => {
+    const { plan: git } = plan({ context: '{{defaultContext}}', [input]: entry }, RUN_ENV)
+    expect(tokenIds(git.commands.build)).toEqual([own])
+    expect(git.buildEnv.MPB_GIT_AUTH_TOKEN).toBeUndefined()
+  })
+  it('still sends it beside a user token for another host, which BuildKit does not use here', () => {
+    const { plan: git } = plan(
+      { context: '{{defaultContext}}', secrets: 'GIT_AUTH_TOKEN.gitlab.com=x' },
+      RUN_ENV
+    )
+    expect(git.buildEnv.MPB_GIT_AUTH_TOKEN).toBe('ghs_token')
+  })
+  it('sends no token outside a workflow run, where there is no default context', () => {
+    const { plan: git } = plan({ context: DEFAULT }, { GITHUB_SERVER_URL: 'https://git.example.com:3000' })
+    expect(tokenIds(git.commands.build)).toEqual([])
+  })
   it.each([
     ['http://127.0.0.1:3000', '127.0.0.1:3000', []],
     ['http://[::1]:3000', '[::1]:3000', []],

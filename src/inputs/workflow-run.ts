@@ -83,6 +83,15 @@ function defaultGitContext(env: Env, serverUrl: string, repository: string, prHe
   return commit === '' ? '' : `${serverUrl}/${repository}.git#${commit}`
 }
 
+/**
+ * The context is the workflow's own default Git context, whole or a subfolder of it ("{{defaultContext}}:app"):
+ * the only context build-push-action sends the workflow token with.
+ */
+export function isDefaultGitContext(context: string, run: Pick<WorkflowRun, 'defaultContext'>): boolean {
+  const own = run.defaultContext
+  return own !== '' && (context === own || context.startsWith(`${own}:`))
+}
+
 const PLACEHOLDER = /\{\{\{?\s*([^{}]*?)\s*\}\}\}?/g
 
 /**

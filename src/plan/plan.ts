@@ -31,6 +31,7 @@ import type { AppendNode } from '../inputs/append-nodes'
 import { INPUT_DEFAULTS } from '../inputs/defaults'
 import { Inputs } from '../inputs/parse'
 import { resolveProvenance } from './provenance'
+import { isDefaultGitContext } from '../inputs/workflow-run'
 import { proxyEnvironment, ProxyUrl } from '../model/proxy'
 import { stripUserInfo } from '../model/credentials'
 import { buildRegistryModel, RegistryModel } from '../model/registries'
@@ -131,18 +132,19 @@ function buildSecrets(inputs: Inputs): { refs: { id: string; env: string }[]; en
     refs.push({ id, env: secretEnvName(index) })
     env[secretEnvName(index)] = value
   })
-  // The token is the workflow's: it goes to the workflow's own server, never to a host a context names.
-  // A token the user passes under that id themselves wins; two secrets of one id would be ambiguous.
-  const gitHost = gitContextHost(inputs.context)
-  const tokenId = `GIT_AUTH_TOKEN.${gitHost}`
-  const userIds = [...inputs.build.secrets, ...inputs.build.secretFiles, ...inputs.build.secretEnvs].map(
-    s => s.id
+  // The workflow token goes only where build-push-action sends it: with the run's own default Git context, as
+  // the secret of the workflow's server. A GIT_AUTH_TOKEN the user gives (through any secret input) keeps it
+  // out: BuildKit tries GIT_AUTH_TOKEN.<host> before GIT_AUTH_TOKEN, so ours would silently replace theirs.
+  const server = inputs.build.workflowServer
+  const tokenId = `GIT_AUTH_TOKEN.${server}`
+  const userToken = [...inputs.build.secrets, ...inputs.build.secretFiles, ...inputs.build.secretEnvs].some(
+    ({ id }) => id === 'GIT_AUTH_TOKEN' || id === tokenId
   )
   if (
     inputs.build.githubToken !== '' &&
-    gitHost &&
-    gitHost === inputs.build.workflowServer &&
-    !userIds.includes(tokenId)
+    !userToken &&
+    isDefaultGitContext(inputs.context, inputs.workflow) &&
+    gitContextHost(inputs.context) === server
   ) {
     refs.push({ id: tokenId, env: 'MPB_GIT_AUTH_TOKEN' })
     env.MPB_GIT_AUTH_TOKEN = inputs.build.githubToken
