@@ -558,3 +558,54 @@ describe('summary and hostile builder output', () => {
     expectNoInjection(run)
   })
 })
+
+describe('what other local users and a dead mirror could get', () => {
+  const PROXY_PASSWORD = 'Pr0xy-S3cret-9'
+
+  it.concurrent('a proxy password is on no command line (any local user reads those in /proc)', async () => {
+    const docker = fakeDocker()
+    const proxy = `http://ci:${PROXY_PASSWORD}@proxy.example:3128`
+    const run = await runAction({
+      inputs: { ...BASE, 'http-proxy': proxy, 'https-proxy': proxy },
+      env: docker.env()
+    })
+    expect(run.main.code).toBe(0)
+    expect(docker.calls().filter(call => call.argv.join(' ').includes(PROXY_PASSWORD))).toEqual([])
+    // The builder still gets it: buildx's record of the builder carries it to the container.
+    expect(docker.bootedWith(run.outputs.builder)?.['env.HTTPS_PROXY']).toBe(proxy)
+    expect(leakedLines(run, [PROXY_PASSWORD])).toEqual([])
+  })
+
+  it.concurrent(
+    'a loopback proxy in the runner environment does not put RUN steps on the host network silently',
+    async () => {
+      const docker = fakeDocker()
+      const run = await runAction({
+        inputs: BASE,
+        env: docker.env({ https_proxy: `http://ci:${PROXY_PASSWORD}@127.0.0.1:3128` })
+      })
+      expect(run.main.code).toBe(0)
+      const notices = parseRunnerOutput(run.main.stdout).commands.filter(command => command.name === 'notice')
+      expect(notices.map(notice => notice.data)).toEqual([
+        expect.stringContaining('https_proxy=http://***@127.0.0.1:3128')
+      ])
+      expect(docker.calls().find(call => call.argv[1] === 'create')?.argv).toContain('network=host')
+      expect(leakedLines(run, [PROXY_PASSWORD])).toEqual([])
+    }
+  )
+
+  it.concurrent('a mirror the preflight found dead is never pulled from', async () => {
+    const { createServer } = await import('node:net')
+    const closed = createServer()
+    await new Promise<void>(resolve => closed.listen(0, '127.0.0.1', resolve))
+    const dead = `127.0.0.1:${(closed.address() as { port: number }).port}`
+    await new Promise(resolve => closed.close(resolve))
+    const docker = fakeDocker()
+    const run = await runAction({
+      inputs: { ...BASE, 'mirror-check': 'warn', 'registry-mirrors': `http://${dead}` },
+      env: docker.env({ FAKE_DOCKER_MISSING: 'moby/buildkit:buildx-stable-1' })
+    })
+    expect(run.main.code).toBe(0)
+    expect(docker.calls().filter(call => call.argv[0] === 'pull')).toEqual([])
+  })
+})
