@@ -9,6 +9,9 @@ import {
   writeFileSync
 } from 'node:fs'
 import { execFileSync } from 'node:child_process'
+import { createHash } from 'node:crypto'
+import { createServer } from 'node:http'
+import { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fakeDocker } from '../support/fake-docker'
@@ -454,6 +457,49 @@ describe('credentials on the wire', () => {
       await proxy.close()
     }
   })
+
+  it.concurrent(
+    'a password in buildx-download-url goes as a header and is printed nowhere, debug lines included',
+    async () => {
+      const binary = '#!/bin/sh\necho "github.com/docker/buildx v9.9.9 fake"\n'
+      const checksum = createHash('sha256').update(binary).digest('hex')
+      const seen: string[] = []
+      const server = createServer((request, response) => {
+        seen.push(request.headers.authorization ?? '')
+        if (request.url === '/v9.9.9/buildx') return void response.end(binary)
+        if (request.url === '/v9.9.9/checksums.txt') return void response.end(`${checksum} *buildx\n`)
+        response.writeHead(404).end()
+      })
+      await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+      const port = (server.address() as AddressInfo).port
+      try {
+        const docker = fakeDocker()
+        const run = await runAction({
+          inputs: {
+            ...BASE,
+            'buildx-version': '9.9.9',
+            'buildx-download-url': `http://dl-user:Dl-S3cret@127.0.0.1:${port}/{version}/buildx`
+          },
+          env: docker.env({
+            RUNNER_DEBUG: '1',
+            DOCKER_CONFIG: mkdtempSync(join(tmpdir(), 'docker-config-')),
+            RUNNER_TOOL_CACHE: mkdtempSync(join(tmpdir(), 'tools-')),
+            // The runner's buildx cannot create the builder, so the action downloads one.
+            FAKE_DOCKER_FAIL: 'create',
+            FAKE_DOCKER_PRINT: JSON.stringify({
+              create: { stderr: "docker: 'buildx' is not a docker command.\n" }
+            })
+          })
+        })
+        const basic = `Basic ${Buffer.from('dl-user:Dl-S3cret').toString('base64')}`
+        expect(seen).toEqual([basic, basic])
+        expect(leakedLines(run, ['Dl-S3cret', basic.slice(6)])).toEqual([])
+      } finally {
+        server.closeAllConnections()
+        await new Promise(resolve => server.close(resolve))
+      }
+    }
+  )
 })
 
 describe('files the inputs name', () => {

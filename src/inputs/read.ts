@@ -23,6 +23,7 @@ export async function readInputs(): Promise<Inputs> {
     for (const secret of registryAuthSecrets(get('registry-auth'), env)) mask(secret)
   }
   for (const secret of urlCredentialSecrets(get('context'))) mask(secret)
+  for (const secret of urlCredentialSecrets(get('buildx-download-url'))) mask(secret)
   const workspace = env.GITHUB_WORKSPACE || process.cwd()
   return parseInputs({
     get,
