@@ -9,12 +9,16 @@ import {
   writeFileSync
 } from 'node:fs'
 import { execFileSync } from 'node:child_process'
+import { createHash } from 'node:crypto'
+import { createServer } from 'node:http'
+import { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fakeDocker } from '../support/fake-docker'
 import { parse } from 'yaml'
 import { ActionRun, leakedLines, ROOT, runAction, runPostOnly } from '../support/run-action'
 import { GITHUB_COMMANDS, maskedLog, parseRunnerOutput } from '../support/runner-commands'
+import { interceptingProxy, selfSignedCertificate, tokenRegistry } from '../support/tls-servers'
 
 /**
  * Attacks on the bundle, run as the runner runs it (INPUT_*, files, state, post) against a recording fake
@@ -460,6 +464,162 @@ describe('secret-bearing input that does not parse', () => {
       expect(build?.argv.filter(arg => arg.startsWith('id='))).toEqual(['id=key,env=MPB_BUILD_SECRET_0'])
       expect(leakedLines(run, lastPieces)).toEqual([])
       expect(shortMasks(run)).toEqual([])
+    }
+  )
+})
+
+describe('credentials on the wire', () => {
+  // Every server is on loopback; registry.example and the other names only exist inside the test's proxy,
+  // which tunnels each CONNECT to a server here and answers plain-HTTP requests itself.
+  const USER = 'ci-bot'
+  const PASSWORD = 'Wire-S3cret#pw'
+  const BASIC = Buffer.from(`${USER}:${PASSWORD}`).toString('base64')
+  const login = (registry: string) =>
+    `- registry: ${registry}\n  username: ${USER}\n  password-env: REGISTRY_PASSWORD\n`
+  const warnings = (run: ActionRun) =>
+    parseRunnerOutput(run.main.stdout)
+      .commands.filter(command => command.name === 'warning')
+      .map(command => command.data)
+
+  it.concurrent(
+    'an intercepting proxy with a certificate of its own gets no registry-auth password',
+    async () => {
+      // The interceptor answers for registry.example with a certificate no CA the runner trusts vouches for.
+      const interceptor = await tokenRegistry({
+        basic: BASIC,
+        tls: selfSignedCertificate(['registry.example'])
+      })
+      const proxy = await interceptingProxy({ tunnelTo: interceptor.port })
+      try {
+        const docker = fakeDocker()
+        const run = await runAction({
+          inputs: {
+            ...BASE,
+            tags: 'registry.example/app:1',
+            'https-proxy': `http://127.0.0.1:${proxy.port}`,
+            'registry-auth': login('registry.example')
+          },
+          env: docker.env({ REGISTRY_PASSWORD: PASSWORD })
+        })
+        expect(interceptor.seen.filter(request => request.authorization !== undefined)).toEqual([])
+        expect(warnings(run)).toContainEqual(
+          expect.stringContaining('the certificate of registry.example is not trusted')
+        )
+        expect(leakedLines(run, [PASSWORD, BASIC])).toEqual([])
+      } finally {
+        await interceptor.close()
+        await proxy.close()
+      }
+    }
+  )
+
+  it.concurrent(
+    'a registry that names a plain-HTTP token realm elsewhere gets no password sent there',
+    async () => {
+      const certificate = selfSignedCertificate(['registry.example'])
+      const registry = await tokenRegistry({
+        basic: BASIC,
+        tls: certificate,
+        realm: () => 'http://collector.example/token'
+      })
+      // CONNECT goes to the registry; the plain-HTTP realm request would reach this proxy in the clear.
+      const proxy = await interceptingProxy({ tunnelTo: registry.port })
+      try {
+        const docker = fakeDocker()
+        const run = await runAction({
+          inputs: {
+            ...BASE,
+            tags: 'registry.example/app:1',
+            'http-proxy': `http://127.0.0.1:${proxy.port}`,
+            'https-proxy': `http://127.0.0.1:${proxy.port}`,
+            'registry-auth': login('registry.example'),
+            'buildkitd-config-inline': `[registry."registry.example"]\nca = [${JSON.stringify(certificate.certPath)}]`
+          },
+          env: docker.env({ REGISTRY_PASSWORD: PASSWORD })
+        })
+        expect(proxy.seen.filter(request => request.authorization !== undefined)).toEqual([])
+        expect(registry.seen.filter(request => request.authorization !== undefined)).toEqual([])
+        expect(warnings(run)).toContainEqual(
+          expect.stringContaining('its token realm http://collector.example is plain HTTP')
+        )
+        expect(leakedLines(run, [PASSWORD, BASIC])).toEqual([])
+      } finally {
+        await registry.close()
+        await proxy.close()
+      }
+    }
+  )
+
+  it.concurrent('an https proxy whose certificate is not trusted gets no proxy password', async () => {
+    const upstream = await tokenRegistry({ basic: BASIC })
+    const proxy = await interceptingProxy({
+      tunnelTo: upstream.port,
+      tls: selfSignedCertificate(['proxy.example'])
+    })
+    try {
+      const docker = fakeDocker()
+      const run = await runAction({
+        inputs: {
+          ...BASE,
+          'mirror-check': 'warn',
+          'registry-mirrors': 'mirror.example',
+          'https-proxy': `https://proxy-user:Pr0xy-S3cret@127.0.0.1:${proxy.port}`
+        },
+        env: docker.env()
+      })
+      expect(proxy.seen.filter(request => request.proxyAuthorization !== undefined)).toEqual([])
+      expect(warnings(run)).toContainEqual(
+        expect.stringMatching(
+          /^Registry mirror mirror\.example .*proxy: untrusted certificate: \w+\); kept it\.$/
+        )
+      )
+      expect(leakedLines(run, ['Pr0xy-S3cret'])).toEqual([])
+    } finally {
+      await upstream.close()
+      await proxy.close()
+    }
+  })
+
+  it.concurrent(
+    'a password in buildx-download-url goes as a header and is printed nowhere, debug lines included',
+    async () => {
+      const binary = '#!/bin/sh\necho "github.com/docker/buildx v9.9.9 fake"\n'
+      const checksum = createHash('sha256').update(binary).digest('hex')
+      const seen: string[] = []
+      const server = createServer((request, response) => {
+        seen.push(request.headers.authorization ?? '')
+        if (request.url === '/v9.9.9/buildx') return void response.end(binary)
+        if (request.url === '/v9.9.9/checksums.txt') return void response.end(`${checksum} *buildx\n`)
+        response.writeHead(404).end()
+      })
+      await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+      const port = (server.address() as AddressInfo).port
+      try {
+        const docker = fakeDocker()
+        const run = await runAction({
+          inputs: {
+            ...BASE,
+            'buildx-version': '9.9.9',
+            'buildx-download-url': `http://dl-user:Dl-S3cret@127.0.0.1:${port}/{version}/buildx`
+          },
+          env: docker.env({
+            RUNNER_DEBUG: '1',
+            DOCKER_CONFIG: mkdtempSync(join(tmpdir(), 'docker-config-')),
+            RUNNER_TOOL_CACHE: mkdtempSync(join(tmpdir(), 'tools-')),
+            // The runner's buildx cannot create the builder, so the action downloads one.
+            FAKE_DOCKER_FAIL: 'create',
+            FAKE_DOCKER_PRINT: JSON.stringify({
+              create: { stderr: "docker: 'buildx' is not a docker command.\n" }
+            })
+          })
+        })
+        const basic = `Basic ${Buffer.from('dl-user:Dl-S3cret').toString('base64')}`
+        expect(seen).toEqual([basic, basic])
+        expect(leakedLines(run, ['Dl-S3cret', basic.slice(6)])).toEqual([])
+      } finally {
+        server.closeAllConnections()
+        await new Promise(resolve => server.close(resolve))
+      }
     }
   )
 })

@@ -19,6 +19,7 @@ import { AddressInfo } from 'node:net'
 import { arch, tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { buildxDownloadUrl, checksumUrl } from '../../src/model/buildx-release'
+import { leakedLines } from '../support/run-action'
 
 // The edge module runs in a child process (its @actions imports are ESM-only), bundled here with esbuild the
 // way scripts/bundle.mjs bundles the action, against a fake release server on 127.0.0.1.
@@ -67,6 +68,8 @@ describe('installBuildx and useBuildxPlugin (bundled, in a child process)', () =
   let server: Server
   let base: string
   const requests: string[] = []
+  /** The Authorization header of each request, '' where there was none. */
+  const authorizations: string[] = []
 
   const template = (): string => `${base}/{version}/buildx-{version}.{os}-{arch}{ext}`
   const binaryUrl = (version: string): string =>
@@ -91,6 +94,7 @@ describe('installBuildx and useBuildxPlugin (bundled, in a child process)', () =
     server = createServer((request, response) => {
       const path = request.url ?? ''
       requests.push(path)
+      authorizations.push(request.headers.authorization ?? '')
       const match = /^\/v([^/]+)\/(.+)$/.exec(path)
       const release = match ? RELEASES[match[1]] : undefined
       if (match && release) {
@@ -129,12 +133,19 @@ describe('installBuildx and useBuildxPlugin (bundled, in a child process)', () =
 
   function run(
     dirs: ReturnType<typeof runnerDirs>,
-    request: { version?: string; use?: boolean; remove?: boolean; skipVerification?: boolean }
+    request: {
+      version?: string
+      use?: boolean
+      remove?: boolean
+      skipVerification?: boolean
+      urlTemplate?: string
+      env?: Record<string, string>
+    }
   ): Promise<RunResult> {
     const body = {
       install: {
         version: request.version ?? '9.9.9',
-        urlTemplate: template(),
+        urlTemplate: request.urlTemplate ?? template(),
         skipVerification: request.skipVerification
       },
       use: request.use,
@@ -146,7 +157,8 @@ describe('installBuildx and useBuildxPlugin (bundled, in a child process)', () =
       HOME: dirs.home,
       DOCKER_CONFIG: dirs.dockerConfig,
       RUNNER_TOOL_CACHE: dirs.toolCache,
-      RUNNER_TEMP: dirs.temp
+      RUNNER_TEMP: dirs.temp,
+      ...request.env
     }
     return new Promise((resolvePromise, reject) => {
       const child = spawn(process.execPath, [RUNNER, bundle, JSON.stringify(body)], {
@@ -218,6 +230,48 @@ describe('installBuildx and useBuildxPlugin (bundled, in a child process)', () =
         )
         expect(run2.stdout).toContain('Using buildx 9.9.9 from the tool cache')
         expect(run2.stdout).not.toContain('::warning::')
+      },
+      RUN_TIMEOUT_MS + 5_000
+    )
+  })
+
+  describe('with a user and password in the URL', () => {
+    const PASSWORD = 'S3cret/Pw'
+    const withPassword = (): string =>
+      template().replace('http://', `http://dl-user:${encodeURIComponent(PASSWORD)}@`)
+
+    it(
+      'sends them as an Authorization header to the binary and checksums.txt, and prints them nowhere',
+      async () => {
+        requests.length = 0
+        authorizations.length = 0
+        const result = await run(runnerDirs(), { urlTemplate: withPassword() })
+        expect(result.code).toBe(0)
+        expect(requests).toEqual([new URL(binaryUrl('9.9.9')).pathname, '/v9.9.9/checksums.txt'])
+        const basic = `Basic ${Buffer.from(`dl-user:${PASSWORD}`).toString('base64')}`
+        expect(authorizations).toEqual([basic, basic])
+        // @actions/tool-cache prints the URL it is given in a ::debug:: line, which is on stdout here.
+        const streams = { main: result, outputs: {}, state: {}, summary: '' }
+        expect(leakedLines(streams, [PASSWORD, encodeURIComponent(PASSWORD), basic])).toEqual([])
+        expect(result.stdout).toContain(`::debug::Downloading ${binaryUrl('9.9.9')}`)
+      },
+      RUN_TIMEOUT_MS + 5_000
+    )
+
+    it(
+      'sends nothing over https when NODE_TLS_REJECT_UNAUTHORIZED=0 turns certificate checks off',
+      async () => {
+        requests.length = 0
+        const result = await run(runnerDirs(), {
+          urlTemplate: 'https://dl-user:S3cretPw@127.0.0.1:9/{version}/buildx-{version}.{os}-{arch}{ext}',
+          env: { NODE_TLS_REJECT_UNAUTHORIZED: '0' }
+        })
+        expect(result.code).toBe(1)
+        expect(result.stderr).toContain(
+          'Input "buildx-download-url": its user and password are sent only over https with a checked ' +
+            'certificate, but NODE_TLS_REJECT_UNAUTHORIZED=0'
+        )
+        expect(result.stdout + result.stderr).not.toContain('S3cretPw')
       },
       RUN_TIMEOUT_MS + 5_000
     )

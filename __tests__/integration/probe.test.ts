@@ -6,7 +6,8 @@ import * as net from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Endpoint } from '../../src/plan/preflight'
-import { probeAll, probeEndpoint } from '../../src/run/probe'
+import { fetchAnswer, probeAll, probeEndpoint } from '../../src/run/probe'
+import { interceptingProxy } from '../support/tls-servers'
 import { readManifestAnonymously } from '../../src/run/registry-read'
 import { contentDigest } from '../../src/model/image-ref'
 
@@ -57,6 +58,7 @@ let socksPort = 0
 let okRequests: http.IncomingHttpHeaders[] = []
 /** What the servers saw, in the order they saw it: probes that overlap show it here, whatever the clock says. */
 const serverEvents: string[] = []
+let tlsRequests: http.IncomingHttpHeaders[] = []
 const proxySeen: Seen[] = []
 const socksSeen: Seen[] = []
 
@@ -112,7 +114,7 @@ beforeAll(async () => {
     https.createServer(
       { key: readFileSync(join(tempDir, 'key.pem')), cert: readFileSync(join(tempDir, 'cert.pem')) },
       (req, res) =>
-        req.url === `/v2/team/app/manifests/${INDEX_DIGEST}`
+        tlsRequests.push(req.headers) && req.url === `/v2/team/app/manifests/${INDEX_DIGEST}`
           ? res.writeHead(200).end(INDEX)
           : res.writeHead(req.url === '/v2/' ? 200 : 404).end()
     )
@@ -215,6 +217,7 @@ afterAll(async () => {
 beforeEach(() => {
   okRequests = []
   serverEvents.length = 0
+  tlsRequests = []
   proxySeen.length = 0
   socksSeen.length = 0
 })
@@ -436,5 +439,103 @@ describe('reading a pushed index from a TLS registry on loopback', () => {
     await expect(
       readManifestAnonymously(`127.0.0.1:${tlsPort}/team/app`, INDEX_DIGEST, new Map(), { noProxy: [] })
     ).resolves.toBe(INDEX)
+  })
+})
+
+describe('requests that carry a credential', () => {
+  const authorization = { Authorization: 'Basic Y2k6c2VjcmV0' }
+  const certificate = () => readFileSync(join(tempDir, 'cert.pem'), 'utf8')
+
+  it('sends nothing to a server whose certificate no trusted CA vouches for, and says why', async () => {
+    const fetched = await fetchAnswer({ url: `https://${HOST}:${tlsPort}/v2/` }, authorization, 2000, {
+      tls: { verify: true }
+    })
+    expect(fetched.answer).toBeUndefined()
+    expect(fetched.untrusted).toMatch(/^\w+$/)
+    expect(fetched.status).toBe(`untrusted certificate: ${fetched.untrusted}`)
+    expect(tlsRequests).toEqual([])
+  })
+
+  it('sends them once the certificate checks out against the CA it is given', async () => {
+    const fetched = await fetchAnswer({ url: `https://${HOST}:${tlsPort}/v2/` }, authorization, 2000, {
+      tls: { verify: true, ca: [certificate()] }
+    })
+    expect(fetched).toMatchObject({ status: 'HTTP 200', answer: { code: 200 } })
+    expect(fetched.untrusted).toBeUndefined()
+    expect(tlsRequests).toEqual([expect.objectContaining({ authorization: authorization.Authorization })])
+  })
+
+  it('refuses a certificate for another name, even from a trusted CA', async () => {
+    // A proxy that tunnels other.example to the server whose certificate names localhost and 127.0.0.1.
+    const proxy = await interceptingProxy({ tunnelTo: tlsPort })
+    try {
+      const fetched = await fetchAnswer(
+        { url: 'https://other.example/v2/', viaProxy: `http://${HOST}:${proxy.port}` },
+        authorization,
+        2000,
+        { tls: { verify: true, ca: [certificate()] } }
+      )
+      expect(fetched.untrusted).toBe('ERR_TLS_CERT_ALTNAME_INVALID')
+      expect(tlsRequests).toEqual([])
+    } finally {
+      await proxy.close()
+    }
+  })
+
+  it('sends no proxy credentials to an https proxy whose certificate is not trusted', async () => {
+    const proxy = await interceptingProxy({
+      tunnelTo: ok,
+      tls: { key: readFileSync(join(tempDir, 'key.pem'), 'utf8'), cert: certificate() }
+    })
+    try {
+      const withPassword = await probeEndpoint(
+        mirror(`https://${HOST}:${tlsPort}/v2/`, `https://ci:pw@${HOST}:${proxy.port}`),
+        2000
+      )
+      expect(withPassword).toMatchObject({
+        reachable: false,
+        status: expect.stringMatching(/^proxy: untrusted certificate: \w+$/)
+      })
+      expect(proxy.seen).toEqual([])
+      // Without credentials there is nothing to keep from it: the probe goes through to report reachability.
+      await probeEndpoint(mirror(`http://${HOST}:${ok}/v2/`, `https://${HOST}:${proxy.port}`), 2000)
+      expect(proxy.seen).toEqual([{ method: 'GET', url: `http://${HOST}:${ok}/v2/` }])
+    } finally {
+      await proxy.close()
+    }
+  })
+})
+
+describe('the plain-HTTP fallback of an insecure registry', () => {
+  it('goes to plain HTTP when the server answers the TLS handshake in plain HTTP, as BuildKit does', async () => {
+    const result = await probeEndpoint(
+      {
+        ...mirror(`https://${HOST}:${ok}/v2/`),
+        fallback: { url: `http://${HOST}:${ok}/v2/` }
+      },
+      2000
+    )
+    expect(result).toMatchObject({ reachable: true, status: 'HTTP 200' })
+    expect(okRequests).toHaveLength(1)
+  })
+
+  it('stays on TLS when the server speaks it, whatever its certificate', async () => {
+    const result = await probeEndpoint(
+      { ...mirror(`https://${HOST}:${tlsPort}/v2/`), fallback: { url: `http://${HOST}:${tlsPort}/v2/` } },
+      2000
+    )
+    expect(result).toMatchObject({ reachable: true, status: expect.stringMatching(/^HTTP 200 \(untrusted/) })
+  })
+
+  it('does not fall back from a dead server, and keeps to one deadline', async () => {
+    const [result, elapsed] = await timed(() =>
+      probeEndpoint(
+        { ...mirror(`https://${HOST}:${blackhole}/v2/`), fallback: { url: `http://${HOST}:${ok}/v2/` } },
+        TIMEOUT_MS
+      )
+    )
+    expect(result).toMatchObject({ reachable: false, status: `timeout after ${TIMEOUT_MS} ms` })
+    expect(elapsed).toBeLessThan(TIMEOUT_MS + SLACK_MS)
+    expect(okRequests).toEqual([])
   })
 })

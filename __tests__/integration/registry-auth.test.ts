@@ -5,6 +5,13 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fakeDocker } from '../support/fake-docker'
 import { leakedLines, runAction } from '../support/run-action'
+import { parseRunnerOutput } from '../support/runner-commands'
+import {
+  interceptingProxy,
+  Listening,
+  selfSignedCertificate,
+  tokenRegistry as tlsTokenRegistry
+} from '../support/tls-servers'
 
 // Each test starts the bundle (main and post) with a fake docker: seconds on a busy machine.
 jest.setTimeout(60_000)
@@ -144,5 +151,108 @@ describe('registry-auth', () => {
       '::error::Input "registry-auth": entry 1 needs a registry as host[:port]'
     )
     expect(leakedLines(run, [PASSWORD, BASIC])).toEqual([])
+  })
+})
+
+describe('registry-auth sends the password only over TLS it can check', () => {
+  // registry.example is reached through a proxy on loopback that tunnels every CONNECT to a TLS registry there,
+  // whose certificate is its own CA: nothing leaves the machine, and the name is not a loopback one.
+  const NAME = 'registry.example'
+  const certificate = selfSignedCertificate([NAME])
+  let registry: Listening
+  let proxy: Listening
+  beforeEach(async () => {
+    registry = await tlsTokenRegistry({ basic: BASIC, tls: certificate })
+    proxy = await interceptingProxy({ tunnelTo: registry.port })
+  })
+  afterEach(async () => {
+    await registry.close()
+    await proxy.close()
+  })
+
+  const login = async (inputs: Record<string, string> = {}, env: Record<string, string> = {}) => {
+    const docker = fakeDocker()
+    const run = await runAction({
+      inputs: {
+        tags: `${NAME}/team/app:1`,
+        platforms: 'linux/amd64',
+        'https-proxy': `http://127.0.0.1:${proxy.port}`,
+        'registry-auth': `- registry: ${NAME}\n  username: ${USER}\n  password-env: REGISTRY_PASSWORD\n`,
+        ...inputs
+      },
+      env: docker.env({ REGISTRY_PASSWORD: PASSWORD, ...env })
+    })
+    expect(leakedLines(run, [PASSWORD, BASIC])).toEqual([])
+    return run
+  }
+  const sentPassword = () => registry.seen.filter(request => request.authorization !== undefined)
+
+  it('sends nothing to a registry whose certificate is not trusted, and warns naming the host', async () => {
+    const run = await login()
+    expect(run.main.code).toBe(0)
+    expect(sentPassword()).toEqual([])
+    const warnings = parseRunnerOutput(run.main.stdout)
+      .commands.filter(command => command.name === 'warning')
+      .map(command => command.data)
+    expect(warnings).toContainEqual(
+      expect.stringMatching(
+        new RegExp(
+          `^Could not check the "registry-auth" login for ${NAME}: the certificate of ${NAME} is not trusted ` +
+            '\\(\\w+\\), so the password was not sent\\. BuildKit would refuse it too: .*ca = '
+        )
+      )
+    )
+  })
+
+  it('sends it when the buildkitd config names the CA for that host', async () => {
+    const run = await login({
+      'buildkitd-config-inline': `[registry."${NAME}"]\n  ca = [${JSON.stringify(certificate.certPath)}]\n`
+    })
+    expect(run.main.stdout).toContain(`registry-auth ${NAME}: login accepted`)
+    expect(sentPassword()).toEqual([
+      { method: 'GET', url: `/token?service=fake-registry&account=${USER}`, authorization: `Basic ${BASIC}` }
+    ])
+  })
+
+  it('sends it when NODE_EXTRA_CA_CERTS names the CA', async () => {
+    const run = await login({}, { NODE_EXTRA_CA_CERTS: certificate.certPath })
+    expect(run.main.stdout).toContain(`registry-auth ${NAME}: login accepted`)
+    expect(sentPassword()).toHaveLength(1)
+  })
+
+  it('sends it unchecked to a registry listed in insecure-registries, over TLS as BuildKit will', async () => {
+    const run = await login({ 'insecure-registries': NAME })
+    expect(run.main.stdout).toContain(`registry-auth ${NAME}: login accepted`)
+    expect(sentPassword()).toHaveLength(1)
+    expect(proxy.seen.map(request => [request.method, request.url])).toContainEqual([
+      'CONNECT',
+      `${NAME}:443`
+    ])
+  })
+})
+
+describe('a plain-HTTP registry listed as http://', () => {
+  it('is checked over plain HTTP as BuildKit reaches it, with no TLS warning', async () => {
+    const registry = await tlsTokenRegistry({ basic: BASIC })
+    try {
+      const docker = fakeDocker()
+      const host = `127.0.0.1:${registry.port}`
+      const run = await runAction({
+        inputs: {
+          tags: `${host}/team/app:1`,
+          platforms: 'linux/amd64',
+          'insecure-registries': `http://${host}`,
+          'registry-auth': `- registry: ${host}\n  username: ${USER}\n  password-env: REGISTRY_PASSWORD\n`
+        },
+        env: docker.env({ REGISTRY_PASSWORD: PASSWORD })
+      })
+      expect(run.main.code).toBe(0)
+      expect(run.main.stdout).toContain(`registry-auth ${host}: login accepted`)
+      expect(run.main.stdout).toMatch(new RegExp(`\\| ${host} +\\| registry +\\| yes +\\| HTTP 401 +\\|`))
+      expect(run.main.stdout + run.main.stderr).not.toMatch(/TLS|certificate/)
+      expect(parseRunnerOutput(run.main.stdout).commands.filter(c => c.name === 'warning')).toEqual([])
+    } finally {
+      await registry.close()
+    }
   })
 })

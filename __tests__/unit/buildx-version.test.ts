@@ -4,6 +4,7 @@ import {
   buildxDownloadUrl,
   checksumUrl,
   compareVersions,
+  credentialTransportProblem,
   DEFAULT_BUILDX_DOWNLOAD_URL,
   downloadFileName,
   findChecksum,
@@ -11,10 +12,13 @@ import {
   MIN_BUILDX_VERSION,
   needsBuildx,
   parseBuildxVersion,
-  PINNED_BUILDX_VERSION
+  PINNED_BUILDX_VERSION,
+  splitUserInfo
 } from '../../src/model/buildx-release'
 import { InputError } from '../../src/inputs/input-error'
 import { parseInputs } from '../../src/inputs/parse'
+import { readInputs } from '../../src/inputs/read'
+import { recorded, reset, world } from '../support/doubles/actions-core'
 import { inputSource } from '../support/inputs'
 
 describe('parseBuildxVersion', () => {
@@ -331,5 +335,44 @@ describe('findChecksum', () => {
   })
   it('ignores digests that are not sha256', () => {
     expect(findChecksum(`${'a'.repeat(40)}  buildx`, 'buildx')).toBeUndefined()
+  })
+})
+
+describe('a user and password in the download URL', () => {
+  it('leave the URL (which @actions/tool-cache logs) for an Authorization header', () => {
+    expect(splitUserInfo('https://dl-user:p%40ss%2Fw@dl.example/v1/buildx?sig=1')).toEqual({
+      url: 'https://dl.example/v1/buildx?sig=1',
+      authorization: `Basic ${Buffer.from('dl-user:p@ss/w').toString('base64')}`
+    })
+    expect(splitUserInfo('https://token@dl.example/b')).toEqual({
+      url: 'https://dl.example/b',
+      authorization: `Basic ${Buffer.from('token:').toString('base64')}`
+    })
+  })
+  it('leave a URL without them as it is', () => {
+    expect(splitUserInfo('https://dl.example/a%20b')).toEqual({ url: 'https://dl.example/a%20b' })
+  })
+  it('go over https only while certificates are checked; http reaches only loopback anyway', () => {
+    expect(credentialTransportProblem('https://dl.example/b', {})).toBeUndefined()
+    expect(
+      credentialTransportProblem('https://dl.example/b', { NODE_TLS_REJECT_UNAUTHORIZED: '1' })
+    ).toBeUndefined()
+    expect(
+      credentialTransportProblem('http://127.0.0.1/b', { NODE_TLS_REJECT_UNAUTHORIZED: '0' })
+    ).toBeUndefined()
+    expect(credentialTransportProblem('https://dl.example/b', { NODE_TLS_REJECT_UNAUTHORIZED: '0' })).toMatch(
+      /^Input "buildx-download-url": .*NODE_TLS_REJECT_UNAUTHORIZED=0 .*NODE_EXTRA_CA_CERTS/
+    )
+  })
+  it('are registered as secrets before anything logs', async () => {
+    reset()
+    world.inputs = {
+      tags: 'r.example/a',
+      'buildx-download-url': 'https://dl-user:Dl%2FS3cret@dl.example/{version}'
+    }
+    await readInputs()
+    expect(recorded.secrets).toEqual(
+      expect.arrayContaining(['dl-user:Dl%2FS3cret', 'Dl%2FS3cret', 'Dl/S3cret'])
+    )
   })
 })

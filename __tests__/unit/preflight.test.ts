@@ -3,10 +3,15 @@ import {
   decideMirrors,
   Endpoint,
   formatProbeTable,
+  loginNotSent,
+  PLAIN_REALM_FIX,
   preflightEndpoints,
   ProbeResult,
   probeSummaryRows,
-  proxyFor
+  proxyFor,
+  realmTarget,
+  registryRoute,
+  untrustedCertificateFix
 } from '../../src/plan/preflight'
 import { matchesNoProxy, parseNoProxy } from '../../src/model/no-proxy'
 import { parseProxyUrl, ProxySettings } from '../../src/model/proxy'
@@ -151,13 +156,20 @@ describe('preflightEndpoints', () => {
         registry: 'ghcr.io',
         viaProxy: PROXY
       },
+      // Insecure: TLS without checks first, then plain HTTP when the server does not speak TLS, as BuildKit.
       {
         kind: 'registry',
         label: 'registry.local:5000',
-        url: 'http://registry.local:5000/v2/',
-        viaProxy: PROXY
+        url: 'https://registry.local:5000/v2/',
+        viaProxy: PROXY,
+        fallback: { url: 'http://registry.local:5000/v2/', viaProxy: PROXY }
       },
-      { kind: 'registry', label: 'registry.corp.example', url: 'http://registry.corp.example/v2/' },
+      {
+        kind: 'registry',
+        label: 'registry.corp.example',
+        url: 'https://registry.corp.example/v2/',
+        fallback: { url: 'http://registry.corp.example/v2/' }
+      },
       { kind: 'proxy', label: 'http://***@proxy.corp.example:3128', url: PROXY }
     ])
   })
@@ -270,6 +282,21 @@ describe('decideMirrors', () => {
     ])
   })
 
+  it('warn: keeps a mirror that failed on the way to its proxy, whose certificate is not trusted', () => {
+    const refused = result(
+      mirror('mirror.far', 'docker.io', PROXY),
+      false,
+      'proxy: untrusted certificate: SELF_SIGNED_CERT_IN_CHAIN'
+    )
+    const reachableProxy = result({ kind: 'proxy', label: 'http://***@proxy:3128', url: PROXY }, true)
+    const decision = decideMirrors([refused, reachableProxy], 'warn')
+    expect(decision.drop).toEqual([])
+    expect(decision.warnings).toEqual([
+      'Registry mirror mirror.far (for docker.io) could not be checked through its proxy ' +
+        '(proxy: untrusted certificate: SELF_SIGNED_CERT_IN_CHAIN); kept it.'
+    ])
+  })
+
   it('off: decides nothing', () => {
     expect(decideMirrors([dead, registry], 'off')).toEqual({ drop: [], warnings: [] })
   })
@@ -343,9 +370,130 @@ describe('endpoints that are not URLs', () => {
     )
     expect(preflightEndpoints(registryModelFromToml(table), proxySettings()).map(e => e.url)).toEqual([
       'https://m.example:5000/v2/',
-      'https://[::1]:5001/v2/',
+      // BuildKit speaks plain HTTP to a loopback host whose section does not say otherwise.
+      'http://[::1]:5001/v2/',
       'http://r.example:5000/v2/',
       PROXY
     ])
+  })
+})
+
+describe('how BuildKit reaches a host (its resolver: fillInsecureOpts)', () => {
+  const section = (toml: string) => registryModelFromToml(parseToml('buildkitd-config-inline', toml))
+  it.each<[string, string, string, ReturnType<typeof registryRoute>]>([
+    [
+      'a registry without a section',
+      'r.example',
+      '',
+      { scheme: 'https', verify: true, fallback: false, ca: [] }
+    ],
+    [
+      'its CA files',
+      'r.example',
+      'ca = ["/ca.pem"]',
+      { scheme: 'https', verify: true, fallback: false, ca: ['/ca.pem'] }
+    ],
+    ['http = true', 'r.example', 'http = true', { scheme: 'http', verify: false, fallback: false, ca: [] }],
+    [
+      'insecure = true',
+      'r.example',
+      'insecure = true',
+      { scheme: 'https', verify: false, fallback: false, ca: [] }
+    ],
+    [
+      'insecure-registries',
+      'r.example',
+      'http = true\ninsecure = true',
+      { scheme: 'https', verify: false, fallback: true, ca: [] }
+    ],
+    ['loopback', '127.0.0.1:5000', '', { scheme: 'http', verify: false, fallback: false, ca: [] }],
+    ['localhost', 'localhost:5000', '', { scheme: 'http', verify: false, fallback: false, ca: [] }],
+    ['IPv6 loopback', '[::1]:5000', '', { scheme: 'http', verify: false, fallback: false, ca: [] }],
+    [
+      'loopback with http = false',
+      'localhost:5000',
+      'http = false',
+      { scheme: 'https', verify: true, fallback: false, ca: [] }
+    ],
+    [
+      'insecure loopback',
+      '127.0.0.1:5000',
+      'insecure = true',
+      { scheme: 'https', verify: false, fallback: true, ca: [] }
+    ],
+    [
+      'a *.localhost name (not loopback to containerd)',
+      'r.localhost',
+      '',
+      { scheme: 'https', verify: true, fallback: false, ca: [] }
+    ]
+  ])('%s', (_name, host, options, route) => {
+    const model = section(`[registry.${JSON.stringify(host)}]\n${options}\nmirrors = []`)
+    expect(registryRoute(host, model.get(host))).toEqual(route)
+  })
+})
+
+describe('where the token request with the password may go', () => {
+  const model = registryModelFromToml(
+    parseToml(
+      'buildkitd-config-inline',
+      [
+        '[registry."r.example"]',
+        'ca = ["/r-ca.pem"]',
+        '[registry."auth.example"]',
+        'ca = ["/auth-ca.pem"]',
+        '[registry."plain.example:5000"]',
+        'http = true',
+        '[registry."unchecked.example"]',
+        'insecure = true'
+      ].join('\n')
+    )
+  )
+  const realm = (url: string, registry = 'r.example') => realmTarget(url, registry, model, proxySettings())
+
+  it('checks an https realm with the CA files of the registry and of the realm host, through the proxy', () => {
+    expect(realm('https://auth.example/token?service=s&account=u')).toEqual({
+      url: 'https://auth.example/token?service=s&account=u',
+      viaProxy: PROXY,
+      verify: true,
+      ca: ['/r-ca.pem', '/auth-ca.pem']
+    })
+  })
+  it('leaves the check out only for a realm host listed as insecure', () => {
+    expect(realm('https://unchecked.example/token')).toMatchObject({ verify: false })
+    expect(realm('https://plain.example:5000/token')).toMatchObject({ verify: true })
+  })
+  it('sends over plain HTTP only to a host listed as plain HTTP or insecure, or to loopback', () => {
+    expect(realm('http://plain.example:5000/token')).toMatchObject({ verify: false })
+    expect(realm('http://unchecked.example/token')).toMatchObject({ verify: false })
+    expect(realm('http://127.0.0.1:5000/token')).toMatchObject({ url: 'http://127.0.0.1:5000/token' })
+    expect(realm('http://auth.example/token')).toEqual({
+      refused: 'its token realm http://auth.example is plain HTTP'
+    })
+    expect(realm('http://r.example/token')).toEqual({
+      refused: 'its token realm http://r.example is plain HTTP'
+    })
+  })
+  it('says what was not sent and why, naming the registry and the fix', () => {
+    const verdict = loginNotSent(
+      'r.example',
+      'the certificate of r.example is not trusted (DEPTH_ZERO_SELF_SIGNED_CERT)',
+      untrustedCertificateFix('r.example')
+    )
+    expect(verdict).toEqual({
+      registry: 'r.example',
+      status:
+        'login not checked (the certificate of r.example is not trusted (DEPTH_ZERO_SELF_SIGNED_CERT); the ' +
+        'password was not sent)',
+      warning:
+        'Could not check the "registry-auth" login for r.example: the certificate of r.example is not trusted ' +
+        '(DEPTH_ZERO_SELF_SIGNED_CERT), so the password was not sent. BuildKit would refuse it too: name the CA ' +
+        'that signed it in the buildkitd config (ca = ["/path/to/ca.pem"] in [registry."r.example"]), or list ' +
+        'r.example in "insecure-registries" if it has no certificate a CA vouches for.'
+    })
+    expect(verdict.error).toBeUndefined()
+    expect(loginNotSent('r', 'x', PLAIN_REALM_FIX).warning).toMatch(
+      /only over TLS with a checked certificate/
+    )
   })
 })

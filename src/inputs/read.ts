@@ -1,10 +1,11 @@
 import * as core from '@actions/core'
 import { randomBytes } from 'node:crypto'
-import { closeSync, constants, fstatSync, openSync, readSync, realpathSync } from 'node:fs'
+import { realpathSync } from 'node:fs'
 import { relative, resolve, isAbsolute } from 'node:path'
 import { secretValuesToMask } from './build-options'
 import { defaultBuilderName, Inputs, parseInputs, PROXY_INPUTS, rawProxyValue } from './parse'
 import { MIN_MASK_LENGTH, proxyCredentialSecrets, urlCredentialSecrets } from '../model/credentials'
+import { readRegularFile } from './regular-file'
 
 /** Reads the workflow inputs; credentials are masked in the log before anything can print them. */
 export async function readInputs(): Promise<Inputs> {
@@ -17,6 +18,7 @@ export async function readInputs(): Promise<Inputs> {
   for (const value of secretValuesToMask(get('secrets'))) mask(value)
   mask(get('github-token').trim())
   for (const secret of urlCredentialSecrets(get('context'))) mask(secret)
+  for (const secret of urlCredentialSecrets(get('buildx-download-url'))) mask(secret)
   // Parsed here, once: YAML is loaded only for a step that logs in, and its masks come before any message.
   const registryAuth = get('registry-auth')
   const registryLogins =
@@ -66,27 +68,4 @@ export function readWorkspaceFile(workspace: string, path: string): string {
     throw Object.assign(new Error('outside the workspace'), { code: 'outside the workspace' })
   }
   return readRegularFile(real, MAX_CONFIG_BYTES)
-}
-
-/** A regular file of at most maxBytes, opened non-blocking (a FIFO cannot hang the step); checks on the open file. */
-function readRegularFile(path: string, maxBytes: number): string {
-  const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW)
-  try {
-    const stat = fstatSync(fd)
-    if (!stat.isFile()) throw Object.assign(new Error('not a regular file'), { code: 'not a regular file' })
-    const tooBig = () => Object.assign(new Error('too big'), { code: `larger than ${maxBytes} bytes` })
-    if (stat.size > maxBytes) throw tooBig()
-    // In chunks up to the cap (the file may grow after fstat): a small event must not cost a 25 MB buffer.
-    const chunks: Buffer[] = []
-    let length = 0
-    for (let read = -1; read !== 0 && length <= maxBytes; length += read) {
-      const chunk = Buffer.alloc(Math.min(64 * 1024, maxBytes + 1 - length))
-      read = readSync(fd, chunk, 0, chunk.length, null)
-      chunks.push(chunk.subarray(0, read))
-    }
-    if (length > maxBytes) throw tooBig()
-    return Buffer.concat(chunks, length).toString('utf8')
-  } finally {
-    closeSync(fd)
-  }
 }

@@ -300,10 +300,12 @@ export function registryModelFromToml(table: TomlTable): RegistryModel {
     const mirrors = Array.isArray(options.mirrors)
       ? options.mirrors.filter((m): m is string => typeof m === 'string')
       : []
+    const ca = Array.isArray(options.ca) ? options.ca.filter((c): c is string => typeof c === 'string') : []
     model.set(host, {
       mirrors,
-      http: options.http === true || undefined,
-      insecure: options.insecure === true || undefined
+      http: typeof options.http === 'boolean' ? options.http : undefined,
+      insecure: options.insecure === true || undefined,
+      ...(ca.length > 0 ? { ca } : {})
     })
   }
   return model

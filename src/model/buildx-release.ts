@@ -206,6 +206,44 @@ function isPlainHttpSafe(hostname: string): boolean {
   return isLoopbackHost(hostname) && !hostname.toLowerCase().endsWith('.localhost')
 }
 
+/**
+ * A download URL without its user info, and that user info as the Basic Authorization header. @actions/tool-cache
+ * prints the URL it is given in a debug line, so a password must reach it as a header, never in the URL.
+ */
+export function splitUserInfo(downloadUrl: string): { url: string; authorization?: string } {
+  const url = new URL(downloadUrl)
+  if (url.username === '' && url.password === '') return { url: downloadUrl }
+  const credentials = `${safeDecode(url.username)}:${safeDecode(url.password)}`
+  url.username = ''
+  url.password = ''
+  return { url: url.href, authorization: `Basic ${Buffer.from(credentials).toString('base64')}` }
+}
+
+/**
+ * Why a download that carries a password must not start, if it must not: over https only with certificate
+ * checks, which NODE_TLS_REJECT_UNAUTHORIZED=0 turns off for every connection of the process. Plain http is
+ * only accepted for loopback (buildxDownloadUrl), where there is no one in between.
+ */
+export function credentialTransportProblem(
+  downloadUrl: string,
+  env: Record<string, string | undefined>
+): string | undefined {
+  if (new URL(downloadUrl).protocol !== 'https:' || env.NODE_TLS_REJECT_UNAUTHORIZED !== '0') return undefined
+  return (
+    `Input "${DOWNLOAD_URL_INPUT}": its user and password are sent only over https with a checked certificate, ` +
+    'but NODE_TLS_REJECT_UNAUTHORIZED=0 in the step environment turns the check off. Remove that variable; ' +
+    'for a server signed by your own CA, name the CA file in NODE_EXTRA_CA_CERTS instead.'
+  )
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text)
+  } catch {
+    return text
+  }
+}
+
 /** The start of a long value, for a message. */
 function shorten(value: string): string {
   return value.length > 80 ? `${value.slice(0, 80)}…` : value

@@ -5,8 +5,12 @@ import { formatHostPort, parseHostPort } from './hosts'
 /** The registry part of buildkitd.toml, keyed by the registry host exactly as image references write it. */
 export interface RegistryOptions {
   mirrors: string[]
+  /** Plain HTTP; false only when the config says so (BuildKit then speaks TLS even to loopback). */
   http?: boolean
+  /** TLS without certificate checks. */
   insecure?: boolean
+  /** CA files (paths on the runner) BuildKit trusts for this host besides the system ones. */
+  ca?: string[]
 }
 export type RegistryModel = Map<string, RegistryOptions>
 

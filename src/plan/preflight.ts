@@ -1,8 +1,9 @@
+import { isIP } from 'node:net'
 import { quoteValue } from '../inputs/input-error'
-import { isLoopbackHost } from '../model/hosts'
+import { isLoopbackHost, parseHostPort, unbracket } from '../model/hosts'
 import { matchesNoProxy } from '../model/no-proxy'
 import { ProxySettings } from '../model/proxy'
-import { DOCKER_HUB, RegistryModel } from '../model/registries'
+import { DOCKER_HUB, RegistryModel, RegistryOptions } from '../model/registries'
 
 /**
  * One thing to probe before the builder starts. `label` is safe to print; `url` (for a proxy) and `viaProxy`
@@ -18,6 +19,58 @@ export interface Endpoint {
   registry?: string
   /** The proxy URL Go would send this request through, if any. */
   viaProxy?: string
+  /** Where BuildKit goes next when `url` (https) meets a server that speaks plain HTTP. */
+  fallback?: Target
+}
+
+/** One URL and the proxy Go would send a request for it through. */
+export interface Target {
+  url: string
+  viaProxy?: string
+}
+
+/**
+ * How BuildKit reaches a registry or mirror host, from that host's own config section (fillInsecureOpts in its
+ * resolver): `insecure` is TLS without checks, falling back to plain HTTP where `http` is set (or unset on
+ * loopback); otherwise `http`, or loopback without a setting, is plain HTTP; anything else is checked TLS.
+ */
+export interface Route {
+  scheme: 'https' | 'http'
+  /** https: whether the certificate is checked (against the system CAs and `ca`). */
+  verify: boolean
+  /** https: plain HTTP is tried when the server turns out not to speak TLS. */
+  fallback: boolean
+  /** The CA files of the host's section. */
+  ca: string[]
+}
+
+export function registryRoute(host: string, options: RegistryOptions | undefined): Route {
+  const plain = options?.http ?? isBuildkitLocalhost(host)
+  const ca = options?.ca ?? []
+  if (options?.insecure) return { scheme: 'https', verify: false, fallback: plain, ca }
+  return plain
+    ? { scheme: 'http', verify: false, fallback: false, ca }
+    : { scheme: 'https', verify: true, fallback: false, ca }
+}
+
+/** containerd's MatchLocalhost: "localhost" or a loopback address, with any port (not *.localhost). */
+function isBuildkitLocalhost(hostPort: string): boolean {
+  const host = unbracket(parseHostPort(hostPort)?.host ?? hostPort)
+  return host === 'localhost' || (isIP(host) !== 0 && isLoopbackHost(host))
+}
+
+/** The /v2/ endpoint of host as BuildKit reaches it: URL, proxy, and the plain-HTTP fallback when it has one. */
+export function routeTarget(
+  host: string,
+  route: Route,
+  proxy: ProxySettings
+): Target & { fallback?: Target } {
+  const target = (scheme: string): Target => {
+    const url = `${scheme}://${host}/v2/`
+    const viaProxy = proxyFor(url, proxy)
+    return viaProxy === undefined ? { url } : { url, viaProxy }
+  }
+  return route.fallback ? { ...target(route.scheme), fallback: target('http') } : target(route.scheme)
 }
 
 export interface ProbeResult {
@@ -37,34 +90,31 @@ export interface MirrorDecision {
   error?: string
 }
 
-/** What BuildKit will connect to: every mirror, every plain-HTTP/insecure registry, and every proxy. */
+/**
+ * What BuildKit will connect to, the way it will: every mirror, every plain-HTTP/insecure registry, and every
+ * proxy. An insecure registry is tried over TLS first, then over plain HTTP when it does not speak TLS.
+ */
 export function preflightEndpoints(model: RegistryModel, proxy: ProxySettings): Endpoint[] {
   const endpoints: Endpoint[] = []
   const mirrorHosts = new Set<string>()
+  const reach = (host: string) => routeTarget(host, registryRoute(host, model.get(host)), proxy)
   for (const [registry, options] of model) {
     for (const location of options.mirrors) {
       const hostKey = location.split('/')[0]
       mirrorHosts.add(hostKey)
-      const url = `${model.get(hostKey)?.http ? 'http' : 'https'}://${hostKey}/v2/`
-      endpoints.push(withProxy({ kind: 'mirror', label: location, url, registry }, proxy))
+      endpoints.push({ kind: 'mirror', label: location, ...reach(hostKey), registry })
     }
   }
   for (const [key, options] of model) {
     // A plain-HTTP mirror's own section is already probed as a mirror above.
     if (key === DOCKER_HUB || mirrorHosts.has(key) || !(options.http || options.insecure)) continue
-    const url = `${options.http ? 'http' : 'https'}://${key}/v2/`
-    endpoints.push(withProxy({ kind: 'registry', label: key, url }, proxy))
+    endpoints.push({ kind: 'registry', label: key, ...reach(key) })
   }
   const proxies = [proxy.http, proxy.https].filter(p => p !== undefined)
   for (const p of proxies.filter((p, i) => proxies.findIndex(q => q.url === p.url) === i)) {
     endpoints.push({ kind: 'proxy', label: p.display, url: p.url })
   }
   return endpoints
-}
-
-function withProxy(endpoint: Endpoint, proxy: ProxySettings): Endpoint {
-  const viaProxy = proxyFor(endpoint.url, proxy)
-  return viaProxy === undefined ? endpoint : { ...endpoint, viaProxy }
 }
 
 /** Go's httpproxy choice: HTTPS_PROXY for https URLs, HTTP_PROXY for http ones, none for loopback or NO_PROXY. */
@@ -133,6 +183,13 @@ export function decideMirrors(results: ProbeResult[], mode: MirrorCheckMode): Mi
     if (viaProxy !== undefined && deadProxies.has(viaProxy)) {
       decision.warnings.push(
         `Registry mirror ${label} (for ${registries}) could not be checked because its proxy is unreachable; kept it.`
+      )
+      continue
+    }
+    // Failed on the way to its proxy (an https proxy whose certificate is not trusted, say): the proxy is the problem.
+    if (viaProxy !== undefined && dead[0].status.startsWith('proxy: ')) {
+      decision.warnings.push(
+        `Registry mirror ${label} (for ${registries}) could not be checked through its proxy (${dead[0].status}); kept it.`
       )
       continue
     }
@@ -227,3 +284,56 @@ export function loginVerdict(registry: string, code: number | undefined, status:
     warning: `Could not check the "registry-auth" login for ${registry} (${status}); the build will tell.`
   }
 }
+
+/** A request that carries the password: where it goes, and whether the certificate there is checked (and with what CAs). */
+export interface CredentialTarget extends Target {
+  verify: boolean
+  /** CA files from the buildkitd config trusted besides the system ones. */
+  ca: string[]
+}
+
+/**
+ * Where the token request, which carries the password, may go. BuildKit asks the realm with the registry's
+ * own client, so the registry's `ca` counts, as does the realm host's. The certificate is checked unless the
+ * realm's host is listed as insecure; plain HTTP goes only to such a host or to loopback. Otherwise the
+ * password stays here, and `refused` says why.
+ */
+export function realmTarget(
+  realm: string,
+  registry: string,
+  model: RegistryModel,
+  proxy: ProxySettings
+): CredentialTarget | { refused: string } {
+  const url = new URL(realm)
+  const own = model.get(url.host)
+  const ca = [...(model.get(registry)?.ca ?? []), ...(own?.ca ?? [])]
+  const viaProxy = proxyFor(url.href, proxy)
+  const target = { url: url.href, ...(viaProxy === undefined ? {} : { viaProxy }) }
+  if (url.protocol === 'https:') return { ...target, verify: own?.insecure !== true, ca }
+  if (own?.http || own?.insecure || isBuildkitLocalhost(url.host)) return { ...target, verify: false, ca }
+  return { refused: `its token realm ${url.protocol}//${url.host} is plain HTTP` }
+}
+
+/**
+ * A login check that sent no password, because no connection could be trusted with it: a warning naming the
+ * registry and the reason (the build itself will tell the rest).
+ */
+export function loginNotSent(registry: string, reason: string, fix: string): LoginVerdict {
+  return {
+    registry,
+    status: `login not checked (${reason}; the password was not sent)`,
+    warning: `Could not check the "registry-auth" login for ${registry}: ${reason}, so the password was not sent. ${fix}`
+  }
+}
+
+/** What to do about a certificate the check could not trust, which BuildKit would refuse as well. */
+export function untrustedCertificateFix(registry: string): string {
+  return (
+    'BuildKit would refuse it too: name the CA that signed it in the buildkitd config ' +
+    `(ca = ["/path/to/ca.pem"] in [registry.${JSON.stringify(registry)}]), or list ${registry} in ` +
+    '"insecure-registries" if it has no certificate a CA vouches for.'
+  )
+}
+
+export const PLAIN_REALM_FIX =
+  'A password travels only over TLS with a checked certificate, or to a registry listed in "insecure-registries".'

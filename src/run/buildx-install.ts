@@ -18,9 +18,11 @@ import {
   bareVersion,
   buildxDownloadUrl,
   checksumUrl,
+  credentialTransportProblem,
   DEFAULT_BUILDX_DOWNLOAD_URL,
   downloadFileName,
-  findChecksum
+  findChecksum,
+  splitUserInfo
 } from '../model/buildx-release'
 import { maskUserInfo } from '../model/credentials'
 import { dockerConfigDir } from './docker-config'
@@ -76,16 +78,22 @@ export async function installBuildx(options: InstallOptions): Promise<InstalledB
   const version = bareVersion(options.version)
   const fileName = pluginFileName()
   const template = options.urlTemplate?.trim() || DEFAULT_BUILDX_DOWNLOAD_URL
-  const url = buildxDownloadUrl(template, version, process.platform, process.arch)
+  // A password in the URL goes as a header (the URL is logged), and only where no one can read it on the way.
+  const { url, authorization } = splitUserInfo(
+    buildxDownloadUrl(template, version, process.platform, process.arch)
+  )
+  const problem = authorization === undefined ? undefined : credentialTransportProblem(url, process.env)
+  if (problem !== undefined) throw new Error(problem)
+  const source: Source = { url, authorization }
   const skip = options.skipVerification === true
   return withEnv(options.proxyEnv ?? {}, async () => {
     const cached = tc.find(TOOL, version)
     if (cached !== '' && lexists(join(cached, fileName))) {
-      await verifyCached(cached, join(cached, fileName), url, skip, log)
+      await verifyCached(cached, join(cached, fileName), source, skip, log)
       log.info(`Using buildx ${version} from the tool cache: ${cached}`)
       return { path: cached, source: 'tool-cache' }
     }
-    const file = await downloadVerified(url, skip, log)
+    const file = await downloadVerified(source, skip, log)
     try {
       chmodSync(file, 0o755)
       const dir = await tc.cacheFile(file, fileName, TOOL, version)
@@ -98,19 +106,26 @@ export async function installBuildx(options: InstallOptions): Promise<InstalledB
   })
 }
 
+/** A download URL without user info, and the Authorization header that carries it, if it had one. */
+interface Source {
+  url: string
+  authorization?: string
+}
+
 /** Downloads url into RUNNER_TEMP and checks it against checksums.txt beside it; returns the file. */
-async function downloadVerified(url: string, skip: boolean, log: Log): Promise<string> {
+async function downloadVerified(source: Source, skip: boolean, log: Log): Promise<string> {
+  const { url, authorization } = source
   const shown = maskUserInfo(url)
   log.info(`Downloading buildx from ${shown}`)
   let file: string
   try {
-    file = await tc.downloadTool(url)
+    file = await tc.downloadTool(url, undefined, authorization)
   } catch (error) {
     throw new Error(`Downloading buildx from ${shown} failed: ${messageOf(error)}`)
   }
   try {
     const sumsUrl = checksumUrl(url)
-    const expected = await publishedChecksum(sumsUrl, downloadFileName(url))
+    const expected = await publishedChecksum(sumsUrl, downloadFileName(url), authorization)
     if (typeof expected !== 'string') {
       unverified(`the buildx downloaded from ${shown}`, expected, skip, log)
       return file
@@ -140,10 +155,11 @@ async function downloadVerified(url: string, skip: boolean, log: Log): Promise<s
 async function verifyCached(
   entry: string,
   file: string,
-  url: string,
+  source: Source,
   skip: boolean,
   log: Log
 ): Promise<void> {
+  const { url, authorization } = source
   const shape = entryProblem(entry, file)
   if (shape !== undefined) {
     throw new Error(
@@ -152,7 +168,7 @@ async function verifyCached(
     )
   }
   const sumsUrl = checksumUrl(url)
-  const expected = await publishedChecksum(sumsUrl, downloadFileName(url))
+  const expected = await publishedChecksum(sumsUrl, downloadFileName(url), authorization)
   if (typeof expected !== 'string') {
     unverified(`the tool cache copy at ${file}`, expected, skip, log)
     return
@@ -220,12 +236,16 @@ function unverified(what: string, problem: Unverifiable, skip: boolean, log: Log
 }
 
 /** The sha256 that checksums.txt lists for fileName, or why there is none to check against. */
-async function publishedChecksum(sumsUrl: string, fileName: string): Promise<string | Unverifiable> {
+async function publishedChecksum(
+  sumsUrl: string,
+  fileName: string,
+  authorization: string | undefined
+): Promise<string | Unverifiable> {
   const shown = maskUserInfo(sumsUrl)
   const fix = `Publish checksums.txt (sha256sum output that lists ${fileName}) beside the binary, as buildx releases do.`
   let text: string
   try {
-    const file = await tc.downloadTool(sumsUrl)
+    const file = await tc.downloadTool(sumsUrl, undefined, authorization)
     try {
       if (statSync(file).size > MAX_CHECKSUMS_BYTES) {
         return { reason: `${shown} is larger than ${MAX_CHECKSUMS_BYTES} bytes`, fix }

@@ -5,15 +5,24 @@ import {
   decideMirrors,
   formatProbeTable,
   LoginVerdict,
+  loginNotSent,
   loginVerdict,
   parseChallenge,
+  PLAIN_REALM_FIX,
   preflightEndpoints,
   ProbeResult,
   proxyFor,
-  tokenRequestUrl
+  realmTarget,
+  registryRoute,
+  routeTarget,
+  Target,
+  tokenRequestUrl,
+  untrustedCertificateFix
 } from '../plan/preflight'
 import type { RegistryLogin } from '../inputs/registry-auth'
 import { registryApiHost } from '../model/docker-config'
+import type { TlsCheck } from './probe'
+import { readCaFile } from './trust'
 
 const PROBE_TIMEOUT_MS = 3000
 
@@ -51,17 +60,28 @@ export async function checkNetwork(
 /**
  * Tries each `registry-auth` login the way the build will use it, before any container exists: GET /v2/,
  * then the token realm with Basic credentials (or /v2/ again with them), through the same proxy choice as
- * BuildKit. At most two requests of PROBE_TIMEOUT_MS each per registry, all registries at once.
+ * BuildKit. At most two requests of PROBE_TIMEOUT_MS each per registry (a plain-HTTP fallback shares its
+ * request's time), all registries at once.
  */
 async function checkLogins(inputs: Inputs, plan: Plan, logins: RegistryLogin[]): Promise<void> {
   const { fetchAnswer } = await import('./probe')
-  const fetch = (url: string, headers: Record<string, string> = {}) =>
-    fetchAnswer(url, proxyFor(url, inputs.proxy), headers, PROBE_TIMEOUT_MS)
+  const model = plan.registryModel
   const verdicts = await Promise.all(
     logins.map(async ({ registry, username, password }): Promise<LoginVerdict> => {
       const host = registryApiHost(registry)
-      const url = `${plan.registryModel.get(registry)?.http ? 'http' : 'https'}://${host}/v2/`
-      const first = await fetch(url)
+      const route = registryRoute(host, model.get(registry))
+      const trust = tlsCheck(registry, route.verify, route.ca)
+      if ('problem' in trust) return loginNotSent(registry, trust.problem, CA_FILE_FIX)
+      const first = await fetchAnswer(routeTarget(host, route, inputs.proxy), {}, PROBE_TIMEOUT_MS, {
+        tls: trust
+      })
+      if (first.untrusted !== undefined) {
+        return loginNotSent(
+          registry,
+          `the certificate of ${host} is not trusted (${first.untrusted})`,
+          untrustedCertificateFix(registry)
+        )
+      }
       if (!first.answer) return loginVerdict(registry, undefined, first.status)
       const challenge = first.answer.code === 401 ? parseChallenge(first.answer.challenge) : undefined
       if (!challenge) {
@@ -73,10 +93,25 @@ async function checkLogins(inputs: Inputs, plan: Plan, logins: RegistryLogin[]):
       const authorization = {
         Authorization: `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`
       }
-      const second =
-        challenge.scheme === 'bearer'
-          ? await fetch(tokenRequestUrl(challenge, username), authorization)
-          : await fetch(url, authorization)
+      // Basic: the URL that answered, checked as it was. Bearer: the realm, checked as BuildKit would.
+      let target: Target = { url: first.url, viaProxy: proxyFor(first.url, inputs.proxy) }
+      let check = trust
+      let where = host
+      if (challenge.scheme === 'bearer') {
+        const realm = realmTarget(tokenRequestUrl(challenge, username), registry, model, inputs.proxy)
+        if ('refused' in realm) return loginNotSent(registry, realm.refused, PLAIN_REALM_FIX)
+        const realmTrust = tlsCheck(registry, realm.verify, realm.ca)
+        if ('problem' in realmTrust) return loginNotSent(registry, realmTrust.problem, CA_FILE_FIX)
+        ;[target, check, where] = [realm, realmTrust, `its token realm ${new URL(realm.url).host}`]
+      }
+      const second = await fetchAnswer(target, authorization, PROBE_TIMEOUT_MS, { tls: check })
+      if (second.untrusted !== undefined) {
+        return loginNotSent(
+          registry,
+          `the certificate of ${where} is not trusted (${second.untrusted})`,
+          untrustedCertificateFix(registry)
+        )
+      }
       return loginVerdict(registry, second.answer?.code, second.status)
     })
   )
@@ -84,4 +119,25 @@ async function checkLogins(inputs: Inputs, plan: Plan, logins: RegistryLogin[]):
   verdicts.forEach(verdict => verdict.warning && log.warning(verdict.warning))
   const failed = verdicts.filter(verdict => verdict.error)
   if (failed.length > 0) throw new Error(failed.map(verdict => verdict.error).join('\n'))
+}
+
+const CA_FILE_FIX =
+  'BuildKit reads that file too (buildx copies it into the builder): fix the path in ca = [...].'
+
+/** How to check TLS for a request with the password: with the CA files of the config read, or why one cannot be. */
+function tlsCheck(registry: string, verify: boolean, caFiles: string[]): TlsCheck | { problem: string } {
+  if (!verify) return { verify }
+  const ca: string[] = []
+  for (const [index, path] of caFiles.entries()) {
+    try {
+      ca.push(readCaFile(path))
+    } catch (error) {
+      // Which entry, never the path: the config file may hold anything, and its values are not shown.
+      const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message
+      return {
+        problem: `CA file ${index + 1} of ${caFiles.length} that the buildkitd config names for ${registry} cannot be read (${reason})`
+      }
+    }
+  }
+  return { verify, ca }
 }

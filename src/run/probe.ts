@@ -3,7 +3,8 @@ import { isIP, Socket, connect as connectTcp } from 'node:net'
 import { Duplex } from 'node:stream'
 import type { TLSSocket } from 'node:tls'
 import { unbracket } from '../model/hosts'
-import { Endpoint, ProbeResult } from '../plan/preflight'
+import { Endpoint, ProbeResult, Target } from '../plan/preflight'
+import { trustedContext } from './trust'
 
 const DEFAULT_PORTS: Record<string, number> = {
   'http:': 80,
@@ -19,7 +20,12 @@ export async function probeAll(endpoints: Endpoint[], timeoutMs: number): Promis
   const probes = new Map<string, Promise<ProbeResult>>()
   return Promise.all(
     endpoints.map(async endpoint => {
-      const key = JSON.stringify([endpoint.kind === 'proxy', endpoint.url, endpoint.viaProxy ?? ''])
+      const key = JSON.stringify([
+        endpoint.kind === 'proxy',
+        endpoint.url,
+        endpoint.viaProxy ?? '',
+        endpoint.fallback
+      ])
       let probe = probes.get(key)
       if (!probe) {
         probe = probeEndpoint(endpoint, timeoutMs)
@@ -32,20 +38,109 @@ export async function probeAll(endpoints: Endpoint[], timeoutMs: number): Promis
 
 /**
  * A proxy: a TCP connect. A mirror or registry: GET /v2/, directly or the way Go sends it through a proxy
- * (absolute URI for http, CONNECT or SOCKS5 then TLS for https). Any HTTP answer means reachable. One
- * deadline covers everything, and every socket is destroyed when the probe ends, so nothing outlives it.
+ * (absolute URI for http, CONNECT or SOCKS5 then TLS for https), then over plain HTTP where BuildKit would
+ * fall back to it. Any HTTP answer means reachable. One deadline covers everything, and every socket is
+ * destroyed when the probe ends, so nothing outlives it. No credential goes to the registry, so any
+ * certificate will do (the status says when it is not trusted).
  */
-export function probeEndpoint(endpoint: Endpoint, timeoutMs: number): Promise<ProbeResult> {
+export async function probeEndpoint(endpoint: Endpoint, timeoutMs: number): Promise<ProbeResult> {
+  const started = performance.now()
+  const outcome =
+    endpoint.kind === 'proxy'
+      ? await attempt({ url: endpoint.url }, timeoutMs, { tcpOnly: true })
+      : await withFallback(endpoint, timeoutMs, {})
+  const { reachable, status } = outcome
+  return { endpoint, reachable, status, latencyMs: Math.round(performance.now() - started) }
+}
+
+/** How the TLS of a request that carries a credential is checked. */
+export interface TlsCheck {
+  /** Refuse a certificate the trusted CAs do not vouch for, before anything is sent. */
+  verify: boolean
+  /** PEM text of CAs to trust besides Node's own and the system ones (the buildkitd config's `ca`). */
+  ca?: string[]
+}
+
+/** What one request got: the answer, or why there was none. */
+export interface Fetched {
+  answer?: Answer
+  status: string
+  /** The URL that answered (the plain-HTTP fallback, when that was taken). */
+  url: string
+  /** Set when nothing was sent because the certificate is not trusted: the reason OpenSSL gives. */
+  untrusted?: string
+}
+
+/**
+ * One GET the way BuildKit would send it (same proxy choice, same timeout, its plain-HTTP fallback), with extra
+ * headers such as Authorization. With `tls.verify` the headers are written only once the certificate checks
+ * out. Resolves with the answer, or with why there was none; never prints the headers.
+ */
+export async function fetchAnswer(
+  target: Target & { fallback?: Target },
+  headers: Record<string, string>,
+  timeoutMs: number,
+  options: { bodyLimit?: number; tls?: TlsCheck } = {}
+): Promise<Fetched> {
+  const outcome = await withFallback(target, timeoutMs, { headers, ...options })
+  const { answer, status, url, untrusted } = outcome
+  return {
+    ...(outcome.reachable && answer ? { answer } : {}),
+    status,
+    url,
+    ...(untrusted === undefined ? {} : { untrusted })
+  }
+}
+
+interface Request {
+  headers?: Record<string, string>
+  bodyLimit?: number
+  tls?: TlsCheck
+  tcpOnly?: boolean
+}
+
+interface Attempted extends Outcome {
+  url: string
+  /** The target did not speak TLS (or refused port 443): where BuildKit falls back to plain HTTP. */
+  notTls?: boolean
+  untrusted?: string
+}
+
+/** The target, then its fallback when the target turned out not to speak TLS, within one deadline. */
+async function withFallback(
+  target: Target & { fallback?: Target },
+  timeoutMs: number,
+  request: Request
+): Promise<Attempted> {
+  const started = performance.now()
+  const first = await attempt(target, timeoutMs, request)
+  if (first.reachable || !first.notTls || !target.fallback) return first
+  const left = Math.max(1, Math.round(timeoutMs - (performance.now() - started)))
+  return attempt(target.fallback, left, request)
+}
+
+/** One try at one URL, ended by its own deadline. */
+function attempt(target: Target, timeoutMs: number, request: Request): Promise<Attempted> {
   return new Promise(resolve => {
-    const started = performance.now()
+    let answer: Answer | undefined
     const probe = new Probe((reachable, status) =>
-      resolve({ endpoint, reachable, status, latencyMs: Math.round(performance.now() - started) })
+      resolve({
+        reachable,
+        status,
+        url: target.url,
+        ...(answer ? { answer } : {}),
+        ...(probe.notTls ? { notTls: true } : {}),
+        ...(probe.untrusted === undefined ? {} : { untrusted: probe.untrusted })
+      })
     )
     const timer = setTimeout(() => probe.fail(`timeout after ${timeoutMs} ms`), timeoutMs)
     probe.onEnd = () => clearTimeout(timer)
-    run(endpoint, probe).then(
-      ({ reachable, status }) => probe.end(reachable, status),
-      (error: Error) => probe.fail(describeError(error))
+    run(target, probe, request).then(
+      outcome => {
+        answer = outcome.answer
+        probe.end(outcome.reachable, outcome.status)
+      },
+      (error: Error) => probe.failWith(error)
     )
   })
 }
@@ -54,6 +149,12 @@ export function probeEndpoint(endpoint: Endpoint, timeoutMs: number): Promise<Pr
 class Probe {
   done = false
   toProxy = false
+  /** The target answered the TLS handshake in plain HTTP, or refused the implicit port 443. */
+  notTls = false
+  /** Why the target's certificate was refused, when it was. */
+  untrusted?: string
+  /** The target URL has no port of its own (BuildKit falls back to port 80 when 443 refuses). */
+  implicitPort = false
   onEnd = (): void => {}
   private readonly resources: { destroy(): void }[] = []
 
@@ -64,9 +165,19 @@ class Probe {
     resource: T
   ): T {
     this.resources.push(resource)
-    resource.on('error', error => this.fail(describeError(error)))
+    resource.on('error', error => this.failWith(error))
     if (this.done) resource.destroy()
     return resource
+  }
+
+  failWith(error: Error): void {
+    if (this.done) return
+    const code = (error as NodeJS.ErrnoException).code ?? ''
+    if (!this.toProxy) {
+      this.notTls = NOT_TLS.has(code) || (code === 'ECONNREFUSED' && this.implicitPort)
+      this.untrusted = untrustedReason(error)
+    }
+    this.fail(describeError(error))
   }
 
   fail(status: string): void {
@@ -96,88 +207,59 @@ interface Answer {
   body?: Buffer
 }
 
-async function run(
-  endpoint: Endpoint,
-  probe: Probe,
-  extraHeaders: Record<string, string> = {},
-  bodyLimit = 0
-): Promise<Outcome> {
-  if (endpoint.kind === 'proxy') {
-    await openTcp(probe, new URL(endpoint.url))
+async function run(target: Target, probe: Probe, request: Request): Promise<Outcome> {
+  const url = new URL(target.url)
+  if (request.tcpOnly) {
+    await openTcp(probe, url)
     return { reachable: true, status: 'TCP connected' }
   }
-  const target = new URL(endpoint.url)
-  const https = target.protocol === 'https:'
+  const https = url.protocol === 'https:'
   const headers: Record<string, string> = {
-    Host: target.host,
+    Host: url.host,
     'User-Agent': 'buildx-preflight',
-    ...extraHeaders
+    ...request.headers
   }
-  let path = `${target.pathname}${target.search}`
+  let path = `${url.pathname}${url.search}`
   let stream: Duplex
   let throughHttpProxy = false
-  if (endpoint.viaProxy !== undefined) {
-    const proxy = new URL(endpoint.viaProxy)
+  probe.implicitPort = https && url.port === '' && target.viaProxy === undefined
+  if (target.viaProxy !== undefined) {
+    const proxy = new URL(target.viaProxy)
     probe.toProxy = true
+    const auth = proxyAuthorization(proxy)
+    // Credentials for an https proxy go only to one whose certificate checks out, as Go sends them.
     stream =
       proxy.protocol === 'https:'
-        ? await openTls(probe, proxy, await openTcp(probe, proxy))
+        ? await openTls(probe, proxy, await openTcp(probe, proxy), { verify: auth !== undefined })
         : await openTcp(probe, proxy)
     probe.toProxy = false
     if (proxy.protocol.startsWith('socks5')) {
-      await socks5Connect(probe, stream, proxy, target)
+      await socks5Connect(probe, stream, proxy, url)
     } else if (https) {
-      const status = await httpConnect(probe, stream, proxy, target)
+      const status = await httpConnect(probe, stream, auth, url)
       if (status !== 200) return { reachable: false, status: `proxy answered CONNECT with HTTP ${status}` }
     } else {
-      path = target.href
-      const auth = proxyAuthorization(proxy)
+      path = url.href
       if (auth) headers['Proxy-Authorization'] = auth
       throughHttpProxy = true
     }
   } else {
-    stream = await openTcp(probe, target)
+    stream = await openTcp(probe, url)
   }
   let certificate = ''
   if (https) {
-    const secure = await openTls(probe, target, stream)
+    const tls = request.tls ?? { verify: false }
+    const secure = await openTls(probe, url, stream, tls)
     // Reachability only: an untrusted certificate is BuildKit's problem to report, not a dead endpoint.
     if (!secure.authorized) certificate = ` (untrusted certificate: ${String(secure.authorizationError)})`
     stream = secure
   }
-  const answer = await get(probe, stream, path, headers, bodyLimit)
+  const answer = await get(probe, stream, path, headers, request.bodyLimit ?? 0)
   const status = answer.code
   if (throughHttpProxy && PROXY_FAILURES.has(status)) {
     return { reachable: false, status: `HTTP ${status} from proxy` }
   }
   return { reachable: true, status: `HTTP ${status}${certificate}`, answer }
-}
-
-/**
- * One GET the way BuildKit would send it (same proxy choice, same timeout), with extra headers such as
- * Authorization. Resolves with the answer, or with why there was none; never prints the headers.
- */
-export function fetchAnswer(
-  url: string,
-  viaProxy: string | undefined,
-  headers: Record<string, string>,
-  timeoutMs: number,
-  bodyLimit = 0
-): Promise<{ answer?: Answer; status: string }> {
-  return new Promise(resolve => {
-    const endpoint: Endpoint = { kind: 'registry', label: url, url, ...(viaProxy ? { viaProxy } : {}) }
-    let answer: Answer | undefined
-    const probe = new Probe((_reachable, status) => resolve({ answer, status }))
-    const timer = setTimeout(() => probe.fail(`timeout after ${timeoutMs} ms`), timeoutMs)
-    probe.onEnd = () => clearTimeout(timer)
-    run(endpoint, probe, headers, bodyLimit).then(
-      outcome => {
-        answer = outcome.reachable ? outcome.answer : undefined
-        probe.end(outcome.reachable, outcome.status)
-      },
-      (error: Error) => probe.fail(describeError(error))
-    )
-  })
 }
 
 const portOf = (url: URL): number => (url.port === '' ? DEFAULT_PORTS[url.protocol] : Number(url.port))
@@ -189,30 +271,41 @@ function openTcp(probe: Probe, url: URL): Promise<Socket> {
   })
 }
 
-/** TLS is loaded only for an https endpoint or proxy: it costs each start more than the rest of the probe. */
-async function openTls(probe: Probe, url: URL, socket: Duplex): Promise<TLSSocket> {
-  const { connect: connectTls } = await import('node:tls')
+/**
+ * TLS is loaded only for an https endpoint or proxy: it costs each start more than the rest of the probe. With
+ * `check.verify`, a certificate the trusted CAs do not vouch for (or for another name) ends the probe in the
+ * handshake, before a byte of the request is written.
+ */
+async function openTls(probe: Probe, url: URL, socket: Duplex, check: TlsCheck): Promise<TLSSocket> {
+  const tls = await import('node:tls')
+  const secureContext = check.verify ? trustedContext(tls, check.ca ?? []) : undefined
   return new Promise(resolve => {
     const host = unbracket(url.hostname)
-    const secure = probe.track(
-      connectTls({
-        socket,
-        host,
-        servername: isIP(host) ? undefined : host,
-        rejectUnauthorized: false,
-        ALPNProtocols: ['http/1.1']
-      })
-    )
+    const secure = tls.connect({
+      socket,
+      host,
+      servername: isIP(host) ? undefined : host,
+      rejectUnauthorized: check.verify,
+      ...(secureContext ? { secureContext } : {}),
+      ALPNProtocols: ['http/1.1']
+    })
+    // Node records why it refused the certificate before it fails the socket with that error: mark the error
+    // (this listener runs before the probe's own) so the probe can tell a refused certificate from the rest.
+    secure.once('error', (error: Error) => {
+      if (check.verify && secure.authorizationError) {
+        Object.assign(error, { [UNTRUSTED]: String(secure.authorizationError) })
+      }
+    })
+    probe.track(secure)
     secure.once('secureConnect', () => resolve(secure))
   })
 }
 
 /** HTTP CONNECT through the proxy; resolves with the proxy's status code (only 200 opens a tunnel, as in Go). */
-function httpConnect(probe: Probe, socket: Duplex, proxy: URL, target: URL): Promise<number> {
+function httpConnect(probe: Probe, socket: Duplex, auth: string | undefined, target: URL): Promise<number> {
   return new Promise(resolve => {
     const authority = `${target.hostname}:${portOf(target)}`
     const headers: Record<string, string> = { Host: authority }
-    const auth = proxyAuthorization(proxy)
     if (auth) headers['Proxy-Authorization'] = auth
     const request = probe.track(
       http.request({ createConnection: () => socket, method: 'CONNECT', path: authority, headers })
@@ -296,6 +389,16 @@ async function socks5Connect(probe: Probe, socket: Duplex, proxy: URL, target: U
   reader.release()
 }
 
+const UNTRUSTED = Symbol('untrusted certificate')
+
+function untrustedReason(error: Error): string | undefined {
+  const reason = (error as { [UNTRUSTED]?: unknown })[UNTRUSTED]
+  return typeof reason === 'string' ? reason : undefined
+}
+
+/** OpenSSL's words for a server that answered the handshake in plain HTTP: BuildKit then falls back to HTTP. */
+const NOT_TLS = new Set(['ERR_SSL_WRONG_VERSION_NUMBER', 'ERR_SSL_PACKET_LENGTH_TOO_LONG'])
+
 const SOCKS_REPLIES: Record<number, string> = {
   1: 'general failure',
   2: 'connection not allowed',
@@ -350,6 +453,8 @@ class ProbeError extends Error {}
 /** Short reasons for the log table. */
 function describeError(error: Error): string {
   if (error instanceof ProbeError) return error.message
+  const untrusted = untrustedReason(error)
+  if (untrusted !== undefined) return `untrusted certificate: ${untrusted}`
   const code = (error as NodeJS.ErrnoException).code ?? ''
   const known: Record<string, string> = {
     ECONNREFUSED: 'connection refused',

@@ -32,12 +32,12 @@ export async function readManifestAnonymously(
   const { fetchAnswer } = await import('./probe')
   for (const scheme of schemes) {
     const url = `${scheme}://${host}/v2/${path}/manifests/${digest}`
+    const viaProxy = proxyFor(url, proxy)
     const { answer } = await fetchAnswer(
-      url,
-      proxyFor(url, proxy),
+      viaProxy === undefined ? { url } : { url, viaProxy },
       { Accept: ACCEPT },
       TIMEOUT_MS,
-      MAX_MANIFEST
+      { bodyLimit: MAX_MANIFEST }
     )
     // Anything but the manifest (a TLS port's 400 to plain HTTP, say) means: try the next scheme.
     if (answer?.code !== 200 || answer.body === undefined) continue
