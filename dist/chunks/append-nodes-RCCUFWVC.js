@@ -1,5 +1,5 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
-import{k as w}from"./chunk-FT3FQYZV.js";import{a as h}from"./chunk-ID4K3TJD.js";import"./chunk-SIZKI6H3.js";import{c}from"./chunk-FUUQYXUH.js";import"./chunk-HRATCO2U.js";import{b as v}from"./chunk-2PBNURUV.js";import{a as t}from"./chunk-YYK4MSAG.js";import"./chunk-HRRRQVWP.js";import"./chunk-WATM2FUJ.js";import"./chunk-XY7QUVLB.js";var e=`Write a YAML list, e.g.
+import{k as w}from"./chunk-WGHEDBAO.js";import{a as h}from"./chunk-ID4K3TJD.js";import"./chunk-SIZKI6H3.js";import{c}from"./chunk-HCXAXOSO.js";import"./chunk-HRATCO2U.js";import{b as v}from"./chunk-FSS5KJUE.js";import{a as t}from"./chunk-YYK4MSAG.js";import"./chunk-HRRRQVWP.js";import"./chunk-WATM2FUJ.js";import"./chunk-XY7QUVLB.js";var e=`Write a YAML list, e.g.
 - name: arm64
   endpoint: ssh://runner@arm-host
   platforms: linux/arm64

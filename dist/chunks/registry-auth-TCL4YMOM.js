@@ -1,5 +1,5 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
-import{a as N,b as y}from"./chunk-2PBNURUV.js";import{a as t}from"./chunk-YYK4MSAG.js";import"./chunk-HRRRQVWP.js";import{b as l}from"./chunk-WATM2FUJ.js";import{d as b}from"./chunk-XY7QUVLB.js";var v=b(N());var o="registry-auth",i=`Write a YAML list, e.g.
+import{a as N,b as y}from"./chunk-FSS5KJUE.js";import{a as t}from"./chunk-YYK4MSAG.js";import"./chunk-HRRRQVWP.js";import{b as l}from"./chunk-WATM2FUJ.js";import{d as b}from"./chunk-XY7QUVLB.js";var v=b(N());var o="registry-auth",i=`Write a YAML list, e.g.
 - registry: ghcr.io
   username: \${{ github.actor }}
   password-env: GHCR_TOKEN

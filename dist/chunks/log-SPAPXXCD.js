@@ -1,0 +1,2 @@
+import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
+import{a,b,c,d,e,f,g,h,i,j,k,l}from"./chunk-DNPNWBR5.js";import"./chunk-UXSFHSAZ.js";import"./chunk-BDXOPXZP.js";import"./chunk-X74ZRDY3.js";import"./chunk-HRATCO2U.js";import"./chunk-HRRRQVWP.js";import"./chunk-XY7QUVLB.js";export{l as FencedRelay,h as debug,g as error,i as fail,c as formatCommand,j as group,k as holdOutput,e as info,b as neutralize,a as oneLine,d as redact,f as warning};
