@@ -57,7 +57,7 @@ export async function withWarmLock<T>(
     if (broken) log.info(`Broke the warm-builder lock: ${seen.stale}.`)
     if (Date.now() > deadline)
       throw new Error(
-        `Waited ${Math.round(waitMs / 1000)} s for the warm-builder lock ${lock} (${seen.holder}). ` +
+        `Waited ${Math.ceil(waitMs / 1000)} s for the warm-builder lock ${lock} (${seen.holder}). ` +
           'If no job is setting up a warm builder, remove that folder.'
       )
     if (broken || seen.gone) continue
