@@ -43,7 +43,8 @@ export async function runMain(): Promise<void> {
   // Warm-builder code (and its disk check) is loaded only when asked for.
   const warm = inputs.warm.enabled ? await import('./run/warm-builders') : undefined
   const freeDiskBytes = warm?.freeDiskBytes()
-  const firstPlan = makePlan(inputs, { workDir, hostsFile, appendNodes, freeDiskBytes })
+  const warmFacts = warm?.warmNameFacts(inputs)
+  const firstPlan = makePlan(inputs, { workDir, hostsFile, appendNodes, freeDiskBytes, ...warmFacts })
   // The daemon's copy of the BuildKit image is looked up while the preflight probes the network.
   // A merge starts no builder container, so it needs no image.
   const imagePresent =
@@ -91,7 +92,14 @@ export async function runMain(): Promise<void> {
   }
   const plan =
     preflight.drop.length > 0
-      ? makePlan(inputs, { workDir, hostsFile, appendNodes, freeDiskBytes, droppedMirrors: preflight.drop })
+      ? makePlan(inputs, {
+          workDir,
+          hostsFile,
+          appendNodes,
+          freeDiskBytes,
+          ...warmFacts,
+          droppedMirrors: preflight.drop
+        })
       : firstPlan
   let booted: BuilderStart | undefined
   if (booting && plan === firstPlan) booted = await booting.shown(plan)

@@ -8,6 +8,7 @@ import {
   symlinkSync,
   writeFileSync
 } from 'node:fs'
+import { createHash } from 'node:crypto'
 import { execFileSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { createServer } from 'node:http'
@@ -620,6 +621,56 @@ describe('credentials on the wire', () => {
         server.closeAllConnections()
         await new Promise(resolve => server.close(resolve))
       }
+    }
+  )
+})
+
+describe('warm builder names', () => {
+  it.concurrent(
+    'are no password oracle: two runs with proxies differing only in the password give names no guess can be tested against',
+    async () => {
+      const warmRun = async (password: string, store: string) => {
+        const docker = fakeDocker()
+        const run = await runAction({
+          inputs: {
+            ...BASE,
+            'warm-builder': 'true',
+            'warm-builder-cache': '10GB',
+            'https-proxy': `http://user:${password}@proxy.example:3128`
+          },
+          env: docker.env({ BUILDX_CONFIG: store })
+        })
+        expect(run.main.code).toBe(0)
+        const create = docker.calls().find(call => call.argv[1] === 'create')
+        const name = run.outputs.builder
+        expect(run.main.stdout).toContain(`Created warm builder ${name}.`)
+        expect(create?.argv).toContain(name)
+        return { name, create: create as { argv: string[]; config?: string } }
+      }
+      const stores = [0, 1].map(() => mkdtempSync(join(tmpdir(), 'warm-state-')))
+      const runs = { Guess1: await warmRun('Guess1', stores[0]), Other2: await warmRun('Other2', stores[1]) }
+      // What an attacker who reads the log can rebuild: the shape, with a password guessed (the config and
+      // the create arguments are in the log but for the password; the test takes them from the fake docker).
+      const unkeyed = ({ name, create }: (typeof runs)['Guess1'], password: string, guess: string) => {
+        const node = create.argv
+          .filter(arg => arg !== '--bootstrap')
+          .map(arg => (arg === name || arg.endsWith('/buildkitd.toml') ? '' : arg.replace(password, guess)))
+        const image = node.find(arg => arg.startsWith('image='))?.slice('image='.length)
+        const shape = { configToml: create.config, nodes: [node], buildkitImage: image }
+        return [shape, { ...shape, files: [] }].map(
+          form => `mpb-warm-${createHash('sha256').update(JSON.stringify(form)).digest('hex').slice(0, 16)}`
+        )
+      }
+      for (const [password, run] of Object.entries(runs)) {
+        for (const guess of ['Guess1', 'Other2'])
+          expect(unkeyed(run, password, guess)).not.toContain(run.name)
+        expect(
+          statSync(join(stores[password === 'Guess1' ? 0 : 1], 'multi-platform-build', 'key')).mode & 0o777
+        ).toBe(0o600)
+      }
+      // The same inputs under the other runner's secret: another name, so a name says nothing without it.
+      expect((await warmRun('Guess1', stores[1])).name).not.toBe(runs.Guess1.name)
+      expect(runs.Other2.name).not.toBe(runs.Guess1.name)
     }
   )
 })

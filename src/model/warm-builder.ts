@@ -1,4 +1,5 @@
-import { createHash } from 'node:crypto'
+import { createHmac } from 'node:crypto'
+import type { TomlTable, TomlValue } from './buildkitd-toml'
 
 /**
  * Warm builders: kept running between jobs on a self-hosted runner, named by a fingerprint of everything that
@@ -17,11 +18,48 @@ export interface WarmBuilderShape {
   /** Driver option values the create commands carry only as placeholders ([placeholder, value] pairs). */
   sealedDriverValues: [string, string][]
   buildkitImage: string
+  /**
+   * [path, digest of its contents] for every file the config names: buildx copies them into the builder when
+   * it creates it, so a rotated CA at the same path must give another builder.
+   */
+  files: [string, string][]
 }
 
-export function warmBuilderName(shape: WarmBuilderShape): string {
-  const digest = createHash('sha256').update(JSON.stringify(shape)).digest('hex')
+/** Keys shorter than this are not secrets worth the name. */
+const MIN_KEY_LENGTH = 32
+
+/**
+ * The name is printed and the shape holds proxy URLs with their passwords: an unkeyed hash would let anyone
+ * who reads the log test password guesses offline. Keyed with the runner's own secret, it tells them nothing.
+ */
+export function warmBuilderName(shape: WarmBuilderShape, key: string): string {
+  if (key.length < MIN_KEY_LENGTH) throw new Error('A warm builder name needs the warm-state key.')
+  const digest = createHmac('sha256', key).update(JSON.stringify(shape)).digest('hex')
   return `${PREFIX}${digest.slice(0, 16)}`
+}
+
+/**
+ * The paths a buildkitd config names for its registries (ca, keypair key and cert, tlsconfigdir), as written,
+ * sorted and once each. Values of the wrong type are skipped: parseToml refuses them before any builder is made.
+ */
+export function configNamedPaths(table: TomlTable): string[] {
+  const paths = new Set<string>()
+  const strings = (value: TomlValue | undefined) =>
+    Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : []
+  const registries = table.registry
+  for (const registry of isTable(registries) ? Object.values(registries) : []) {
+    if (!isTable(registry)) continue
+    for (const path of [...strings(registry.ca), ...strings(registry.tlsconfigdir)]) paths.add(path)
+    for (const pair of Array.isArray(registry.keypair) ? registry.keypair : []) {
+      if (!isTable(pair)) continue
+      for (const path of [pair.key, pair.cert]) if (typeof path === 'string' && path !== '') paths.add(path)
+    }
+  }
+  return [...paths].sort()
+}
+
+function isTable(value: TomlValue | undefined): value is TomlTable {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date)
 }
 
 export function isWarmBuilderName(name: string): boolean {

@@ -18,7 +18,7 @@ import {
   removeBuilderArgs
 } from './argv'
 import { imageRepository } from '../model/image-ref'
-import { defaultCacheBytes, warmBuilderName, withCacheLimit } from '../model/warm-builder'
+import { configNamedPaths, defaultCacheBytes, warmBuilderName, withCacheLimit } from '../model/warm-builder'
 import { gitContextHost, secretEnvName } from '../inputs/build-options'
 import { cacheReferences } from '../inputs/cache'
 import { DriverOpts, mergeDriverOpts, parseDriverOpts, sealDriverOpts } from '../model/driver-opts'
@@ -91,6 +91,10 @@ export interface PlanContext {
   appendNodes?: AppendNode[]
   /** Free bytes on the disk Docker keeps its data on: a warm builder's default cache size comes from it. */
   freeDiskBytes?: number
+  /** The secret warm builder names are keyed with (from the warm-state folder); without it no builder is warm. */
+  warmKey?: string
+  /** Digests of the files the config names, by path as written (read by run/warm-key.ts). */
+  configFileDigests?: Record<string, string>
 }
 
 /**
@@ -221,7 +225,7 @@ export function makePlan(inputs: Inputs, context: PlanContext): Plan {
     }
   }
   const buildkitImage = driverOpts.get('image') ?? inputs.buildkitImage
-  const warm = inputs.warm.enabled && existingBuilder === ''
+  const warm = inputs.warm.enabled && existingBuilder === '' && context.warmKey !== undefined
   // A warm builder's size limit is part of what makes it only when the user sets it: the default follows the
   // free disk, which moves between jobs, and must not give every job a builder of its own.
   const shapeTable =
@@ -232,13 +236,20 @@ export function makePlan(inputs: Inputs, context: PlanContext): Plan {
   const configTable = warm && cacheBytes !== undefined ? withCacheLimit(table, cacheBytes) : table
   const builder =
     existingBuilder ||
-    (warm
-      ? warmBuilderName({
-          configToml: stringifyToml(shapeTable),
-          nodes: (({ create, append }) => [create, ...append])(nodes('', '')),
-          sealedDriverValues: [...sealedDriverValues],
-          buildkitImage
-        })
+    (warm && context.warmKey !== undefined
+      ? warmBuilderName(
+          {
+            configToml: stringifyToml(shapeTable),
+            nodes: (({ create, append }) => [create, ...append])(nodes('', '')),
+            sealedDriverValues: [...sealedDriverValues],
+            buildkitImage,
+            files: configNamedPaths(shapeTable).map(path => [
+              path,
+              context.configFileDigests?.[path] ?? 'unread'
+            ])
+          },
+          context.warmKey
+        )
       : inputs.builderName)
   // A bare digest is in the repository of the first tag.
   const mergeSources = inputs.split.mergeDigests.map(

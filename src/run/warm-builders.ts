@@ -20,6 +20,8 @@ import { removeBuilderArgs } from '../plan/argv'
 import { isWarmBuilderName } from '../model/warm-builder'
 import { buildxConfigDir } from './docker-config'
 import { docker } from './docker'
+import { isAlive, withWarmLock } from './warm-lock'
+import { configFileDigests, readWarmKey } from './warm-key'
 
 /**
  * Warm builders are shared by the jobs of one runner user, so their bookkeeping lives next to buildx's own
@@ -30,69 +32,20 @@ export function warmStateDir(env: NodeJS.ProcessEnv = process.env): string {
   return join(buildxConfigDir(env), 'multi-platform-build')
 }
 
+/**
+ * What a warm builder's name needs besides the inputs: the key of this folder and the digests of the files the
+ * config names. No key (refused, with a warning) means no warm builder for this job.
+ */
+export function warmNameFacts(inputs: Inputs): {
+  warmKey?: string
+  configFileDigests?: Record<string, string>
+} {
+  const warmKey = readWarmKey(warmStateDir())
+  return warmKey === undefined ? {} : { warmKey, configFileDigests: configFileDigests(inputs) }
+}
+
 function buildxInstancesDir(env: NodeJS.ProcessEnv = process.env): string {
   return join(buildxConfigDir(env), 'instances')
-}
-
-const LOCK_WAIT_MS = 15 * 60_000
-const LOCK_POLL_MS = 200
-
-/**
- * Runs `work` holding the warm-builder lock (a directory: mkdir is atomic). A lock whose holder process is gone
- * (a job killed mid-way) is broken; a live holder is waited for, bounded by LOCK_WAIT_MS.
- */
-export async function withWarmLock<T>(work: () => Promise<T>, dir = warmStateDir()): Promise<T> {
-  mkdirSync(dir, { recursive: true, mode: 0o700 })
-  const lock = join(dir, 'lock')
-  const deadline = Date.now() + LOCK_WAIT_MS
-  let waited = false
-  for (;;) {
-    try {
-      mkdirSync(lock, { mode: 0o700 })
-      writeFileSync(join(lock, 'owner'), String(process.pid))
-      break
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
-    }
-    const owner = readOwner(lock)
-    if (owner !== undefined && !isAlive(owner)) {
-      log.info(`Breaking the warm-builder lock of process ${owner}, which is gone.`)
-      rmSync(lock, { recursive: true, force: true })
-      continue
-    }
-    if (Date.now() > deadline)
-      throw new Error(
-        `Waited ${LOCK_WAIT_MS / 60_000} min for the warm-builder lock in ${dir} (held by ${owner}).`
-      )
-    if (!waited) log.info(`Waiting for another job to finish setting up a warm builder (process ${owner}).`)
-    waited = true
-    await new Promise(resolve => setTimeout(resolve, LOCK_POLL_MS))
-  }
-  try {
-    return await work()
-  } finally {
-    rmSync(lock, { recursive: true, force: true })
-  }
-}
-
-function readOwner(lock: string): number | undefined {
-  try {
-    const pid = Number(readFileSync(join(lock, 'owner'), 'utf8'))
-    return Number.isInteger(pid) && pid > 0 ? pid : undefined
-  } catch {
-    // Created but not written yet: its holder is in the middle of taking it.
-    return undefined
-  }
-}
-
-export function isAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM'
-  }
 }
 
 /** Marks `builder` as used by this process from now until post releases it (or the process is gone). */
@@ -268,5 +221,5 @@ export async function useWarmBuilder(
     }
     hooks.leased(takeLease(plan.builder))
     return { ...builder, reused, removedIdle }
-  })
+  }, warmStateDir())
 }
