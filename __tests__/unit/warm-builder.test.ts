@@ -107,9 +107,9 @@ describe('warm builder names are keyed', () => {
     expect(planOf({}, undefined, { warmKey: other }).builder).toBe(
       planOf({}, undefined, { warmKey: other }).builder
     )
-    expect(() => warmBuilderName({ configToml: '', nodes: [], buildkitImage: '', files: [] }, '')).toThrow(
-      'needs the warm-state key'
-    )
+    expect(() =>
+      warmBuilderName({ configToml: '', nodes: [], sealedDriverValues: [], buildkitImage: '', files: [] }, '')
+    ).toThrow('needs the warm-state key')
   })
   it('never let a proxy password be tested without the key', () => {
     const right = proxied('Guess1')
