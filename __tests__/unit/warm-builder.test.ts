@@ -90,7 +90,13 @@ function shapeOf(plan: Plan, files: [string, string][] = []) {
     .filter(arg => arg !== '--bootstrap')
     .map(arg => (arg === plan.builder || arg === plan.configPath ? '' : arg))
   const image = node.find(arg => arg.startsWith('image='))?.slice('image='.length)
-  return JSON.stringify({ configToml: plan.configToml, nodes: [node], buildkitImage: image, files })
+  return JSON.stringify({
+    configToml: plan.configToml,
+    nodes: [node],
+    sealedDriverValues: [...plan.sealedDriverValues],
+    buildkitImage: image,
+    files
+  })
 }
 const hex = (name: string) => name.slice('mpb-warm-'.length)
 
