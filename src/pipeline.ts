@@ -25,7 +25,7 @@ import { writeSummary } from './report/summary'
 import { cacheFailureWarning } from './report/explain'
 import { failure } from './report/failure'
 import { inheritedProxyNotice } from './report/notices'
-import type { RegistryLogin } from './inputs/registry-auth'
+import type { RegistryLogin } from './model/docker-config'
 
 /** main: inputs → plan → preflight → builder → one build (or the merge of split builds) → outputs and summary. */
 export async function runMain(): Promise<void> {

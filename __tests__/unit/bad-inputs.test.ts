@@ -1,5 +1,5 @@
 import TOML from '@iarna/toml'
-import { InputError, quoteValue } from '../../src/inputs/input-error'
+import { InputError, quoteValue } from '../../src/model/input-error'
 import { InputSource, parseInputs } from '../../src/inputs/parse'
 import { makePlan } from '../../src/plan/plan'
 import { inputSource } from '../support/inputs'

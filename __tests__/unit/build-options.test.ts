@@ -6,7 +6,7 @@ import {
   parseBuildInputs,
   secretValuesToMask
 } from '../../src/inputs/build-options'
-import { InputError } from '../../src/inputs/input-error'
+import { InputError } from '../../src/model/input-error'
 import { parseInputs } from '../../src/inputs/parse'
 import { parseAppendNodes } from '../../src/inputs/append-nodes'
 import { makePlan } from '../../src/plan/plan'

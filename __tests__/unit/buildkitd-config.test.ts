@@ -5,7 +5,7 @@ import {
   registryModelToToml,
   stringifyToml
 } from '../../src/model/buildkitd-toml'
-import { InputError } from '../../src/inputs/input-error'
+import { InputError } from '../../src/model/input-error'
 import { buildRegistryModel, parseMirrorEntry } from '../../src/model/registries'
 
 const model = buildRegistryModel(['http://127.0.0.1:5001', 'ghcr.io=g.example'].map(parseMirrorEntry), [

@@ -15,7 +15,7 @@ import {
   PINNED_BUILDX_VERSION,
   splitUserInfo
 } from '../../src/model/buildx-release'
-import { InputError } from '../../src/inputs/input-error'
+import { InputError } from '../../src/model/input-error'
 import { parseInputs } from '../../src/inputs/parse'
 import { readInputs } from '../../src/inputs/read'
 import { recorded, reset, world } from '../support/doubles/actions-core'

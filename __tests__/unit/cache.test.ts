@@ -1,5 +1,5 @@
 import { cacheReferences, parseCache } from '../../src/inputs/cache'
-import { InputError } from '../../src/inputs/input-error'
+import { InputError } from '../../src/model/input-error'
 import { StepCounter } from '../../src/run/progress-output'
 import { cacheFailureWarning } from '../../src/report/explain'
 

@@ -9,10 +9,10 @@ import {
   TomlTable,
   withoutMirrors
 } from '../../src/model/buildkitd-toml'
-import { quoteValue } from '../../src/inputs/input-error'
+import { quoteValue } from '../../src/model/input-error'
 import { maskUserInfo, proxyCredentialSecrets } from '../../src/model/credentials'
 import { isHost, isPort } from '../../src/model/hosts'
-import { splitCsvLine } from '../../src/inputs/lists'
+import { splitCsvLine } from '../../src/model/csv'
 import { parseProxyUrl } from '../../src/model/proxy'
 import { isImageReference } from '../../src/model/image-ref'
 import { isPlatform, suggestPlatform } from '../../src/model/platform'

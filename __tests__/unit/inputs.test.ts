@@ -1,4 +1,4 @@
-import { InputError } from '../../src/inputs/input-error'
+import { InputError } from '../../src/model/input-error'
 import { defaultBuilderName, parseBoolean, parseInputs } from '../../src/inputs/parse'
 import { inputSource as source } from '../support/inputs'
 

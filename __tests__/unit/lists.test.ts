@@ -1,12 +1,5 @@
-import {
-  csvEntries,
-  csvQuote,
-  csvRecords,
-  LIST_RULES,
-  parseList,
-  readList,
-  splitCsvLine
-} from '../../src/inputs/lists'
+import { csvEntries, LIST_RULES, parseList, readList } from '../../src/inputs/lists'
+import { csvQuote, csvRecords, splitCsvLine } from '../../src/model/csv'
 
 const SPLIT = { commas: true, quotes: true, trim: true }
 const JOIN = { commas: false, quotes: true, trim: true }

@@ -1,4 +1,4 @@
-import { InputError } from '../../src/inputs/input-error'
+import { InputError } from '../../src/model/input-error'
 import {
   buildRegistryModel,
   parseInsecureRegistry,

@@ -1,5 +1,5 @@
 import { parseInputs } from '../../src/inputs/parse'
-import { InputError } from '../../src/inputs/input-error'
+import { InputError } from '../../src/model/input-error'
 import { parseDigestSource } from '../../src/model/image-ref'
 import { canonicalPlatform, indexPlatformProblems } from '../../src/model/platform'
 import { makePlan } from '../../src/plan/plan'

@@ -1,4 +1,4 @@
-import { InputError } from './input-error'
+import { InputError } from '../model/input-error'
 import { parseYamlList } from './yaml-list'
 import { parseDriverOpt } from './parse'
 import { positionalValue } from './lists'

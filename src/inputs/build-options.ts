@@ -1,4 +1,4 @@
-import { InputError, quoteValue } from './input-error'
+import { InputError, quoteValue } from '../model/input-error'
 import { INPUT_DEFAULTS } from './defaults'
 import { ListInput, parseBoolean, positionalValue, readList, singleValue } from './lists'
 import { isBuilderName } from '../model/names'

@@ -1,5 +1,5 @@
-import { InputError } from './input-error'
-import { splitCsvLine } from './lists'
+import { InputError } from '../model/input-error'
+import { splitCsvLine } from '../model/csv'
 import { imageRepository, isImageReference } from '../model/image-ref'
 
 /** The build cache options after the `cache` shorthand is expanded and unusable gha entries are left out. */

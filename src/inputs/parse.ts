@@ -1,7 +1,7 @@
 import { bareVersion, buildxDownloadUrl as expandDownloadUrl } from '../model/buildx-release'
 import { BuilderInputs, BuildInputs, parseBuilderInputs, parseBuildInputs } from './build-options'
 import { BooleanInput, INPUT_DEFAULTS } from './defaults'
-import { InputError } from './input-error'
+import { InputError } from '../model/input-error'
 import { ListInput, parseBoolean, positionalValue, readList, singleValue } from './lists'
 import { driverOptFields } from '../model/driver-opts'
 import { isBuilderName } from '../model/names'
@@ -15,7 +15,7 @@ import { envFlag, expandDefaultContext, WorkflowRun, workflowRun } from './workf
 import { parseSplitInputs, SplitInputs } from './split'
 import { parseCache } from './cache'
 import { parseWarmInputs, WarmInputs } from './warm'
-import type { RegistryLogin } from './registry-auth'
+import type { RegistryLogin } from '../model/docker-config'
 
 export { parseBoolean }
 

@@ -1,15 +1,8 @@
-import { InputError } from './input-error'
+import type { RegistryLogin } from '../model/docker-config'
+import { InputError } from '../model/input-error'
 import { MAX_YAML_CHARS, parseYamlList } from './yaml-list'
 import { parseHostPort } from '../model/hosts'
 import { MIN_MASK_LENGTH } from '../model/credentials'
-
-/** One registry this step logs in to, from the `registry-auth` input. */
-export interface RegistryLogin {
-  /** host[:port] as written in image references (docker.io for Docker Hub). */
-  registry: string
-  username: string
-  password: string
-}
 
 const INPUT = 'registry-auth'
 const hint =

@@ -1,5 +1,5 @@
 import type { BuildInputs } from './build-options'
-import { InputError } from './input-error'
+import { InputError } from '../model/input-error'
 import { DigestSource, parseDigestSource } from '../model/image-ref'
 
 /** What a step of a split build does: a normal build, one part pushed by digest, or the merge of the parts. */

@@ -1,4 +1,4 @@
-import { InputError } from './input-error'
+import { InputError } from '../model/input-error'
 import { parseDuration, parseSize } from '../model/warm-builder'
 
 /** warm-builder and its settings. */

@@ -1,4 +1,4 @@
-import { InputError, quoteValue } from './input-error'
+import { InputError, quoteValue } from '../model/input-error'
 
 /**
  * What the workflow run says about itself, from the step environment and the event payload: the values

@@ -1,5 +1,5 @@
 import { Composer, CST, ErrorCode, LineCounter, Parser } from 'yaml'
-import { InputError } from './input-error'
+import { InputError } from '../model/input-error'
 
 /** A list of registries or nodes is a few kilobytes; more is a paste gone wrong, refused before any parsing. */
 export const MAX_YAML_CHARS = 32 * 1024

@@ -1,5 +1,5 @@
 import TOML from '@iarna/toml'
-import { InputError } from '../inputs/input-error'
+import { InputError } from './input-error'
 import { maskUserInfo } from './credentials'
 import { parseHostPort } from './hosts'
 import { MAX_PREFIX_LENGTH, PATH_PREFIX, RegistryModel } from './registries'

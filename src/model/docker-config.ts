@@ -1,4 +1,10 @@
-import type { RegistryLogin } from '../inputs/registry-auth'
+/** One registry this step logs in to, from the `registry-auth` input. */
+export interface RegistryLogin {
+  /** host[:port] as written in image references (docker.io for Docker Hub). */
+  registry: string
+  username: string
+  password: string
+}
 
 /**
  * The private Docker CLI config of a step with `registry-auth`: the user's config.json (credential helpers,

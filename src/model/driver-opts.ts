@@ -1,4 +1,4 @@
-import { csvQuote, splitCsvLine } from '../inputs/lists'
+import { csvQuote, splitCsvLine } from './csv'
 
 /**
  * docker-container driver options, key → value in the order first set. buildx reads each --driver-opt value

@@ -3,7 +3,7 @@
  * understands, and which hosts they exempt from the proxy.
  */
 import { isIPv4, isIPv6 } from 'node:net'
-import { InputError } from '../inputs/input-error'
+import { InputError } from './input-error'
 import { isHost, isPort, unbracket } from './hosts'
 
 /** NO_PROXY as Go reads it: comma-separated; newlines and spaces are accepted here and turned into commas. */

@@ -1,4 +1,4 @@
-import { InputError } from '../inputs/input-error'
+import { InputError } from './input-error'
 import { maskUserInfo } from './credentials'
 import { parseHostPort, unbracket } from './hosts'
 

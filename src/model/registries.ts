@@ -1,4 +1,4 @@
-import { InputError, quoteValue } from '../inputs/input-error'
+import { InputError, quoteValue } from './input-error'
 import { maskUserInfo } from './credentials'
 import { formatHostPort, parseHostPort } from './hosts'
 

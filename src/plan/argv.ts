@@ -1,6 +1,6 @@
 import type { BuildInputs } from '../inputs/build-options'
 import type { Inputs } from '../inputs/parse'
-import { csvQuote } from '../inputs/lists'
+import { csvQuote } from '../model/csv'
 import { DriverOpts, formatDriverOpts } from '../model/driver-opts'
 import { imageRepository } from '../model/image-ref'
 

@@ -1,5 +1,5 @@
 import { isIP } from 'node:net'
-import { quoteValue } from '../inputs/input-error'
+import { quoteValue } from '../model/input-error'
 import { isLoopbackHost, parseHostPort, unbracket } from '../model/hosts'
 import { matchesNoProxy } from '../model/no-proxy'
 import { ProxySettings } from '../model/proxy'

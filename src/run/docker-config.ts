@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { join } from 'node:path'
-import type { RegistryLogin } from '../inputs/registry-auth'
+import type { RegistryLogin } from '../model/docker-config'
 import { privateDockerConfig } from '../model/docker-config'
 
 /** docker's config directory, as the docker CLI resolves it. */

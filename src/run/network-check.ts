@@ -19,7 +19,7 @@ import {
   tokenRequestUrl,
   untrustedCertificateFix
 } from '../plan/preflight'
-import type { RegistryLogin } from '../inputs/registry-auth'
+import type { RegistryLogin } from '../model/docker-config'
 import { registryApiHost } from '../model/docker-config'
 import type { TlsCheck } from './probe'
 import { readCaFile } from './trust'

@@ -1,4 +1,4 @@
-import { maskCredentials, maskUrlUserInfo } from '../model/credentials'
+import { maskCredentials, maskUrlUserInfo } from './credentials'
 
 /** A workflow input that cannot be used: the message names the input, the value and how to fix it. */
 export class InputError extends Error {
