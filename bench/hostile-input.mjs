@@ -113,11 +113,11 @@ async function main() {
     await build({
       stdin: {
         contents: [
-          "export { diagnose } from './src/report/diagnose'",
-          "export { explainFailure } from './src/report/explain'",
+          "export { diagnose } from './src/model/diagnosis'",
+          "export { explainFailure } from './src/model/diagnosis'",
           "export { isTransient } from './src/run/retry'",
-          "export { StepCounter } from './src/run/progress-output'",
-          "export { parseInspectNodes } from './src/run/inspect-output'",
+          "export { StepCounter } from './src/model/progress-output'",
+          "export { parseInspectNodes } from './src/model/inspect-output'",
           "export { parseToml } from './src/model/buildkitd-toml'"
         ].join('\n'),
         resolveDir: ROOT,

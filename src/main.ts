@@ -10,10 +10,10 @@ async function run(): Promise<void> {
   const post = isPostStep(process.env)
   const removal = post ? startRemoval() : undefined
   try {
-    if (post) await (await import('./post')).runPost(removal)
-    else await (await import('./pipeline')).runMain()
+    if (post) await (await import('./steps/post-step')).runPost(removal)
+    else await (await import('./steps/main-step')).runMain()
   } catch (error) {
-    const log = await import('./log')
+    const log = await import('./run/log')
     const message = error instanceof Error ? error.message : String(error)
     // Post only cleans up: what it could not do is a warning, and the build's result stands.
     if (post) log.warning(`Cleanup failed: ${message}`)
@@ -30,7 +30,7 @@ async function run(): Promise<void> {
 function onCancel(name: NodeJS.Signals): void {
   process.once(name, () => {
     if (isPostStep(process.env)) return
-    void import('./log')
+    void import('./run/log')
       .then(log => log.warning(`Cancelled (${name}): stopping the docker commands this step started.`))
       .then(() => import('./run/cancel'))
       .then(({ stopChildren }) => stopChildren())

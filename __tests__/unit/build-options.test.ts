@@ -1,5 +1,5 @@
-import { StepCounter } from '../../src/run/progress-output'
-import { builderPlatforms, parseInspectNodes } from '../../src/run/inspect-output'
+import { StepCounter } from '../../src/model/progress-output'
+import { builderPlatforms, parseInspectNodes } from '../../src/model/inspect-output'
 import {
   gitContextHost,
   parseBuilderInputs,
@@ -10,7 +10,7 @@ import { InputError } from '../../src/model/input-error'
 import { parseInputs } from '../../src/inputs/parse'
 import { parseAppendNodes } from '../../src/inputs/append-nodes'
 import { makePlan } from '../../src/plan/plan'
-import { platformDigests } from '../../src/run/metadata-output'
+import { platformDigests } from '../../src/model/metadata-output'
 import { inputSource } from '../support/inputs'
 
 const get = (values: Record<string, string>) => (name: string) => values[name] ?? ''

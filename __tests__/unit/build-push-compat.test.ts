@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { annotatedDockerfilePath, checkAnnotations, parseBuildWarnings } from '../../src/report/build-checks'
-import { parseInspectDriver, parseInspectNodes } from '../../src/run/inspect-output'
+import { parseInspectDriver, parseInspectNodes } from '../../src/model/inspect-output'
 import { InputError } from '../../src/model/input-error'
 import { parseInputs } from '../../src/inputs/parse'
 import { makePlan } from '../../src/plan/plan'

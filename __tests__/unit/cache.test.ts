@@ -1,7 +1,7 @@
 import { cacheReferences, parseCache } from '../../src/inputs/cache'
 import { InputError } from '../../src/model/input-error'
-import { StepCounter } from '../../src/run/progress-output'
-import { cacheFailureWarning } from '../../src/report/explain'
+import { StepCounter } from '../../src/model/progress-output'
+import { cacheFailureWarning } from '../../src/report/notices'
 
 const base = {
   shorthand: '',

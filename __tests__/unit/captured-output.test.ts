@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { platformDigests, readMetadata } from '../../src/run/metadata-output'
-import { builderPlatforms, parseInspectDriver, parseInspectNodes } from '../../src/run/inspect-output'
+import { platformDigests, readMetadata } from '../../src/model/metadata-output'
+import { builderPlatforms, parseInspectDriver, parseInspectNodes } from '../../src/model/inspect-output'
 
 // Parsers against what buildx printed on the real stack: buildx-inspect-*.txt (build-checks/capture.sh and
 // registry-push/capture.sh) and the pushes of registry-push/capture.sh, kept byte for byte.

@@ -1,5 +1,5 @@
 import fc from 'fast-check'
-import { diagnose } from '../../src/report/diagnose'
+import { diagnose } from '../../src/model/diagnosis'
 
 // Failure texts as buildx, BuildKit and dockerd print them (see shared/docs/buildkit-network-reference.md).
 describe('diagnose', () => {

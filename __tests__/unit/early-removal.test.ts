@@ -2,7 +2,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync 
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { startRemoval } from '../../src/run/early-removal'
-import { runPost } from '../../src/post'
+import { runPost } from '../../src/steps/post-step'
 import { reset, world } from '../support/doubles/actions-core'
 import { answerDocker, calls } from '../support/doubles/actions-exec'
 import { parseRunnerOutput } from '../support/runner-commands'

@@ -1,6 +1,6 @@
-import { explainFailure } from '../../src/report/explain'
-import { StepCounter } from '../../src/run/progress-output'
-import { parseInspectNodes } from '../../src/run/inspect-output'
+import { explainFailure } from '../../src/model/diagnosis'
+import { StepCounter } from '../../src/model/progress-output'
+import { parseInspectNodes } from '../../src/model/inspect-output'
 import TOML from '@iarna/toml'
 import {
   mergeTomlSources,

@@ -1,17 +1,15 @@
 import { parseInputs } from '../../src/inputs/parse'
 import type { Plan } from '../../src/plan/plan'
-import type { BuildxFact } from '../../src/run/builder'
-import type { ImageFact } from '../../src/run/image'
-import type { QemuFact } from '../../src/run/qemu'
 import {
   describeBuildx,
   describeImageSource,
   describeQemu,
   RunFacts,
   summaryRows
-} from '../../src/report/summary-rows'
-import { platformDigests, readMetadata } from '../../src/run/metadata-output'
+} from '../../src/report/summary'
+import { platformDigests, readMetadata } from '../../src/model/metadata-output'
 import { inputSource } from '../support/inputs'
+import type { BuildxFact, ImageFact, QemuFact } from '../../src/model/facts'
 
 describe('readMetadata', () => {
   const index = 'sha256:' + '1'.repeat(64)

@@ -3,7 +3,7 @@ import { InputError } from '../../src/model/input-error'
 import { parseDigestSource } from '../../src/model/image-ref'
 import { canonicalPlatform, indexPlatformProblems } from '../../src/model/platform'
 import { makePlan } from '../../src/plan/plan'
-import { indexImages, platformDigests } from '../../src/run/metadata-output'
+import { indexImages, platformDigests } from '../../src/model/metadata-output'
 import { inputSource } from '../support/inputs'
 
 const A = `sha256:${'a'.repeat(64)}`

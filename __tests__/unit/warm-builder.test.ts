@@ -27,7 +27,7 @@ import { makePlan, Plan, PlanContext } from '../../src/plan/plan'
 import { releaseLease, takeLease } from '../../src/run/warm-builders'
 import { configFileDigests, readWarmKey } from '../../src/run/warm-key'
 import { processStartTime, withWarmLock } from '../../src/run/warm-lock'
-import { parseState } from '../../src/state'
+import { parseState } from '../../src/model/saved-state'
 import { recorded, reset } from '../support/doubles/actions-core'
 import { inputSource } from '../support/inputs'
 

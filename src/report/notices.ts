@@ -1,3 +1,4 @@
+import { MAX_SHOWN } from '../model/diagnosis'
 import type { ProxyUrl } from '../model/proxy'
 
 /**
@@ -18,4 +19,12 @@ export function inheritedProxyNotice(proxies: ProxyUrl[]): string | undefined {
     `loopback (${named}), which a builder on its own network could not reach. To opt out, set ${variables} in ` +
     `this step's env (no proxy), or name the proxy the builder should use with the http-proxy and https-proxy inputs.`
   )
+}
+
+/** A cache step that failed while the build went on: the image is fine, only the cache was not used or saved. */
+export function cacheFailureWarning({ step, error }: { step: string; error: string }): string {
+  const effect = step.startsWith('importing')
+    ? 'the build ran without that cache'
+    : 'the image was pushed, but the cache was not saved'
+  return `Build cache: ${step} failed${error ? ` (${error.slice(0, MAX_SHOWN)})` : ''}; ${effect}.`
 }

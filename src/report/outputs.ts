@@ -1,4 +1,4 @@
-import type { BuilderNode } from '../run/inspect-output'
+import type { BuilderNode } from '../model/inspect-output'
 
 const text = (value: string): string => value
 const commaList = (values: readonly string[]): string => values.join(',')

@@ -1,25 +1,16 @@
-import { readFileSync, statSync } from 'node:fs'
-import { annotatedDockerfilePath, checkAnnotations, parseBuildWarnings } from '../report/build-checks'
-import { StepCounter } from './progress-output'
+import type { BuildOutcome } from '../model/facts'
+import { readFileSync } from 'node:fs'
+import { StepCounter } from '../model/progress-output'
 import { readIndexArgs } from '../plan/argv'
 import { docker } from './docker'
-import { failure } from '../report/failure'
-import * as log from '../log'
+import { failure } from './command-failure'
+import * as log from './log'
 import { Inputs } from '../inputs/parse'
 import { imageRepository } from '../model/image-ref'
 import { Plan } from '../plan/plan'
-import { BuildResult, platformDigests, readMetadata } from './metadata-output'
+import { platformDigests, readMetadata } from '../model/metadata-output'
 import { retryTransient } from './retry'
 import { readManifestAnonymously } from './registry-read'
-
-export interface BuildOutcome extends BuildResult {
-  durationMs: number
-  steps: { steps: number; cached: number; executed: number }
-  /** Per-platform image digests of the pushed index ({} when nothing was pushed). */
-  manifest: Record<string, string>
-  /** Cache imports and exports that failed without failing the build. */
-  cacheFailures: { step: string; error: string }[]
-}
 
 /** The one `docker buildx build` for every platform, then the pushed index read back for per-platform digests. */
 export async function runBuild(inputs: Inputs, plan: Plan): Promise<BuildOutcome> {
@@ -86,40 +77,6 @@ async function readIndex(inputs: Inputs, digest: string, plan: Plan): Promise<Re
 function readFileIfPresent(path: string): string {
   try {
     return readFileSync(path, 'utf8')
-  } catch {
-    return ''
-  }
-}
-
-/**
- * Dockerfile build-check warnings of a finished build as warning annotations on the Dockerfile
- * (DOCKER_BUILD_CHECKS_ANNOTATIONS=false turns them off).
- */
-export function annotateBuildChecks(inputs: Inputs, metadata: string): void {
-  if (!inputs.checksAnnotations || metadata === '') return
-  const { warnings, omitted } = parseBuildWarnings(metadata)
-  if (warnings.length === 0) return
-  const located = annotatedDockerfilePath({
-    context: inputs.context,
-    file: inputs.file,
-    workspace: process.env.GITHUB_WORKSPACE || process.cwd(),
-    cwd: process.cwd(),
-    run: inputs.workflow
-  })
-  const dockerfile = located && {
-    path: located.path,
-    text: located.local ? readSmallFile(inputs.file || `${inputs.context}/Dockerfile`) : undefined
-  }
-  for (const { message, properties } of checkAnnotations(warnings, dockerfile))
-    log.warning(message, properties)
-  if (omitted > 0) log.warning(`${omitted} more build-check warnings are not shown; see the build log.`)
-}
-
-/** The Dockerfile buildx has just read; '' when it cannot be read now, so no warning is put on it. */
-function readSmallFile(path: string): string {
-  try {
-    const stat = statSync(path)
-    return stat.isFile() && stat.size <= 1024 * 1024 ? readFileSync(path, 'utf8') : ''
   } catch {
     return ''
   }

@@ -1,19 +1,20 @@
-import * as log from '../log'
+import type { BuildxFact } from '../model/facts'
+import * as log from './log'
 import {
   BuilderNode,
   builderPlatforms,
   parseInspectDriver,
   parseInspectNodes,
   unsupportedPlatforms
-} from './inspect-output'
+} from '../model/inspect-output'
 import { needsBuildx, parseBuildxVersion } from '../model/buildx-release'
 import { docker, DockerResult } from './docker'
-import { failure } from '../report/failure'
+import { failure } from './command-failure'
 import { Inputs } from '../inputs/parse'
 import { Plan } from '../plan/plan'
 import { retryTransient } from './retry'
 import { writeSealedDriverValues } from './builder-store'
-import { BuildxPluginLink } from '../state'
+import type { BuildxPluginLink } from '../model/saved-state'
 
 const BUILDER_EXISTS = /existing instance for ".*" but no append mode|already exists/
 /**
@@ -22,13 +23,6 @@ const BUILDER_EXISTS = /existing instance for ".*" but no append mode|already ex
  */
 const BUILDX_UNUSABLE =
   /'buildx' is not a docker command|unknown command "buildx"|unknown flag: --buildkitd-config|Usage:\s+docker \[OPTIONS\] COMMAND/
-
-/** Which buildx ran; report/summary-rows.ts puts it in words. */
-export type BuildxFact =
-  /** The runner's own (its version is not asked: nothing else needs it). */
-  | { source: 'runner' }
-  /** The pinned buildx this step installed, from the runner's tool cache or downloaded now. */
-  | { source: 'tool-cache' | 'downloaded'; version: string }
 
 export interface Builder {
   nodes: BuilderNode[]

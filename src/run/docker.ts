@@ -1,7 +1,7 @@
 import * as exec from '@actions/exec'
 import { accessSync, constants } from 'node:fs'
 import { delimiter, join } from 'node:path'
-import * as log from '../log'
+import * as log from './log'
 import { DockerResult, KEEP_STDERR } from './docker-result'
 
 export type { DockerResult }

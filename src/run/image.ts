@@ -1,6 +1,7 @@
-import * as log from '../log'
-import { diagnose } from '../report/diagnose'
-import { failure } from '../report/failure'
+import type { ImageFact } from '../model/facts'
+import * as log from './log'
+import { diagnose } from '../model/diagnosis'
+import { failure } from './command-failure'
 import { isImageReference, mirrorCandidates } from '../model/image-ref'
 import { localDaemonSocket } from '../model/docker-host'
 import { daemonGetStatus } from './daemon-api'
@@ -111,17 +112,6 @@ function lastLine(text: string): string {
       .at(-1) ?? 'no output'
   )
 }
-
-/** Where an image the runner needs comes from in this run; report/summary-rows.ts puts it in words. */
-export type ImageFact =
-  /** The Docker daemon had it already. */
-  | { source: 'daemon' }
-  /** Pulled from a mirror (then tagged with the name asked for) or from its own registry. */
-  | { source: 'pulled'; reference: string }
-  /** No mirror for its registry, so nothing was checked: the daemon pulls it when buildx asks. */
-  | { source: 'left-to-daemon' }
-  /** An existing builder runs its own image; this run fetches none. */
-  | { source: 'existing-builder' }
 
 /** The daemon's copy of an image, else one pulled through the plan's mirrors of its registry. */
 export async function obtainImage(

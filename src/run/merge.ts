@@ -1,24 +1,14 @@
-import * as log from '../log'
+import type { MergeOutcome } from '../model/facts'
+import * as log from './log'
 import { readIndexArgs } from '../plan/argv'
 import { Inputs } from '../inputs/parse'
 import { contentDigest } from '../model/image-ref'
 import { indexPlatformProblems } from '../model/platform'
 import { Plan } from '../plan/plan'
 import { docker } from './docker'
-import { failure } from '../report/failure'
-import { indexImages, platformDigests } from './metadata-output'
+import { failure } from './command-failure'
+import { indexImages, platformDigests } from '../model/metadata-output'
 import { retryTransient } from './retry'
-
-/** What a merge did; report/ puts it in words. */
-export interface MergeOutcome {
-  /** Digest of the index now under every tag. */
-  digest: string
-  /** Per-platform image digests in that index. */
-  manifest: Record<string, string>
-  /** True when every tag already held this very index, so nothing was pushed (a re-run). */
-  unchanged: boolean
-  durationMs: number
-}
 
 /**
  * Merges the pushed digests into one index under every tag. The index is first made without pushing it

@@ -1,4 +1,4 @@
-import * as log from '../log'
+import * as log from './log'
 import { Inputs } from '../inputs/parse'
 import { Plan } from '../plan/plan'
 import {

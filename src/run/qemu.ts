@@ -1,27 +1,15 @@
+import type { QemuFact } from '../model/facts'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
-import * as log from '../log'
+import * as log from './log'
 import { Inputs } from '../inputs/parse'
 import type { RegistryModel } from '../model/registries'
 import { emulatedArchitectures, hostGoArch } from '../model/platform'
-import { describeQemu } from '../report/summary-rows'
 import { docker } from './docker'
 import { obtainImage } from './image'
 
 const BINFMT = '/proc/sys/fs/binfmt_misc'
 /** Where Debian/Ubuntu's qemu-user-static (and systemd-binfmt) keep their registration lines. */
 const HOST_CONF_DIRS = ['/usr/lib/binfmt.d', '/etc/binfmt.d', '/run/binfmt.d']
-
-/** What became of QEMU in this run (architectures by QEMU's names); report/summary-rows.ts puts it in words. */
-export type QemuFact =
-  /** qemu: false. */
-  | { kind: 'left-alone' }
-  /** Every platform runs natively on this runner. */
-  | { kind: 'not-needed' }
-  /** This run registered the ones that were missing. */
-  | { kind: 'registered'; arches: string[]; method: 'host qemu-user-static' | 'binfmt image' }
-  | { kind: 'already-registered'; arches: string[] }
-  /** Registration failed and qemu: auto went on without it. */
-  | { kind: 'not-registered'; arches: string[] }
 
 /** Registers QEMU for non-native platforms before the builder boots; a binfmt image comes through the plan's mirrors. */
 export async function setupQemu(inputs: Inputs, registries: RegistryModel): Promise<QemuFact> {
@@ -32,7 +20,6 @@ export async function setupQemu(inputs: Inputs, registries: RegistryModel): Prom
     const fact = await registerQemu(needed, inputs.qemuImage, image =>
       obtainImage(image, registries).then(() => undefined)
     )
-    log.info(`QEMU ${describeQemu(fact)}.`)
     return fact
   } catch (error) {
     if (inputs.qemu === 'true') throw error

@@ -1,4 +1,4 @@
-import { compile, examinedLines, matches } from '../report/diagnose'
+import { compile, examinedLines, matches } from '../model/diagnosis'
 
 /**
  * Whether a failed buildx command may succeed when run again: network hiccups and 5xx answers from a

@@ -12,7 +12,7 @@ import {
   writeFileSync
 } from 'node:fs'
 import { join } from 'node:path'
-import * as log from '../log'
+import * as log from './log'
 import type { Inputs } from '../inputs/parse'
 import { parseToml } from '../model/buildkitd-toml'
 import { contentDigest } from '../model/image-ref'

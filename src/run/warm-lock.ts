@@ -12,7 +12,7 @@ import {
   writeFileSync
 } from 'node:fs'
 import { join } from 'node:path'
-import * as log from '../log'
+import * as log from './log'
 
 /**
  * The lock jobs of one runner user take while they create or remove a warm builder: a folder `lock` in the

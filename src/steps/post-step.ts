@@ -1,13 +1,14 @@
 import { lstatSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { basename, dirname, join, resolve, sep } from 'node:path'
-import { removeBuilderArgs } from './plan/argv'
-import { docker, showFinished } from './run/docker'
-import type { StartedRemoval } from './run/early-removal'
-import * as log from './log'
-import { isWorkDirName } from './model/names'
-import { isWarmBuilderName } from './model/warm-builder'
-import { loadState, SavedState } from './state'
+import { removeBuilderArgs } from '../plan/argv'
+import { docker, showFinished } from '../run/docker'
+import type { StartedRemoval } from '../run/early-removal'
+import * as log from '../run/log'
+import { isWorkDirName } from '../model/names'
+import { isWarmBuilderName } from '../model/warm-builder'
+import { loadState } from '../run/step-state'
+import type { SavedState } from '../model/saved-state'
 
 /**
  * Undoes what main recorded: the builder (container and state volume), this run's files and a buildx link.
@@ -49,7 +50,7 @@ async function tryCleanup(what: string, step: () => Promise<void>): Promise<void
 
 /** Only a lease file of this builder in the warm-builder folder is removed; the builder keeps running. */
 async function releaseWarm(builder: string, lease: string): Promise<void> {
-  const { releaseLease } = await import('./run/warm-builders')
+  const { releaseLease } = await import('../run/warm-builders')
   if (!isWarmBuilderName(builder) || !releaseLease(builder, lease)) {
     log.warning(`Left ${lease} alone: it is not a lease file of this action.`)
     return
@@ -71,7 +72,7 @@ async function removeBuilder(builder: string, keepState: boolean, started?: Star
 }
 
 async function removePluginLink(plugin: { path: string; dir: string }): Promise<void> {
-  const { dockerConfigDir, pluginFileName, removeBuildxPlugin } = await import('./run/buildx-install')
+  const { dockerConfigDir, pluginFileName, removeBuildxPlugin } = await import('../run/buildx-install')
   const toolCache = process.env.RUNNER_TOOL_CACHE
   const ownLink = resolve(plugin.path) === join(dockerConfigDir(), 'cli-plugins', pluginFileName())
   const ownDir =

@@ -1,7 +1,7 @@
 import * as core from '@actions/core'
 import { AsyncLocalStorage } from 'node:async_hooks'
 import { randomBytes } from 'node:crypto'
-import { maskCredentials } from './model/credentials'
+import { maskCredentials } from '../model/credentials'
 
 /**
  * The only writer of the job log. The runner reads every line a step prints for workflow commands: "::name::"

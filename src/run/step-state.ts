@@ -1,12 +1,7 @@
 import * as core from '@actions/core'
-import { BuildxPluginLink, parseState, SavedState, STATE_NAMES } from './model/saved-state'
+import { parseState, SavedState, STATE_NAMES } from '../model/saved-state'
 
-export type { BuildxPluginLink, SavedState }
-export { parseState }
-
-export function isPost(): boolean {
-  return core.getState(STATE_NAMES.isPost) === 'true'
-}
+// The step's state with the runner: what main saves for post, and post reads back (checked by model/saved-state).
 
 /** Marks that the next run of the bundle is post; saved first thing in main, as actions/checkout does. */
 export function markMainStarted(): void {

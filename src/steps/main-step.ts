@@ -1,0 +1,50 @@
+import type { Inputs } from '../inputs/parse'
+import { readInputs } from '../inputs/read'
+import { makePlan } from '../plan/plan'
+import { summaryRows, summaryTables } from '../report/summary'
+import { setDockerEnv } from '../run/docker'
+import { writePrivateDockerConfig } from '../run/docker-config'
+import * as log from '../run/log'
+import { checkNetwork } from '../run/network-check'
+import { markMainStarted } from '../run/step-state'
+import { writeSummary } from '../run/step-summary'
+import { buildStep } from './build-step'
+import { BuilderSetup } from './builder-setup'
+import { mergeStep } from './merge-step'
+import { planContext } from './plan-context'
+
+/** main: inputs → plan → preflight → builder → one build (or the merge of split builds) → outputs and summary. */
+export async function runMain(): Promise<void> {
+  markMainStarted()
+  setDockerEnv({})
+  const inputs = await readInputs()
+  const context = await planContext(inputs)
+  const firstPlan = makePlan(inputs, context)
+  const builder = new BuilderSetup(inputs, firstPlan, context)
+  await builder.bootEarly()
+  const preflight = await builder.whilePreflight(() =>
+    log.group('Preflight: mirrors, registries, proxy', () =>
+      checkNetwork(inputs, firstPlan, inputs.registryLogins)
+    )
+  )
+  // Planned once; mirrors the preflight found dead are left out of it, and everything downstream reads this plan.
+  const plan =
+    preflight.drop.length > 0 ? makePlan(inputs, { ...context, droppedMirrors: preflight.drop }) : firstPlan
+  await builder.configure(plan)
+  useLogins(inputs, context.workDir)
+  if (inputs.split.mergeDigests.length > 0) return mergeStep(inputs, plan, builder, preflight)
+
+  const { start, facts } = await builder.start(plan)
+  const { outcome, builder: nodes } = await buildStep(inputs, plan, start)
+  if (!inputs.summary) return
+  const runFacts = { ...outcome, ...facts, ...nodes, buildx: start.buildx, droppedMirrors: preflight.drop }
+  await writeSummary(summaryTables(summaryRows(inputs, plan, outcome, runFacts), preflight.results))
+}
+
+/** Only this step's docker commands see the logins; the daemon and other steps keep their own config. */
+function useLogins(inputs: Inputs, workDir: string): void {
+  const logins = inputs.registryLogins
+  if (logins.length === 0) return
+  setDockerEnv(writePrivateDockerConfig(workDir, logins))
+  log.info(`Logged in for this step: ${logins.map(login => login.registry).join(', ')}`)
+}

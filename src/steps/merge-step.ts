@@ -1,0 +1,34 @@
+import * as core from '@actions/core'
+import type { Inputs } from '../inputs/parse'
+import type { Plan } from '../plan/plan'
+import type { ProbeResult } from '../plan/preflight'
+import { setOutputs } from '../report/outputs'
+import { mergeSummaryRows, summaryTables } from '../report/summary'
+import { runMerge } from '../run/merge'
+import * as log from '../run/log'
+import { writeSummary } from '../run/step-summary'
+import type { BuilderSetup } from './builder-setup'
+
+/**
+ * merge-digests: no build, so no QEMU, no BuildKit image and no container: the builder is only recorded, for
+ * the registry config imagetools reads from it.
+ */
+export async function mergeStep(
+  inputs: Inputs,
+  plan: Plan,
+  builder: BuilderSetup,
+  preflight: { drop: string[]; results: ProbeResult[] }
+): Promise<void> {
+  await builder.register(plan)
+  const outcome = await log.group('Merge', () => runMerge(inputs, plan))
+  setOutputs(core.setOutput, {
+    digest: outcome.digest,
+    imageid: outcome.digest,
+    manifest: outcome.manifest,
+    'platforms-built': Object.keys(outcome.manifest)
+  })
+  if (inputs.summary)
+    await writeSummary(
+      summaryTables(mergeSummaryRows(inputs, plan, outcome, preflight.drop), preflight.results)
+    )
+}
