@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto'
 import { execFileSync } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { join, posix, sep } from 'node:path'
 import { EXAMPLES, ExampleOptions, ExampleRun, exampleFiles, runExample, stack } from '../support/examples'
 import { expectServedByMirror } from '../support/e2e'
 import { ROOT } from '../support/run-action'
@@ -22,7 +22,8 @@ import {
 // registry like an outside client would, plus the mirror, proxy or Git server log where the example relies on
 // one, and no builder left behind. An example that another test proves in depth says so in its head comment
 // (`# proven by: __tests__/e2e/<name>.test.ts`) and that test must name it. A new example with neither fails here.
-// The README's workflow blocks must each be one of these files (whole or as an excerpt) and link it.
+// The workflow blocks of the README and of every docs/ page must each be one of these files (whole or as an
+// excerpt) and link it, and every file must be linked from the README or a docs page.
 
 jest.setTimeout(900_000)
 
@@ -346,7 +347,7 @@ describe('every example in examples/workflows', () => {
   }
 })
 
-// ---------------------------------------------------------------- README
+// ---------------------------------------------------------------- README and docs/
 
 export interface YamlBlock {
   /** 1-based line of the opening fence. */
@@ -407,38 +408,100 @@ export function isExcerptOf(block: string, file: string): boolean {
   return false
 }
 
-/** Problems of the README against the example files (empty when every example block is a linked file). */
-export function readmeProblems(readme: string, files: Record<string, string>): string[] {
+/** A page of the documentation: its path from the repository root (README.md, docs/….md) and its text. */
+export interface DocPage {
+  path: string
+  text: string
+}
+
+/** README.md and every page under docs/, as the documentation checks read them. */
+export function docPages(): DocPage[] {
+  const docs = readdirSync(join(ROOT, 'docs'), { recursive: true, encoding: 'utf8' })
+    .filter(name => name.endsWith('.md'))
+    .map(name => posix.join('docs', name.split(sep).join('/')))
+    .sort()
+  return ['README.md', ...docs].map(path => ({ path, text: readFileSync(join(ROOT, path), 'utf8') }))
+}
+
+/** Repository paths that the markdown links of `text` point at, resolved from the folder of `page`. */
+export function linkTargets(page: string, text: string): Set<string> {
+  const targets = new Set<string>()
+  for (const match of text.matchAll(/\]\(([^)\s#]+)(#[^)\s]*)?\)/g)) {
+    if (/^[a-z][a-z0-9+.-]*:/i.test(match[1])) continue
+    targets.add(posix.normalize(posix.join(posix.dirname(page), match[1])))
+  }
+  return targets
+}
+
+/** How `page` writes a link to the example `name`. */
+function exampleLink(page: string, name: string): string {
+  return posix.relative(posix.dirname(page), `examples/workflows/${name}`)
+}
+
+/** What the messages call a page: "README" for the README, else its path. */
+function pageLabel(page: string): string {
+  return page === 'README.md' ? 'README' : page
+}
+
+/** Problems of one page's yaml blocks: each example block must be a file of examples/workflows and link it. */
+export function pageProblems(page: DocPage, files: Record<string, string>): string[] {
   const problems: string[] = []
-  for (const block of yamlBlocks(readme).filter(b => isExampleBlock(b.text))) {
+  for (const block of yamlBlocks(page.text).filter(b => isExampleBlock(b.text))) {
+    const where = `${pageLabel(page.path)} line ${block.line}`
     const sources = Object.keys(files).filter(name => isExcerptOf(block.text, files[name]))
     if (sources.length === 0) {
-      problems.push(`README line ${block.line}: this yaml block is in no file of examples/workflows`)
+      problems.push(`${where}: this yaml block is in no file of examples/workflows`)
       continue
     }
-    if (!sources.some(name => block.around.includes(`examples/workflows/${name}`)))
+    const linked = linkTargets(page.path, block.around)
+    if (!sources.some(name => linked.has(`examples/workflows/${name}`)))
       problems.push(
-        `README line ${block.line}: the block is from ${sources.join(' or ')}; link examples/workflows/${sources[0]} beside it`
+        `${where}: the block is from ${sources.join(' or ')}; link ${exampleLink(page.path, sources[0])} beside it`
       )
   }
+  return problems
+}
+
+/** Problems of the README against the example files (empty when every example block is a linked file). */
+export function readmeProblems(readme: string, files: Record<string, string>): string[] {
+  const problems = pageProblems({ path: 'README.md', text: readme }, files)
+  const linked = linkTargets('README.md', readme)
   for (const name of Object.keys(files))
-    if (!readme.includes(`(examples/workflows/${name})`))
+    if (!linked.has(`examples/workflows/${name}`))
       problems.push(`examples/workflows/${name} is not linked from the README`)
   return problems
 }
 
-describe('README', () => {
-  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8')
+/**
+ * Problems of the README and the docs pages together: the README's rule on every page, and every example file
+ * linked from at least one of them.
+ */
+export function docsProblems(pages: DocPage[], files: Record<string, string>): string[] {
+  const problems = pages.flatMap(page => pageProblems(page, files))
+  const linked = new Set(pages.flatMap(page => [...linkTargets(page.path, page.text)]))
+  for (const name of Object.keys(files))
+    if (!linked.has(`examples/workflows/${name}`))
+      problems.push(`examples/workflows/${name} is not linked from the README or a docs page`)
+  return problems
+}
+
+describe('README and docs/', () => {
+  const pages = docPages()
   const files = Object.fromEntries(
     exampleFiles().map(name => [name, readFileSync(join(EXAMPLES, name), 'utf8')])
   )
 
+  it('there are docs pages besides the README', () => {
+    expect(pages.map(page => page.path)).toContain('README.md')
+    expect(pages.length).toBeGreaterThan(1)
+  })
+
   it('shows each workflow as a file of examples/workflows, whole or as an excerpt, and links every file', () => {
-    expect(readmeProblems(readme, files)).toEqual([])
+    expect(docsProblems(pages, files)).toEqual([])
   })
 
   it('shows every example that no other test proves in a block of its own (the rule passes vacuously otherwise)', () => {
-    const blocks = yamlBlocks(readme).filter(block => isExampleBlock(block.text))
+    const blocks = pages.flatMap(page => yamlBlocks(page.text)).filter(block => isExampleBlock(block.text))
     const shown = Object.keys(files).filter(name =>
       blocks.some(block => isExcerptOf(block.text, files[name]))
     )
@@ -464,6 +527,58 @@ describe('README', () => {
     // Blocks of other actions only, and non-workflow YAML, are not examples.
     expect(isExampleBlock('steps:\n  - uses: docker/build-push-action@v7\n')).toBe(false)
     expect(isExampleBlock('- registry: ghcr.io\n  username: me\n')).toBe(false)
+  })
+
+  it('holds every docs page to the same rule, links resolved from its folder, and counts a link from any page', () => {
+    const file =
+      'jobs:\n  a:\n    steps:\n      - uses: OWNER/multi-platform-build-action@v1\n        with:\n          tags: x\n'
+    const fence = (text: string) => '```yaml\n' + text + '```\n'
+    const excerpt = '- uses: OWNER/multi-platform-build-action@v1\n  with:\n    tags: x\n'
+    const readme: DocPage = { path: 'README.md', text: '# Title\n' }
+    const page = (text: string): DocPage => ({ path: 'docs/page.md', text })
+    const linked = `${fence(excerpt)}\nFrom [a.yml](../examples/workflows/a.yml).\n`
+    // Linked from a docs page only: the file counts as linked.
+    expect(docsProblems([readme, page(linked)], { 'a.yml': file })).toEqual([])
+    const unlinked = [
+      'docs/page.md line 1: the block is from a.yml; link ../examples/workflows/a.yml beside it',
+      'examples/workflows/a.yml is not linked from the README or a docs page'
+    ]
+    expect(docsProblems([readme, page(fence(file))], { 'a.yml': file })).toEqual(unlinked)
+    // The README's way of writing the link points nowhere from docs/.
+    const readmeStyle = `${fence(excerpt)}\nFrom [a.yml](examples/workflows/a.yml).\n`
+    expect(docsProblems([readme, page(readmeStyle)], { 'a.yml': file })).toEqual(unlinked)
+    const changed = excerpt.replace('tags: x', 'tags: y')
+    expect(docsProblems([readme, page(`${linked}\n## Next\n${fence(changed)}`)], { 'a.yml': file })).toEqual([
+      'docs/page.md line 10: this yaml block is in no file of examples/workflows'
+    ])
+    expect(
+      linkTargets(
+        'docs/sub/x.md',
+        '[a](../../examples/workflows/a.yml) [b](https://example.com/x) [c](#here)'
+      )
+    ).toEqual(new Set(['examples/workflows/a.yml']))
+  })
+
+  it('fails on a block planted in a real docs page, and on a real docs page that drops its link', () => {
+    const target = pages.find(page => page.path === 'docs/restricted-networks.md')!
+    const swap = (text: string) => pages.map(page => (page === target ? { ...page, text } : page))
+    const planted =
+      '```yaml\n- uses: OWNER/multi-platform-build-action@v1\n  with:\n    tags: planted.example/app:1\n```\n'
+    const line = target.text.split('\n').length + 1
+    expect(docsProblems(swap(`${target.text}\n${planted}`), files)).toEqual([
+      `docs/restricted-networks.md line ${line}: this yaml block is in no file of examples/workflows`
+    ])
+    const link = '(../examples/workflows/restricted-network.yml)'
+    expect(target.text).toContain(link)
+    const problems = docsProblems(swap(target.text.split(link).join('(../examples/workflows)')), files)
+    expect(problems).toContainEqual(
+      expect.stringMatching(
+        /^docs\/restricted-networks\.md line \d+: the block is from restricted-network\.yml; link \.\.\/examples\/workflows\/restricted-network\.yml beside it$/
+      )
+    )
+    expect(problems).toContain(
+      'examples/workflows/restricted-network.yml is not linked from the README or a docs page'
+    )
   })
 
   it('every example uses the action by its published name, which the runner maps to this working tree', () => {

@@ -55,7 +55,7 @@ function expectOk(result: ActionRun) {
 }
 
 afterAll(() => {
-  // The documented way to remove every warm builder (README "Warm builders").
+  // The documented way to remove every warm builder (docs/warm-builders.md).
   for (const name of warmBuilders()) buildx(['rm', '--', name])
   rmSync(store, { recursive: true, force: true })
 })
