@@ -40,10 +40,10 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }] }
   },
   {
-    // Every byte for the job log goes through src/run/log.ts, which keeps input values and relayed output from
+    // Every byte for the job log goes through src/run/runner/log.ts, which keeps input values and relayed output from
     // becoming workflow commands.
     files: ['src/**/*.ts'],
-    ignores: ['src/run/log.ts'],
+    ignores: ['src/run/runner/log.ts'],
     rules: {
       'no-console': 'error',
       'no-restricted-properties': [
@@ -58,11 +58,11 @@ export default tseslint.config(
           'startGroup',
           'endGroup',
           'group'
-        ].map(property => ({ object: 'core', property, message: 'Log through src/run/log.ts.' })),
+        ].map(property => ({ object: 'core', property, message: 'Log through src/run/runner/log.ts.' })),
         ...['stdout', 'stderr'].map(property => ({
           object: 'process',
           property,
-          message: 'Write to the job log through src/run/log.ts.'
+          message: 'Write to the job log through src/run/runner/log.ts.'
         }))
       ]
     }

@@ -115,7 +115,7 @@ async function main() {
         contents: [
           "export { diagnose } from './src/model/diagnosis'",
           "export { explainFailure } from './src/model/diagnosis'",
-          "export { isTransient } from './src/run/retry'",
+          "export { isTransient } from './src/run/docker/retry'",
           "export { StepCounter } from './src/model/progress-output'",
           "export { parseInspectNodes } from './src/model/inspect-output'",
           "export { parseToml } from './src/model/buildkitd-toml'"

@@ -5,7 +5,7 @@
 //
 //   as-is        scripts/bundle.mjs unchanged
 //   no-oidc      @actions/core's OIDC client gets a stub: no @actions/http-client, tunnel, node:http/https ES imports
-//   + lazy-http  also src/run/probe.ts takes node:http through require() (an ES import of node:http makes Node 24
+//   + lazy-http  also src/run/network/probe.ts takes node:http through require() (an ES import of node:http makes Node 24
 //                build its ESM facade, which loads Node's internal undici)
 //
 //   node bench/what-if.mjs               # BENCH_N=10 per variant

@@ -1,5 +1,5 @@
 import { isPostStep } from './model/saved-state'
-import { startRemoval } from './run/early-removal'
+import { startRemoval } from './run/docker/early-removal'
 
 /**
  * The runner starts this file twice: as `main`, then as `post` (which runs even when main failed). Each loads
@@ -13,7 +13,7 @@ async function run(): Promise<void> {
     if (post) await (await import('./steps/post-step')).runPost(removal)
     else await (await import('./steps/main-step')).runMain()
   } catch (error) {
-    const log = await import('./run/log')
+    const log = await import('./run/runner/log')
     const message = error instanceof Error ? error.message : String(error)
     // Post only cleans up: what it could not do is a warning, and the build's result stands.
     if (post) log.warning(`Cleanup failed: ${message}`)
@@ -30,9 +30,9 @@ async function run(): Promise<void> {
 function onCancel(name: NodeJS.Signals): void {
   process.once(name, () => {
     if (isPostStep(process.env)) return
-    void import('./run/log')
+    void import('./run/runner/log')
       .then(log => log.warning(`Cancelled (${name}): stopping the docker commands this step started.`))
-      .then(() => import('./run/cancel'))
+      .then(() => import('./run/docker/cancel'))
       .then(({ stopChildren }) => stopChildren())
       .finally(() => process.exit(1))
   })

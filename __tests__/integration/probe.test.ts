@@ -6,9 +6,9 @@ import * as net from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Endpoint } from '../../src/plan/preflight'
-import { fetchAnswer, probeAll, probeEndpoint } from '../../src/run/probe'
+import { fetchAnswer, probeAll, probeEndpoint } from '../../src/run/network/probe'
 import { interceptingProxy } from '../support/tls-servers'
-import { readManifestAnonymously } from '../../src/run/registry-read'
+import { readManifestAnonymously } from '../../src/run/network/registry-read'
 import { contentDigest } from '../../src/model/image-ref'
 
 // Every server listens on 127.0.0.1, and the proxies only dial 127.0.0.1: no traffic leaves the machine.

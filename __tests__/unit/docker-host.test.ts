@@ -3,8 +3,8 @@ import { createServer, Server } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { DockerHostFacts, localDaemonSocket } from '../../src/model/docker-host'
-import { configuredDockerContext } from '../../src/run/docker-config'
-import { imageInDaemon } from '../../src/run/image'
+import { configuredDockerContext } from '../../src/run/docker/config-files'
+import { imageInDaemon } from '../../src/run/builder/image'
 import { answerDocker, calls } from '../support/doubles/actions-exec'
 
 // The daemon the CLI would use, asked directly only where that is certain; the CLI answers everywhere else.

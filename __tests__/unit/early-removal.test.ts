@@ -1,7 +1,7 @@
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { startRemoval } from '../../src/run/early-removal'
+import { startRemoval } from '../../src/run/docker/early-removal'
 import { runPost } from '../../src/steps/post-step'
 import { reset, world } from '../support/doubles/actions-core'
 import { answerDocker, calls } from '../support/doubles/actions-exec'

@@ -17,7 +17,7 @@ import { InputError } from '../../src/model/input-error'
 import { MAX_YAML_CHARS } from '../../src/inputs/yaml-list'
 import { authKey, privateDockerConfig, registryApiHost } from '../../src/model/docker-config'
 import { loginVerdict, parseChallenge, tokenRequestUrl } from '../../src/plan/preflight'
-import { writePrivateDockerConfig } from '../../src/run/docker-config'
+import { writePrivateDockerConfig } from '../../src/run/docker/config-files'
 import { recorded, reset, world } from '../support/doubles/actions-core'
 import { inputSource } from '../support/inputs'
 

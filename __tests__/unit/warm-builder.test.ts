@@ -22,11 +22,11 @@ import {
   parseSize,
   warmBuilderName,
   withCacheLimit
-} from '../../src/model/warm-builder'
+} from '../../src/model/warm-shape'
 import { makePlan, Plan, PlanContext } from '../../src/plan/plan'
-import { releaseLease, takeLease } from '../../src/run/warm-builders'
-import { configFileDigests, readWarmKey } from '../../src/run/warm-key'
-import { processStartTime, withWarmLock } from '../../src/run/warm-lock'
+import { releaseLease, takeLease } from '../../src/run/builder/warm-builders'
+import { configFileDigests, readWarmKey } from '../../src/run/builder/warm-key'
+import { processStartTime, withWarmLock } from '../../src/run/builder/warm-lock'
 import { parseState } from '../../src/model/saved-state'
 import { recorded, reset } from '../support/doubles/actions-core'
 import { inputSource } from '../support/inputs'

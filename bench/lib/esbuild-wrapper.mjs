@@ -4,7 +4,7 @@
 //   BENCH_BUNDLE_VARIANTS=a,b          build-only changes, for bench/what-if.mjs:
 //     no-oidc    @actions/core's OIDC client imports @actions/http-client (and so node:http and node:https as ES
 //                modules); the action never asks for an OIDC token, so those imports get a stub that throws
-//     lazy-http  src/run/probe.ts takes node:http through require() instead of an ES import
+//     lazy-http  src/run/network/probe.ts takes node:http through require() instead of an ES import
 //   BENCH_BUNDLE_REPORT=path           which variants changed something (JSON), since src/ may already have them
 import esbuild from 'esbuild'
 import { readFileSync, writeFileSync } from 'node:fs'

@@ -1,5 +1,5 @@
 import { InputError } from '../model/input-error'
-import { parseDuration, parseSize } from '../model/warm-builder'
+import { parseDuration, parseSize } from '../model/warm-shape'
 
 /** warm-builder and its settings. */
 export interface WarmInputs {

@@ -18,7 +18,7 @@ import {
   removeBuilderArgs
 } from './argv'
 import { imageRepository } from '../model/image-ref'
-import { configNamedPaths, defaultCacheBytes, warmBuilderName, withCacheLimit } from '../model/warm-builder'
+import { configNamedPaths, defaultCacheBytes, warmBuilderName, withCacheLimit } from '../model/warm-shape'
 import { gitContextHost, secretEnvName } from '../inputs/build-options'
 import { cacheReferences } from '../inputs/cache'
 import { DriverOpts, mergeDriverOpts, parseDriverOpts, sealDriverOpts } from '../model/driver-opts'

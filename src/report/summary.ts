@@ -5,7 +5,6 @@ import { Plan } from '../plan/plan'
 import type { BuildResult } from '../model/metadata-output'
 import type { BuildxFact, ImageFact, MergeOutcome, QemuFact } from '../model/facts'
 import { maskCredentials } from '../model/credentials'
-import type { SummaryTable } from '../model/summary-table'
 import { ProbeResult, probeSummaryRows } from '../plan/preflight'
 
 export interface SummaryRow {
@@ -155,6 +154,13 @@ export function describeImageSource(fact: ImageFact): string {
 export function describeBuildx(fact: BuildxFact): string {
   if (fact.source === 'runner') return 'runner'
   return `${fact.version} (${fact.source === 'tool-cache' ? 'tool cache' : 'downloaded'})`
+}
+
+/** One table of the job summary: a heading and rows of cell text, header row first, every cell HTML-escaped. */
+export interface SummaryTable {
+  heading: string
+  level: 3 | 4
+  rows: string[][]
 }
 
 /**

@@ -2,14 +2,14 @@ import * as core from '@actions/core'
 import { readFileSync, statSync } from 'node:fs'
 import type { Inputs } from '../inputs/parse'
 import type { BuildOutcome } from '../model/facts'
-import type { BuilderNodes, BuilderStart } from '../run/builder'
+import type { BuilderNodes, BuilderStart } from '../run/builder/builder'
 import type { Plan } from '../plan/plan'
 import { annotatedDockerfilePath, checkAnnotations, parseBuildWarnings } from '../report/build-checks'
 import { cacheFailureWarning } from '../report/notices'
 import { setOutputs } from '../report/outputs'
 import { platformsBuilt } from '../report/summary'
-import { runBuild } from '../run/build'
-import * as log from '../run/log'
+import { runBuild } from '../run/build/build'
+import * as log from '../run/runner/log'
 
 /**
  * The one build: its process starts first, then the nodes are read beside it (they are reported even when it

@@ -8,13 +8,13 @@ import type { Plan, PlanContext } from '../plan/plan'
 import { inheritedProxyNotice } from '../report/notices'
 import { setOutputs } from '../report/outputs'
 import { describeQemu } from '../report/summary'
-import { BuilderStart, createBuilder, registerBuilder } from '../run/builder'
-import { failure } from '../run/command-failure'
-import { docker } from '../run/docker'
-import { imageInDaemon, obtainImage } from '../run/image'
-import * as log from '../run/log'
-import { qemuMayPull, setupQemu } from '../run/qemu'
-import { saveState } from '../run/step-state'
+import { BuilderStart, createBuilder, registerBuilder } from '../run/builder/builder'
+import { failure } from '../run/runner/command-failure'
+import { docker } from '../run/docker/docker'
+import { imageInDaemon, obtainImage } from '../run/builder/image'
+import * as log from '../run/runner/log'
+import { qemuMayPull, setupQemu } from '../run/builder/qemu'
+import { saveState } from '../run/runner/save-state'
 
 /** What the builder setup found out, for the summary. */
 export interface BuilderFacts {
@@ -119,7 +119,7 @@ export class BuilderSetup {
     let start: BuilderStart
     if (this.booted) start = this.booted
     else if (plan.warm) {
-      const warm = await import('../run/warm-builders')
+      const warm = await import('../run/builder/warm-builders')
       const used = await log.group(`Warm builder ${plan.builder}`, () =>
         warm.useWarmBuilder(this.inputs, plan, {
           prepare: () => this.obtain(plan),

@@ -4,9 +4,9 @@ import type { Plan } from '../plan/plan'
 import type { ProbeResult } from '../plan/preflight'
 import { setOutputs } from '../report/outputs'
 import { mergeSummaryRows, summaryTables } from '../report/summary'
-import { runMerge } from '../run/merge'
-import * as log from '../run/log'
-import { writeSummary } from '../run/step-summary'
+import { runMerge } from '../run/build/merge'
+import * as log from '../run/runner/log'
+import { writeSummary } from '../run/runner/job-summary'
 import type { BuilderSetup } from './builder-setup'
 
 /**

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import type { Inputs } from '../inputs/parse'
 import { workDirName } from '../model/names'
 import type { PlanContext } from '../plan/plan'
-import { readHostsFile } from '../run/hosts-file'
+import { readHostsFile } from '../run/runner/hosts-file'
 
 /** What the plan needs from the machine: the run's own folder, the hosts file, extra nodes, warm-builder facts. */
 export async function planContext(inputs: Inputs): Promise<PlanContext> {
@@ -13,7 +13,7 @@ export async function planContext(inputs: Inputs): Promise<PlanContext> {
     ? (await import('../inputs/append-nodes')).parseAppendNodes(inputs.builderOptions.append)
     : []
   // Warm-builder code (and its disk check) is loaded only when asked for.
-  const warm = inputs.warm.enabled ? await import('../run/warm-builders') : undefined
+  const warm = inputs.warm.enabled ? await import('../run/builder/warm-builders') : undefined
   return {
     // A new name each run: a folder someone planted (or a world-writable one left over) is never reused.
     workDir: join(process.env.RUNNER_TEMP || tmpdir(), workDirName(randomBytes(6).toString('hex'))),

@@ -2,12 +2,12 @@ import { lstatSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { basename, dirname, join, resolve, sep } from 'node:path'
 import { removeBuilderArgs } from '../plan/argv'
-import { docker, showFinished } from '../run/docker'
-import type { StartedRemoval } from '../run/early-removal'
-import * as log from '../run/log'
+import { docker, showFinished } from '../run/docker/docker'
+import type { StartedRemoval } from '../run/docker/early-removal'
+import * as log from '../run/runner/log'
 import { isWorkDirName } from '../model/names'
-import { isWarmBuilderName } from '../model/warm-builder'
-import { loadState } from '../run/step-state'
+import { isWarmBuilderName } from '../model/warm-shape'
+import { loadState } from '../run/runner/save-state'
 import type { SavedState } from '../model/saved-state'
 
 /**
@@ -50,7 +50,7 @@ async function tryCleanup(what: string, step: () => Promise<void>): Promise<void
 
 /** Only a lease file of this builder in the warm-builder folder is removed; the builder keeps running. */
 async function releaseWarm(builder: string, lease: string): Promise<void> {
-  const { releaseLease } = await import('../run/warm-builders')
+  const { releaseLease } = await import('../run/builder/warm-builders')
   if (!isWarmBuilderName(builder) || !releaseLease(builder, lease)) {
     log.warning(`Left ${lease} alone: it is not a lease file of this action.`)
     return
@@ -72,7 +72,8 @@ async function removeBuilder(builder: string, keepState: boolean, started?: Star
 }
 
 async function removePluginLink(plugin: { path: string; dir: string }): Promise<void> {
-  const { dockerConfigDir, pluginFileName, removeBuildxPlugin } = await import('../run/buildx-install')
+  const { dockerConfigDir, pluginFileName, removeBuildxPlugin } =
+    await import('../run/builder/buildx-install')
   const toolCache = process.env.RUNNER_TOOL_CACHE
   const ownLink = resolve(plugin.path) === join(dockerConfigDir(), 'cli-plugins', pluginFileName())
   const ownDir =
