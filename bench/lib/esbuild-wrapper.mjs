@@ -37,7 +37,7 @@ const plugins = {
   'lazy-http': {
     name: 'lazy-http',
     setup(b) {
-      b.onLoad({ filter: /\/src\/run\/probe\.ts$/ }, args => {
+      b.onLoad({ filter: /\/src\/run\/network\/probe\.ts$/ }, args => {
         const text = readFileSync(args.path, 'utf8')
         const changed = text.replace(
           /^import \* as http from 'node:http'$/m,
