@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parse } from 'yaml'
-import { EXPRESSION_DEFAULTS, INPUT_DEFAULTS } from '../../src/inputs/defaults'
+import { EXPRESSION_DEFAULTS, INPUT_DEFAULTS } from '../../src/inputs/input-table'
 import { parseInputs } from '../../src/inputs/parse'
 import { OUTPUT_NAMES, outputValues } from '../../src/report/outputs'
 import { inputSource } from '../support/inputs'

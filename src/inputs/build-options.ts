@@ -1,5 +1,5 @@
 import { InputError, quoteValue } from '../model/input-error'
-import { INPUT_DEFAULTS } from './defaults'
+import { INPUT_DEFAULTS } from './input-table'
 import { ListInput, parseBoolean, positionalValue, readList, singleValue } from './lists'
 import { isBuilderName } from '../model/names'
 import { isPlatform } from '../model/platform'

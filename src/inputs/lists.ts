@@ -1,4 +1,6 @@
 import { InputError } from '../model/input-error'
+import { InputName, INPUTS } from './input-table'
+import type { ListRule } from './list-rule'
 import { csvRecords, splitCsvLine } from '../model/csv'
 
 /** The longest single value any input takes (a token, a URL, a path); longer ones are pasted by mistake. */
@@ -39,59 +41,14 @@ export function positionalValue(input: string, value: string, hint: string): str
   return singleValue(input, value)
 }
 
-/**
- * How one list input is read. The inputs that docker/build-push-action (src/context.ts) and
- * docker/setup-buildx-action share with this action are read the way their Util.getInputList reads them, so a
- * `with:` block moved over means the same entries; this action's own lists keep their line-by-line reading.
- */
-export interface ListRule {
-  /** 'csv': the whole value is one CSV text (a quoted field may span lines); 'lines': one line at a time. */
-  reading: 'csv' | 'lines'
-  /** Commas separate entries (getInputList without ignoreComma); false joins a line's fields back with ",". */
-  commas: boolean
-  /** Double quotes group text; false keeps them as written (quote: false), for values that buildx reads as CSV. */
-  quotes: boolean
-  /** Entries are trimmed; secrets keep their whitespace (trimWhitespace: false), e.g. a PEM key's last newline. */
-  trim: boolean
-}
+/** Every list input and its rule, from the input table: the one place that says which inputs split on commas. */
+export const LIST_RULES = Object.fromEntries(
+  Object.entries(INPUTS).flatMap(([name, spec]) => ('list' in spec ? [[name, spec.list]] : []))
+) as Record<ListInput, ListRule>
 
-const SPLIT: ListRule = { reading: 'csv', commas: true, quotes: true, trim: true }
-const JOIN: ListRule = { reading: 'csv', commas: false, quotes: true, trim: true }
-const AS_WRITTEN: ListRule = { reading: 'csv', commas: false, quotes: false, trim: true }
-const OWN: ListRule = { reading: 'lines', commas: true, quotes: true, trim: true }
-
-/** Every list input and its rule: the one place that says which inputs split on commas and which keep quotes. */
-export const LIST_RULES = {
-  // build-push-action: getInputList(name) splits on commas ...
-  tags: SPLIT,
-  platforms: SPLIT,
-  'add-hosts': SPLIT,
-  allow: SPLIT,
-  'no-cache-filters': SPLIT,
-  'secret-envs': SPLIT,
-  ssh: SPLIT,
-  // ... and { ignoreComma: true } keeps a line whole, as buildx reads these values as CSV themselves.
-  annotations: JOIN,
-  attests: JOIN,
-  'build-args': JOIN,
-  'build-contexts': JOIN,
-  'cache-from': JOIN,
-  'cache-to': JOIN,
-  labels: JOIN,
-  'secret-files': JOIN,
-  ulimit: JOIN,
-  secrets: { ...JOIN, trim: false },
-  outputs: AS_WRITTEN,
-  // setup-buildx-action's platforms and driver-opts.
-  'builder-platforms': SPLIT,
-  'driver-opts': AS_WRITTEN,
-  // This action's own.
-  'registry-mirrors': OWN,
-  'insecure-registries': OWN,
-  'merge-digests': SPLIT
-} as const satisfies Record<string, ListRule>
-
-export type ListInput = keyof typeof LIST_RULES
+export type ListInput = {
+  [Name in InputName]: (typeof INPUTS)[Name] extends { list: ListRule } ? Name : never
+}[InputName]
 
 /** The entries of a list input, by its rule in LIST_RULES. */
 export function readList(input: ListInput, value: string): string[] {

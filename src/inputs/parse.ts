@@ -1,6 +1,6 @@
 import { bareVersion, buildxDownloadUrl as expandDownloadUrl } from '../model/buildx-release'
 import { BuilderInputs, BuildInputs, parseBuilderInputs, parseBuildInputs } from './build-options'
-import { BooleanInput, INPUT_DEFAULTS } from './defaults'
+import { BooleanInput, INPUT_DEFAULTS, PROXY_INPUTS } from './input-table'
 import { InputError } from '../model/input-error'
 import { ListInput, parseBoolean, positionalValue, readList, singleValue } from './lists'
 import { driverOptFields } from '../model/driver-opts'
@@ -234,13 +234,6 @@ function withDefaultContext(build: BuildInputs, workflow: WorkflowRun): BuildInp
   )
   return { ...build, buildContexts }
 }
-
-/** The names of proxy inputs and the step variables they default to, upper case first as Go reads them. */
-export const PROXY_INPUTS = [
-  { input: 'http-proxy', env: ['HTTP_PROXY', 'http_proxy'] },
-  { input: 'https-proxy', env: ['HTTPS_PROXY', 'https_proxy'] },
-  { input: 'no-proxy', env: ['NO_PROXY', 'no_proxy'] }
-] as const
 
 export function rawProxyValue(source: Pick<InputSource, 'get' | 'env'>, index: number): string {
   return proxyValue(source, index).value

@@ -28,7 +28,7 @@ import {
   parseHostsFile
 } from './host-network'
 import type { AppendNode } from '../inputs/append-nodes'
-import { INPUT_DEFAULTS } from '../inputs/defaults'
+import { INPUT_DEFAULTS } from '../inputs/input-table'
 import { Inputs } from '../inputs/parse'
 import { resolveProvenance } from './provenance'
 import { isDefaultGitContext } from '../inputs/workflow-run'

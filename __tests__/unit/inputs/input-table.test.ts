@@ -1,0 +1,63 @@
+import { readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { execFileSync } from 'node:child_process'
+import { parse } from 'yaml'
+import { INPUT_GROUPS, INPUTS, InputSpec, PROXY_INPUTS } from '../../../src/inputs/input-table'
+import { LIST_RULES } from '../../../src/inputs/lists'
+
+const ROOT = join(__dirname, '../../..')
+const README = join(ROOT, 'README.md')
+const action = parse(readFileSync(join(ROOT, 'action.yml'), 'utf8')) as {
+  inputs: Record<string, { default?: string }>
+}
+const specs = Object.entries(INPUTS) as [string, InputSpec][]
+
+/** The README's input reference as the table gives it: a section per group, a row per input, as prettier lays it out. */
+function inputReference(): string {
+  const cell = (value: unknown) => (value === undefined ? '' : `\`${String(value)}\``)
+  const sections = Object.entries(INPUT_GROUPS).map(([group, title]) => {
+    const rows = specs
+      .filter(([, spec]) => spec.group === group)
+      .map(
+        ([name, spec]) =>
+          `| \`${name}\` | ${cell(spec.default ?? spec.expressionDefault)} | ${spec.summary} |`
+      )
+    return [`### ${title}`, '', '| Input | Default | What it does |', '| --- | --- | --- |', ...rows].join(
+      '\n'
+    )
+  })
+  const markdown = `<!-- inputs:start -->\n\n${sections.join('\n\n')}\n\n<!-- inputs:end -->\n`
+  // Laid out by the project's prettier, as `npm run format` lays out the README (jest cannot load prettier's ESM).
+  return execFileSync(join(ROOT, 'node_modules/.bin/prettier'), ['--stdin-filepath', README], {
+    input: markdown,
+    encoding: 'utf8'
+  })
+}
+
+describe('the input table', () => {
+  it('has every input of action.yml, in its order, and nothing else', () => {
+    expect(Object.keys(INPUTS)).toEqual(Object.keys(action.inputs))
+  })
+
+  it("gives each input action.yml's default", () => {
+    for (const [name, spec] of specs) {
+      const declared = action.inputs[name].default || undefined
+      expect([name, declared]).toEqual([name, (spec.default ?? spec.expressionDefault)?.toString()])
+    }
+  })
+
+  it('is where list rules and proxy variables come from', () => {
+    expect(Object.keys(LIST_RULES)).toEqual(specs.filter(([, spec]) => spec.list).map(([name]) => name))
+    expect(PROXY_INPUTS.map(proxy => proxy.input)).toEqual(['http-proxy', 'https-proxy', 'no-proxy'])
+  })
+
+  // UPDATE_DOCS=1 npx jest --selectProjects unit -t 'input reference' -- __tests__/unit/inputs writes it.
+  it("is the README's input reference", () => {
+    const readme = readFileSync(README, 'utf8')
+    const [before, rest] = readme.split('<!-- inputs:start -->')
+    const after = rest.split('<!-- inputs:end -->\n')[1]
+    const expected = before + inputReference() + after
+    if (process.env.UPDATE_DOCS === '1') writeFileSync(README, expected)
+    expect(readme).toBe(expected)
+  })
+})
