@@ -1,6 +1,6 @@
 import { InputError } from '../model/input-error'
 import { parseYamlList } from './yaml-list'
-import { parseDriverOpt } from './parse'
+import { parseDriverOpt } from './builder-inputs'
 import { positionalValue } from './lists'
 import { isPlatform } from '../model/platform'
 

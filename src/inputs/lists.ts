@@ -90,3 +90,15 @@ export function parseList(value: string, options: { commas: boolean }): string[]
   }
   return entries
 }
+
+export function oneOf<T extends string>(input: string, value: string, allowed: readonly T[], fallback: T): T {
+  if (value === '') return fallback
+  const match = allowed.find(option => option === value.toLowerCase())
+  if (match) return match
+  throw new InputError(
+    input,
+    value,
+    `not one of ${allowed.join(', ')}`,
+    `Set "${input}" to ${allowed.map(a => `"${a}"`).join(' or ')}.`
+  )
+}
