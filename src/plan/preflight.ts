@@ -1,3 +1,4 @@
+import type { MirrorCheck } from '../inputs/network-inputs'
 import { isIP } from 'node:net'
 import { quoteValue } from '../model/input-error'
 import { isLoopbackHost, parseHostPort, unbracket } from '../model/hosts'
@@ -81,8 +82,6 @@ export interface ProbeResult {
   latencyMs: number
 }
 
-export type MirrorCheckMode = 'warn' | 'strict' | 'off'
-
 export interface MirrorDecision {
   /** Mirror locations to remove from the registry model. */
   drop: string[]
@@ -145,7 +144,7 @@ function parseProbeUrl(url: string): URL {
  * request and only falls back to the next host after its dial timeout. A mirror that failed because its
  * proxy is down is left alone: the proxy is the problem, and the proxy warning says so.
  */
-export function decideMirrors(results: ProbeResult[], mode: MirrorCheckMode): MirrorDecision {
+export function decideMirrors(results: ProbeResult[], mode: MirrorCheck): MirrorDecision {
   const decision: MirrorDecision = { drop: [], warnings: [] }
   if (mode === 'off') return decision
   const deadProxies = new Set(

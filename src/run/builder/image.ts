@@ -8,7 +8,7 @@ import { daemonGetStatus } from '../docker/daemon-api'
 import { configuredDockerContext } from '../docker/config-files'
 import type { RegistryModel } from '../../model/registries'
 import { docker } from '../docker/docker'
-import { retry } from '../docker/retry'
+import { isPermanent, retry } from '../docker/retry'
 
 export interface ImageSource {
   /** Where the image came from: "local", a mirror reference, or the image name itself (pulled upstream). */
@@ -26,9 +26,6 @@ export interface EnsureOptions {
 
 /** A daemon that does not answer this soon is asked again through the CLI, which explains what is wrong. */
 const DAEMON_TIMEOUT_MS = 3000
-
-/** A missing image or tag will not appear by pulling again, nor will access be granted. */
-const NOT_RETRYABLE = /not found|manifest unknown|does not exist|denied/i
 
 /**
  * Makes sure the Docker daemon has `image`: present already, else pulled through each mirror in order (and
@@ -59,7 +56,7 @@ export async function ensureImage(
     const pulled = await retry(pull, {
       retries: options.attemptsPerSource - 1,
       baseMs: options.backoffMs,
-      retryable: ({ reason }) => !NOT_RETRYABLE.test(reason)
+      retryable: ({ reason }) => !isPermanent(reason)
     })
     if (pulled.exitCode === 0) {
       if (reference !== image) {

@@ -22,16 +22,20 @@ const TRANSIENT = compile(
   ],
   true
 )
-/** Alternatives of literals (and one short run): linear on any line. */
+/**
+ * What fails the same way however often it is tried (a missing image or tag, refused access, a bad certificate):
+ * the one rule for every retry of this action. Alternatives of literals (and one short run): linear on any line.
+ */
 const PERMANENT =
-  /did not complete successfully|exec format error|40[134]\b|denied|insufficient_scope|not found|manifest unknown|failed to parse|HTTP response to HTTPS client|x509|invalid|Cannot connect to the Docker daemon/i
+  /did not complete successfully|exec format error|40[134]\b|denied|insufficient_scope|not found|manifest unknown|does not exist|failed to parse|HTTP response to HTTPS client|x509|invalid|Cannot connect to the Docker daemon/i
+
+export function isPermanent(line: string): boolean {
+  return PERMANENT.test(line)
+}
 
 export function isTransient(output: string): boolean {
   const relevant = examinedLines(output).filter(line => /ERROR|error|failed/.test(line))
-  return (
-    relevant.some(line => matches(line.toLowerCase(), TRANSIENT)) &&
-    !relevant.some(line => PERMANENT.test(line))
-  )
+  return relevant.some(line => matches(line.toLowerCase(), TRANSIENT)) && !relevant.some(isPermanent)
 }
 
 /** Seconds to wait before retry `attempt` (1-based): 2, 4, 8, … capped at 30. */
