@@ -177,7 +177,7 @@ describe('the Git context in the plan', () => {
   })
   it('still sends it beside a user token for another host, which BuildKit does not use here', () => {
     const { plan: git } = plan(
-      { context: '{{defaultContext}}', secrets: 'GIT_AUTH_TOKEN.gitlab.com=x' },
+      { context: '{{defaultContext}}', secrets: 'GIT_AUTH_TOKEN.gitlab.com=glpat-token' },
       RUN_ENV
     )
     expect(git.buildEnv.MPB_GIT_AUTH_TOKEN).toBe('ghs_token')
