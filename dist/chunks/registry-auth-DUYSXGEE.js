@@ -1,5 +1,5 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
-import{a as v,b as R}from"./chunk-VIKAC24E.js";import{a as c}from"./chunk-ADZC4DR3.js";import"./chunk-AA4YLTAM.js";import{b as $}from"./chunk-WATM2FUJ.js";import"./chunk-XY7QUVLB.js";var d="registry-auth",u=`Write a YAML list, e.g.
+import{a as v,b as R}from"./chunk-FI37PBZI.js";import{a as c}from"./chunk-ADZC4DR3.js";import"./chunk-AA4YLTAM.js";import{b as $}from"./chunk-WATM2FUJ.js";import"./chunk-XY7QUVLB.js";var d="registry-auth",u=`Write a YAML list, e.g.
 - registry: ghcr.io
   username: \${{ github.actor }}
   password-env: GHCR_TOKEN

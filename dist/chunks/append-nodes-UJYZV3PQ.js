@@ -1,5 +1,5 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
-import{l as w}from"./chunk-CN7L3QVC.js";import{a as h}from"./chunk-VM2RTR2E.js";import"./chunk-SIZKI6H3.js";import{c}from"./chunk-64QNAA4T.js";import"./chunk-HRATCO2U.js";import{b as v}from"./chunk-VIKAC24E.js";import{a as t}from"./chunk-ADZC4DR3.js";import"./chunk-AA4YLTAM.js";import"./chunk-WATM2FUJ.js";import"./chunk-XY7QUVLB.js";var e=`Write a YAML list, e.g.
+import{l as w}from"./chunk-CN7L3QVC.js";import{a as h}from"./chunk-VM2RTR2E.js";import"./chunk-SIZKI6H3.js";import{c}from"./chunk-64QNAA4T.js";import"./chunk-HRATCO2U.js";import{b as v}from"./chunk-FI37PBZI.js";import{a as t}from"./chunk-ADZC4DR3.js";import"./chunk-AA4YLTAM.js";import"./chunk-WATM2FUJ.js";import"./chunk-XY7QUVLB.js";var e=`Write a YAML list, e.g.
 - name: arm64
   endpoint: ssh://runner@arm-host
   platforms: linux/arm64
