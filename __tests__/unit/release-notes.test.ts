@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import {
@@ -241,13 +241,16 @@ describe('movesMajor', () => {
 })
 
 describe('the command line, as release.yml runs it', () => {
+  let dir = ''
+  beforeAll(() => (dir = mkdtempSync(join(tmpdir(), 'release-notes-'))))
+  afterAll(() => rmSync(dir, { recursive: true, force: true }))
   const run = (args: string[], input = '') =>
     spawnSync(process.execPath, [SCRIPT, ...args], { cwd: ROOT, input, encoding: 'utf8', timeout: 30_000 })
 
   it("releases the version package.json names with this repository's CHANGELOG.md section", () => {
     const version = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string })
       .version
-    const notes = join(mkdtempSync(join(tmpdir(), 'release-notes-')), 'notes.md')
+    const notes = join(dir, 'notes.md')
     const result = run(['notes', `v${version}`, notes])
     expect({ status: result.status, stderr: result.stderr }).toEqual({ status: 0, stderr: '' })
     const major = `v${version.split('.')[0]}`
@@ -259,7 +262,7 @@ describe('the command line, as release.yml runs it', () => {
   })
 
   it('fails with one error annotation, and writes no output line, for a version CHANGELOG.md lacks', () => {
-    const notes = join(mkdtempSync(join(tmpdir(), 'release-notes-')), 'notes.md')
+    const notes = join(dir, 'missing.md')
     const result = run(['notes', 'v99.0.0', notes])
     expect(result.status).toBe(1)
     expect(result.stdout).toBe('')
@@ -292,7 +295,7 @@ describe('the command line, as release.yml runs it', () => {
   })
 
   it('names the file it could not read and where to run it', () => {
-    const empty = mkdtempSync(join(tmpdir(), 'release-notes-'))
+    const empty = mkdtempSync(join(dir, 'empty-'))
     expect(() => main(['notes', 'v1.0.0', join(empty, 'notes.md')], { cwd: empty })).toThrow(
       "cannot read CHANGELOG.md (ENOENT): run this from the repository's root."
     )
