@@ -1,4 +1,3 @@
-import { spawn, spawnSync } from 'node:child_process'
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
@@ -6,6 +5,8 @@ import { parse } from 'yaml'
 import { node24Path } from '../../scripts/lib/runner.cjs'
 import { ROOT } from '../support/run-action'
 import { loadStack } from '../support/stack'
+import { spawnBounded } from '../support/examples'
+import { shellcheckRunScripts } from '../support/workflow-scripts'
 
 // This repository's own CI (.github/workflows/ci.yml) under nektos/act on this machine: the jobs lint,
 // typecheck, unit (Node 20 and 24) and dist run as written, on a copy of this working tree committed to a
@@ -40,42 +41,6 @@ interface Run {
   status: number | null
   log: string
   timedOut: boolean
-}
-
-/** Runs a command with a hard timeout (SIGTERM, then SIGKILL 10 s later), collecting stdout and stderr. */
-function spawnBounded(
-  command: string,
-  args: string[],
-  cwd: string,
-  timeoutMs: number,
-  env: Record<string, string> = {}
-): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, {
-      cwd,
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe']
-    })
-    const chunks: Buffer[] = []
-    child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk))
-    child.stderr.on('data', (chunk: Buffer) => chunks.push(chunk))
-    let timedOut = false
-    let kill: NodeJS.Timeout | undefined
-    const timer = setTimeout(() => {
-      timedOut = true
-      child.kill('SIGTERM')
-      kill = setTimeout(() => child.kill('SIGKILL'), 10_000)
-    }, timeoutMs)
-    child.on('error', error => {
-      clearTimeout(timer)
-      reject(error)
-    })
-    child.on('close', status => {
-      clearTimeout(timer)
-      if (kill) clearTimeout(kill)
-      resolve({ status, log: Buffer.concat(chunks).toString('utf8'), timedOut })
-    })
-  })
 }
 
 async function git(cwd: string, ...args: string[]): Promise<string> {
@@ -256,29 +221,8 @@ describe(`${CI} under act`, () => {
 
 describe('the run: scripts of ci.yml and release.yml', () => {
   it('pass shellcheck (warnings and errors), as bash', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'repository-workflows-shellcheck-'))
-    try {
-      const scripts: string[] = []
-      for (const file of [CI, '.github/workflows/release.yml']) {
-        const workflow = parse(readFileSync(join(ROOT, file), 'utf8')) as {
-          jobs: Record<string, { steps?: Array<{ run?: unknown }> }>
-        }
-        for (const [name, job] of Object.entries(workflow.jobs))
-          (job.steps ?? []).forEach((step, index) => {
-            if (typeof step.run !== 'string') return
-            const path = join(dir, `${file.replace(/\W/g, '-')}-${name}-${index}.sh`)
-            writeFileSync(path, step.run)
-            scripts.push(path)
-          })
-      }
-      expect(scripts.length).toBeGreaterThan(20)
-      const check = spawnSync('shellcheck', ['-S', 'warning', '-s', 'bash', ...scripts], {
-        encoding: 'utf8',
-        timeout: 60_000
-      })
-      expect({ status: check.status, output: check.stdout + check.stderr }).toEqual({ status: 0, output: '' })
-    } finally {
-      rmSync(dir, { recursive: true, force: true })
-    }
+    const check = shellcheckRunScripts([CI, '.github/workflows/release.yml'].map(file => join(ROOT, file)))
+    expect(check.scripts).toBeGreaterThan(20)
+    expect({ status: check.status, output: check.output }).toEqual({ status: 0, output: '' })
   })
 })

@@ -1,3 +1,4 @@
+import { shellcheckRunScripts } from '../support/workflow-scripts'
 import { execFileSync, spawnSync } from 'node:child_process'
 import { createHash, randomBytes } from 'node:crypto'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -117,25 +118,9 @@ describe('the workflow file', () => {
   })
 
   it('every run: script passes shellcheck (warnings and errors), as bash', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'reusable-shellcheck-'))
-    try {
-      const scripts: string[] = []
-      for (const [name, job] of Object.entries(workflow().jobs))
-        (job.steps ?? []).forEach((step, index) => {
-          if (typeof step.run !== 'string') return
-          const path = join(dir, `${name}-${index}.sh`)
-          writeFileSync(path, step.run)
-          scripts.push(path)
-        })
-      expect(scripts.length).toBe(6)
-      const check = spawnSync('shellcheck', ['-S', 'warning', '-s', 'bash', ...scripts], {
-        encoding: 'utf8',
-        timeout: 60_000
-      })
-      expect({ status: check.status, output: check.stdout + check.stderr }).toEqual({ status: 0, output: '' })
-    } finally {
-      rmSync(dir, { recursive: true, force: true })
-    }
+    const check = shellcheckRunScripts([WORKFLOW])
+    expect(check.scripts).toBe(6)
+    expect({ status: check.status, output: check.output }).toEqual({ status: 0, output: '' })
   })
 
   describe('the plan job (its bash, run here as the runner runs it)', () => {

@@ -1,10 +1,9 @@
-import { execFileSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { readFileSync, rmSync } from 'node:fs'
 import * as http from 'node:http'
 import * as https from 'node:https'
 import * as net from 'node:net'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
+import { selfSignedCertificate } from '../support/tls-servers'
 import { Endpoint } from '../../src/plan/preflight'
 import { fetchAnswer, probeAll, probeEndpoint } from '../../src/run/network/probe'
 import { interceptingProxy } from '../support/tls-servers'
@@ -86,37 +85,13 @@ beforeAll(async () => {
   closed = await listen(spare)
   await new Promise(resolve => spare.close(resolve))
 
-  tempDir = mkdtempSync(join(tmpdir(), 'probe-tls-'))
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:prime256v1',
-      '-nodes',
-      '-days',
-      '1',
-      '-subj',
-      '/CN=localhost',
-      '-addext',
-      'subjectAltName=DNS:localhost,IP:127.0.0.1',
-      '-keyout',
-      join(tempDir, 'key.pem'),
-      '-out',
-      join(tempDir, 'cert.pem')
-    ],
-    { stdio: 'pipe', timeout: 10_000 }
-  )
+  const selfSigned = selfSignedCertificate(['localhost'])
+  tempDir = dirname(selfSigned.certPath)
   tlsPort = await listen(
-    https.createServer(
-      { key: readFileSync(join(tempDir, 'key.pem')), cert: readFileSync(join(tempDir, 'cert.pem')) },
-      (req, res) =>
-        tlsRequests.push(req.headers) && req.url === `/v2/team/app/manifests/${INDEX_DIGEST}`
-          ? res.writeHead(200).end(INDEX)
-          : res.writeHead(req.url === '/v2/' ? 200 : 404).end()
+    https.createServer({ key: selfSigned.key, cert: selfSigned.cert }, (req, res) =>
+      tlsRequests.push(req.headers) && req.url === `/v2/team/app/manifests/${INDEX_DIGEST}`
+        ? res.writeHead(200).end(INDEX)
+        : res.writeHead(req.url === '/v2/' ? 200 : 404).end()
     )
   )
 

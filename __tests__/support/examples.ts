@@ -350,7 +350,7 @@ function gitIn(cwd: string, args: string[]): Promise<void> {
 }
 
 /** Runs a command with a hard timeout (SIGTERM, then SIGKILL 10 s later), collecting stdout and stderr. */
-function spawnBounded(
+export function spawnBounded(
   command: string,
   args: string[],
   cwd: string,
