@@ -80,7 +80,7 @@ describe('installBuildx and useBuildxPlugin (bundled, in a child process)', () =
     work = mkdtempSync(join(tmpdir(), 'buildx-install-'))
     bundle = join(work, 'bundle', 'buildx-install.mjs')
     await build({
-      entryPoints: [join(ROOT, 'src/run/buildx-install.ts')],
+      entryPoints: [join(ROOT, 'src/run/builder/buildx-install.ts')],
       outfile: bundle,
       bundle: true,
       platform: 'node',

@@ -448,7 +448,7 @@ describe('(c) command lines', () => {
     )
   })
 
-  // src/plan/plan.ts proxyBuildArgs strips user info up to the first "@" only (/[^@/]*@/), so the rest of a
+  // src/plan/build-plan.ts proxyBuildArgs strips user info up to the first "@" only (/[^@/]*@/), so the rest of a
   // password holding "@" (valid for Go and accepted by parseProxyUrl) reaches argv and the provenance.
   // Fix there: strip up to the last "@", e.g. /^([a-z][a-z0-9+.-]*:\/\/)[^]*@/i. Then unskip.
   it('passes a proxy whose password holds "@" to RUN steps without any part of the password', () => {

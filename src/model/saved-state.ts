@@ -2,7 +2,7 @@ import { isBuilderName } from './names'
 
 /**
  * What post needs from main, saved before main creates anything so post can undo a failed or cancelled main.
- * Post re-checks every field (see post.ts): a value that reached the state file some other way must not
+ * Post re-checks every field (see steps/post-step.ts): a value that reached the state file some other way must not
  * make it run a command or delete a path that main would not have.
  */
 export interface SavedState {

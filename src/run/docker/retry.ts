@@ -3,7 +3,7 @@ import { compile, examinedLines, matches } from '../../model/diagnosis'
 /**
  * Whether a failed buildx command may succeed when run again: network hiccups and 5xx answers from a
  * registry, mirror or proxy. Everything else (a failing RUN step, 401/403, a missing image, a bad config)
- * fails the same way again, so it is not retried. Read line by line with the steps of diagnose.ts, so a
+ * fails the same way again, so it is not retried. Read line by line with the steps of model/diagnosis.ts, so a
  * hostile log costs one pass (`50[0-4][^\n]*(…)` on a line of "500 500 …" took over a second).
  */
 const TRANSIENT = compile(
