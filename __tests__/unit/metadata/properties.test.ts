@@ -2,6 +2,7 @@ import fc from 'fast-check'
 import { InputError } from '../../../src/inputs/input-error'
 import { isImageReference } from '../../../src/model/image-ref'
 import { generateMetadata, MetadataInputs, MetadataResult, refContextFrom } from '../../../src/model/metadata'
+import { compareKeys } from '../../../src/model/metadata/labels'
 import { DOCKER_TAG } from '../../../src/model/metadata/tags'
 import { EVENTS, NOW } from './events'
 
@@ -141,6 +142,20 @@ describe('properties of generateMetadata', () => {
         for (const line of [...result.labels, ...result.annotations])
           expect(line).toMatch(/^[^\r\n=]+=[^\r\n]*$/)
         expect(result.annotations).toEqual(result.labels.map(label => `manifest:${label}`))
+      }),
+      RUNS
+    )
+  })
+
+  test('label keys sort as en-US localeCompare sorts them, with or without the collator', () => {
+    const collator = new Intl.Collator('en-US')
+    const key = (chars: string) =>
+      fc.array(fc.constantFrom(...chars.split('')), { maxLength: 12 }).map(parts => parts.join(''))
+    const plain = key('abz09._-')
+    const any = fc.oneof(plain, key('abAZ09._-:/ é'))
+    fc.assert(
+      fc.property(fc.oneof(fc.tuple(plain, plain), fc.tuple(any, any)), ([a, b]) => {
+        expect(Math.sign(compareKeys(a, b))).toBe(Math.sign(collator.compare(a, b)))
       }),
       RUNS
     )
