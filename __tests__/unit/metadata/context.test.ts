@@ -93,6 +93,14 @@ describe('labels from the context', () => {
     expect(result.labels.every(label => !/[\r\n]/.test(label))).toBe(true)
   })
 
+  test('a line break from the runner does not split them either', () => {
+    const env = { ...EVENTS.pushDev.env, GITHUB_REF: 'refs/heads/a\nb', GITHUB_SHA: `${SHA}\n` }
+    const result = generateMetadata({ ...INPUTS, labels: 'ref={{branch}}' }, refContextFrom(env, {}, NOW))
+    expect(result.tags).toEqual(['user/app:a-b'])
+    expect(result.labels).toContain('ref=a b')
+    expect([...result.labels, ...result.annotations].every(line => !/[\r\n]/.test(line))).toBe(true)
+  })
+
   test('a payload field of the wrong type is treated as missing', () => {
     const payload = { repository: { name: 7, html_url: ['x'], license: 'MIT', default_branch: {} } }
     const context = refContextFrom(EVENTS.pushDev.env, payload, NOW)

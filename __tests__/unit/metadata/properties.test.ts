@@ -23,9 +23,12 @@ function attempt(
   }
 }
 
-// Ref names with what Git allows and sanitizing has to deal with: slashes, dots, dashes, symbols, non-ASCII.
+// Ref names with what sanitizing has to deal with: slashes, dots, dashes, symbols, non-ASCII, even line breaks.
 const refName = fc
-  .array(fc.constantFrom(...'abcXYZ0189._-/#&+@=~!$%^()[]é ü'.split('')), { minLength: 1, maxLength: 140 })
+  .array(fc.constantFrom(...'abcXYZ0189._-/#&+@=~!$%^()[]é ü'.split(''), '\n', '\t'), {
+    minLength: 1,
+    maxLength: 140
+  })
   .map(chars => chars.join(''))
 const ref = fc.oneof(
   refName.map(name => `refs/heads/${name}`),

@@ -63,7 +63,8 @@ export function ociEntries(
     values.set(`org.opencontainers.image.${key}`, value.replace(CONTROL, ' '))
   for (const entry of listEntries(input, text)) {
     const source = { input, entry }
-    const rendered = render(source, entry, globalScope(context, source))
+    // An expression can bring a line break from the runner's variables (a ref) into the value.
+    const rendered = render(source, entry, globalScope(context, source)).replace(CONTROL, ' ')
     const equals = rendered.indexOf('=')
     if (equals < 0) {
       // metadata-action drops such an entry without a word; this says so.
