@@ -243,6 +243,12 @@ describe('what the engine does not do is refused, naming the input', () => {
     expect(result.warnings).toEqual([expect.stringContaining('sometag is not a valid semantic version')])
   })
 
+  test('a tag given twice is listed once (metadata-action lists latest twice here)', () => {
+    const result = generate({ tags: 'type=semver,pattern={{version}}\ntype=raw,value=latest' }, 'tagV111')
+    expect(result.tags).toEqual(['user/app:1.1.1', 'user/app:latest'])
+    expect(result.json['tag-names']).toEqual(['1.1.1', 'latest'])
+  })
+
   test('a label without "=" is left out as metadata-action does, with a warning', () => {
     const result = generate({ labels: 'invalid\nfoo=' })
     expect(result.labels).toContain('foo=')
