@@ -1,0 +1,81 @@
+import { entryFields, listEntries } from '../../../src/model/metadata/list'
+import { isRawStatement, parseTemplate, render } from '../../../src/model/metadata/template'
+
+describe('listEntries reads an input as metadata-action getInputList does', () => {
+  test.each([
+    ['a\n\nb', ['a', 'b']],
+    ['# comment\na\n#b,c', ['a']],
+    ['  # not a comment', ['# not a comment']],
+    ['a,#b', ['a,#b']],
+    ['"a,b",c', ['a,b,c']],
+    ['a "b" c', ['a "b" c']],
+    ['"a"b', ['"a"b']],
+    ['"a""b"', ['a"b']],
+    ['a\r\nb\r\n', ['a', 'b']],
+    [' x = 1 , y ', ['x = 1 , y']]
+  ])('%j', (text, entries) => {
+    expect(listEntries('meta-tags', text)).toEqual(entries)
+  })
+
+  test('an unclosed quote is refused', () => {
+    expect(() => listEntries('meta-labels', 'x\n"a=b')).toThrow(/never closed/)
+  })
+})
+
+describe('entryFields reads one entry as a strict CSV record', () => {
+  test.each([
+    ['a,b', ['a', 'b']],
+    ['a,"b,c",d', ['a', 'b,c', 'd']],
+    ['a,', ['a', '']],
+    ['"a""b"', ['a"b']]
+  ])('%j', (entry, fields) => {
+    expect(entryFields('meta-tags', entry)).toEqual(fields)
+  })
+
+  test.each(['a"b', '"a"b', '"a'])('%j is refused', entry => {
+    expect(() => entryFields('meta-tags', entry)).toThrow(/Input "meta-tags"/)
+  })
+})
+
+describe('templates', () => {
+  const source = { input: 'meta-tags', entry: 'e' }
+  const scope = { raw: () => 'v1&<>"\'`=', date: () => 'd' }
+
+  test('{{…}} is HTML-escaped as Handlebars does, {{{…}}} is not', () => {
+    expect(render(source, 'a-{{raw}}-{{{raw}}}', scope)).toBe(
+      'a-v1&amp;&lt;&gt;&quot;&#x27;&#x60;&#x3D;-v1&<>"\'`='
+    )
+  })
+
+  test('only a lone {{raw}} is a raw statement', () => {
+    expect(isRawStatement(parseTemplate(source, '{{ raw }}'))).toBe(true)
+    expect(isRawStatement(parseTemplate(source, '{{{raw}}}'))).toBe(true)
+    expect(isRawStatement(parseTemplate(source, 'v{{raw}}'))).toBe(false)
+    expect(isRawStatement(parseTemplate(source, '{{raw}} '))).toBe(false)
+  })
+
+  test('arguments: quoted strings, a key=value after them', () => {
+    expect(parseTemplate(source, `{{date 'YYYY' tz = "Asia/Tokyo"}}`)).toEqual([
+      {
+        name: 'date',
+        args: ['YYYY'],
+        hash: { tz: 'Asia/Tokyo' },
+        escaped: true,
+        source: `{{date 'YYYY' tz = "Asia/Tokyo"}}`
+      }
+    ])
+    expect(parseTemplate(source, "{{date 'it\\'s'}}")[0]).toMatchObject({ args: ["it's"] })
+  })
+
+  test.each([
+    '{{!c}}',
+    '{{>p}}',
+    '{{&raw}}',
+    '{{~raw}}',
+    '{{raw}}}',
+    '{{{raw}}',
+    '{{raw.x}}',
+    '{{raw x}}',
+    "{{date tz='a' 'b'}}"
+  ])('%s is refused', text => expect(() => parseTemplate(source, text)).toThrow(/Input "meta-tags"/))
+})
