@@ -1,4 +1,4 @@
-import { InputSource } from '../../src/inputs/parse'
+import { InputSource } from '../../src/inputs/input-source'
 
 /** Inputs as the runner would give them, a step environment, and workspace files, for parseInputs. */
 export function inputSource(

@@ -1,8 +1,9 @@
 import TOML from '@iarna/toml'
 import { InputError, quoteValue } from '../../src/model/input-error'
-import { InputSource, parseInputs } from '../../src/inputs/parse'
+import { parseInputs } from '../../src/inputs/parse'
 import { makePlan } from '../../src/plan/plan'
 import { inputSource } from '../support/inputs'
+import { InputSource } from '../../src/inputs/input-source'
 
 /**
  * Issue 6, item 1: every malformed value fails with one InputError that names the input and the value

@@ -23,13 +23,14 @@ import {
   warmBuilderName,
   withCacheLimit
 } from '../../src/model/warm-shape'
-import { makePlan, Plan, PlanContext } from '../../src/plan/plan'
+import { makePlan, Plan } from '../../src/plan/plan'
 import { releaseLease, takeLease } from '../../src/run/builder/warm-builders'
 import { configFileDigests, readWarmKey } from '../../src/run/builder/warm-key'
 import { processStartTime, withWarmLock } from '../../src/run/builder/warm-lock'
 import { parseState } from '../../src/model/saved-state'
 import { recorded, reset } from '../support/doubles/actions-core'
 import { inputSource } from '../support/inputs'
+import { PlanContext } from '../../src/plan/plan-context'
 
 // The module object src/ calls into (a namespace import is a frozen copy): a write can be made to fail.
 // eslint-disable-next-line @typescript-eslint/no-require-imports

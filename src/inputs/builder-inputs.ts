@@ -7,8 +7,8 @@ import { QemuMode } from '../model/platform'
 import { BuilderInputs, parseBuilderInputs } from './build-options'
 import { BooleanInput, INPUT_DEFAULTS } from './input-table'
 import { oneOf, parseBoolean, readList, singleValue } from './lists'
-import type { InputSource } from './parse'
 import { parseWarmInputs, WarmInputs } from './warm'
+import type { InputSource } from './input-source'
 
 /** The builder: its name and image, driver options and flags, QEMU, buildx, an existing or warm builder. */
 export interface BuilderSetupInputs {

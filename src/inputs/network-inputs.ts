@@ -4,7 +4,7 @@ import { ProxySettings, parseProxyUrl } from '../model/proxy'
 import { MirrorEntry, parseInsecureRegistry, parseMirrorEntry } from '../model/registries'
 import { INPUT_DEFAULTS, PROXY_INPUTS } from './input-table'
 import { oneOf, readList } from './lists'
-import type { InputSource } from './parse'
+import type { InputSource } from './input-source'
 
 /** Mirrors, insecure registries, proxies, the user's buildkitd config and how the preflight treats a dead mirror. */
 export interface NetworkInputs {

@@ -1,3 +1,4 @@
+import type { InputSource } from './input-source'
 import { BuildInputs, parseBuildInputs } from './build-options'
 import { BooleanInput, INPUT_DEFAULTS } from './input-table'
 import { InputError } from '../model/input-error'
@@ -37,18 +38,6 @@ export interface Inputs extends NetworkInputs, Omit<BuilderSetupInputs, 'warning
   retries: number
   workflow: WorkflowRun
   split: SplitInputs
-}
-
-/** Where inputs come from: the runner's INPUT_* values, the step environment, and files in the workspace. */
-export interface InputSource {
-  get(name: string): string
-  env: Record<string, string | undefined>
-  readFile(path: string): string
-  /** The event payload (GITHUB_EVENT_PATH); may throw or be absent outside a workflow run. */
-  readEvent?(): string
-  defaultBuilderName: string
-  /** registry-auth, already parsed (readRegistryAuth): required when the input is set. */
-  registryLogins?: RegistryLogin[]
 }
 
 export function parseInputs(source: InputSource): Inputs {

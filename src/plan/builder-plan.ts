@@ -6,7 +6,7 @@ import { configNamedPaths, defaultCacheBytes, warmBuilderName, withCacheLimit } 
 import { bootstrapBuilderArgs, createBuilderArgs, inspectBuilderArgs, removeBuilderArgs } from './argv'
 import type { ConfigPlan } from './config-plan'
 import type { NetworkPlan } from './network-plan'
-import type { PlanContext } from './plan'
+import type { PlanContext } from './plan-context'
 
 /** The builder: its name, its config, the commands that make, boot, read and remove it. */
 export interface BuilderPlan {

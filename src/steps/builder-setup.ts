@@ -4,7 +4,7 @@ import type { Inputs } from '../inputs/parse'
 import type { ImageFact, QemuFact } from '../model/facts'
 import { mirrorCandidates } from '../model/image-ref'
 import type { BuildxPluginLink, SavedState } from '../model/saved-state'
-import type { Plan, PlanContext } from '../plan/plan'
+import type { Plan } from '../plan/plan'
 import { inheritedProxyNotice } from '../report/notices'
 import { setOutputs } from '../report/outputs'
 import { describeQemu } from '../report/summary'
@@ -15,6 +15,7 @@ import { imageInDaemon, obtainImage } from '../run/builder/image'
 import * as log from '../run/runner/log'
 import { qemuMayPull, setupQemu } from '../run/builder/qemu'
 import { saveState } from '../run/runner/save-state'
+import type { PlanContext } from '../plan/plan-context'
 
 /** What the builder setup found out, for the summary. */
 export interface BuilderFacts {

@@ -11,7 +11,7 @@ import { writeSummary } from '../run/runner/job-summary'
 import { buildStep } from './build-step'
 import { BuilderSetup } from './builder-setup'
 import { mergeStep } from './merge-step'
-import { planContext } from './plan-context'
+import { planContext } from './read-machine'
 
 /** main: inputs → plan → preflight → builder → one build (or the merge of split builds) → outputs and summary. */
 export async function runMain(): Promise<void> {

@@ -1,5 +1,5 @@
 import fc from 'fast-check'
-import { InputError } from '../../../src/inputs/input-error'
+import { InputError } from '../../../src/model/input-error'
 import { isImageReference } from '../../../src/model/image-ref'
 import { generateMetadata, MetadataInputs, MetadataResult, refContextFrom } from '../../../src/model/metadata'
 import { compareKeys } from '../../../src/model/metadata/labels'

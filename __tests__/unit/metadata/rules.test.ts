@@ -1,4 +1,4 @@
-import { InputError } from '../../../src/inputs/input-error'
+import { InputError } from '../../../src/model/input-error'
 import { generateMetadata, MetadataInputs, refContextFrom } from '../../../src/model/metadata'
 import { DEFAULT_TAGS, parseFlavor, parseImages, parseTagRules } from '../../../src/model/metadata/rules'
 import { EVENTS, EventName, NOW } from './events'

@@ -2,7 +2,7 @@
  * What the metadata engine knows about the run: the Git ref, the commit and the event payload, as plain data.
  * The caller reads the environment and GITHUB_EVENT_PATH; nothing here touches the process, a file or the network.
  */
-import { InputError } from '../../inputs/input-error'
+import { InputError } from '../input-error'
 
 export interface RefContext {
   /** GITHUB_EVENT_NAME: push, pull_request, schedule, … */

@@ -3,7 +3,7 @@
  * title, url, version), from the event payload's repository object instead of the GitHub API, with the user's
  * entries rendered and put over them: one value per key (the last wins), sorted by key.
  */
-import { InputError } from '../../inputs/input-error'
+import { InputError } from '../input-error'
 import { field, RefContext } from './context'
 import { globalScope } from './expressions'
 import { listEntries } from './list'

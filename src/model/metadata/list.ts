@@ -3,7 +3,7 @@
  * '#' comment lines), a record's fields are joined back with "," into one entry per line, and each tag, flavor
  * or image entry is then read again as one strict CSV record of key=value fields.
  */
-import { InputError } from '../../inputs/input-error'
+import { InputError } from '../input-error'
 
 /** More than this is a paste gone wrong, not a list of tags. */
 export const MAX_INPUT_LENGTH = 65536

@@ -3,7 +3,7 @@
  * default tag list, each type's priority, prefix and format. What this engine does not do (type=match, match=,
  * unknown attributes) is refused here, naming the input and the entry.
  */
-import { InputError } from '../../inputs/input-error'
+import { InputError } from '../input-error'
 import { imageRepository, isImageReference } from '../image-ref'
 import { entryFields, listEntries } from './list'
 import { parseTemplate, Part, Source } from './template'

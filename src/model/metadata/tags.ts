@@ -4,7 +4,7 @@
  * each value is prefixed, suffixed and sanitized, duplicates dropped. A tag Docker would still refuse (starting
  * with "." or "-", longer than 128) is refused here, naming the rule that made it.
  */
-import { InputError } from '../../inputs/input-error'
+import { InputError } from '../input-error'
 import { RefContext } from './context'
 import {
   BRANCH_PREFIX,

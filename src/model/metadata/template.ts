@@ -5,7 +5,7 @@
  * sub-expressions and escaped braces are refused, as are names the value's scope does not have (Handlebars
  * would print them as '').
  */
-import { InputError } from '../../inputs/input-error'
+import { InputError } from '../input-error'
 
 export interface Expression {
   name: string

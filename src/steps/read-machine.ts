@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Inputs } from '../inputs/parse'
 import { workDirName } from '../model/names'
-import type { PlanContext } from '../plan/plan'
 import { readHostsFile } from '../run/runner/hosts-file'
+import type { PlanContext } from '../plan/plan-context'
 
 /** What the plan needs from the machine: the run's own folder, the hosts file, extra nodes, warm-builder facts. */
 export async function planContext(inputs: Inputs): Promise<PlanContext> {
