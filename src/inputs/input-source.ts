@@ -8,6 +8,8 @@ export interface InputSource {
   /** The event payload (GITHUB_EVENT_PATH); may throw or be absent outside a workflow run. */
   readEvent?(): string
   defaultBuilderName: string
+  /** The time {{date}} tags render (the clock, outside tests). */
+  now?(): Date
   /** registry-auth, already parsed (readRegistryAuth): required when the input is set. */
   registryLogins?: RegistryLogin[]
 }

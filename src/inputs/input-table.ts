@@ -9,7 +9,8 @@ export const INPUT_GROUPS = {
   login: 'Registry login',
   split: 'Split and merge',
   warm: 'Warm builders',
-  output: 'Output'
+  output: 'Output',
+  meta: 'Tags and labels from the Git ref'
 } as const
 
 /** What carries a secret, so readInputs masks it before anything logs: the value, a URL's user info, or passwords. */
@@ -244,6 +245,24 @@ export const INPUTS = {
     group: 'login',
     secret: 'passwords',
     summary: 'Logins for this step only, as YAML; no Docker daemon involved.'
+  },
+  'meta-images': {
+    group: 'meta',
+    summary: "Images to tag from the Git ref (metadata-action's `images`); turns the feature on, no API call."
+  },
+  'meta-tags': {
+    group: 'meta',
+    summary:
+      "Tag rules as metadata-action's `tags`: `type=ref`, `semver`, `pep440`, `sha`, `raw`, `edge`, `schedule`."
+  },
+  'meta-flavor': {
+    group: 'meta',
+    summary: "metadata-action's `flavor`: `latest=`, `prefix=`, `suffix=`, `onlatest=`."
+  },
+  'meta-labels': { group: 'meta', summary: 'Labels over the generated OCI labels, `KEY=VALUE` per line.' },
+  'meta-annotations': {
+    group: 'meta',
+    summary: 'Annotations over the generated OCI annotations, `KEY=VALUE` per line.'
   }
 } as const satisfies Record<string, InputSpec>
 

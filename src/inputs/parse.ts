@@ -1,4 +1,6 @@
 import type { InputSource } from './input-source'
+import { parseMetadataInputs } from './metadata-inputs'
+import type { MetadataResult } from '../model/metadata'
 import { BuildInputs, parseBuildInputs } from './build-options'
 import { BooleanInput, INPUT_DEFAULTS } from './input-table'
 import { InputError } from '../model/input-error'
@@ -31,6 +33,8 @@ export interface Inputs extends NetworkInputs, Omit<BuilderSetupInputs, 'warning
   pull: boolean
   /** The logins of registry-auth, parsed once by readInputs (which loads the YAML library only when it is set). */
   registryLogins: RegistryLogin[]
+  /** Tags, labels and annotations made from the Git ref (meta-* inputs); undefined when meta-images is empty. */
+  metadata?: MetadataResult
   build: BuildInputs
   summary: boolean
   /** DOCKER_BUILD_CHECKS_ANNOTATIONS: Dockerfile build-check warnings become annotations. */
@@ -49,7 +53,10 @@ export function parseInputs(source: InputSource): Inputs {
   const list = (name: ListInput): string[] => readList(name, source.get(name))
 
   const platforms = list('platforms').map(parsePlatform)
-  const tags = list('tags').map(tag => {
+  const eventText = readEvent(source)
+  // Tags from the Git ref join the tags input (their union, in that order), and go through the same checks.
+  const metadata = parseMetadataInputs(source, eventText)
+  const tags = [...new Set([...list('tags'), ...(metadata?.tags ?? [])])].map(tag => {
     if (!isImageReference(tag)) {
       throw new InputError(
         'tags',
@@ -79,7 +86,7 @@ export function parseInputs(source: InputSource): Inputs {
     )
   }
 
-  const workflow = workflowRun(source.env, readEvent(source))
+  const workflow = workflowRun(source.env, eventText)
   const build = withDefaultContext(parseBuildInputs(source.get, source.env), workflow)
   const split = parseSplitInputs({
     pushByDigest: bool('push-by-digest'),
@@ -113,7 +120,8 @@ export function parseInputs(source: InputSource): Inputs {
     push,
     load,
     buildArgs: list('build-args').map(entry => requireKeyValue('build-args', entry)),
-    labels: list('labels').map(entry => requireKeyValue('labels', entry)),
+    // Generated labels first, so a label of the labels input with the same key wins (buildx keeps the last).
+    labels: [...(metadata?.labels ?? []), ...list('labels').map(entry => requireKeyValue('labels', entry))],
     target: text('target'),
     cacheFrom: cache.cacheFrom,
     cacheTo: cache.cacheTo,
@@ -122,7 +130,17 @@ export function parseInputs(source: InputSource): Inputs {
     ...network,
     ...withoutWarnings(builderSetup),
     registryLogins: registryLogins(source),
-    build: { ...build, warnings: [...build.warnings, ...builderSetup.warnings, ...cache.warnings] },
+    build: {
+      ...build,
+      annotations: [...(metadata?.annotations ?? []), ...build.annotations],
+      warnings: [
+        ...build.warnings,
+        ...builderSetup.warnings,
+        ...cache.warnings,
+        ...(metadata?.warnings ?? [])
+      ]
+    },
+    metadata,
     // Both switches are honoured: the input, and build-push-action's variable.
     summary: bool('summary') && envFlag(source.env, 'DOCKER_BUILD_SUMMARY', true),
     checksAnnotations: envFlag(source.env, 'DOCKER_BUILD_CHECKS_ANNOTATIONS', true),

@@ -1,7 +1,10 @@
+import type { Inputs } from '../inputs/parse'
 import type { BuilderNode } from '../model/inspect-output'
 
 const text = (value: string): string => value
 const commaList = (values: readonly string[]): string => values.join(',')
+/** As docker/metadata-action writes its lists: one entry per line. */
+const lines = (values: readonly string[]): string => values.join('\n')
 
 /**
  * Every step output, in action.yml's order (a unit test holds the two together), and how its value is written:
@@ -19,7 +22,12 @@ const OUTPUT_FORMATS = {
   nodes: (nodes: readonly BuilderNode[]): string => JSON.stringify(nodes),
   driver: text,
   'builder-reused': (reused: boolean): string => String(reused),
-  'cached-steps': (steps: number): string => String(steps)
+  'cached-steps': (steps: number): string => String(steps),
+  tags: lines,
+  labels: lines,
+  annotations: lines,
+  version: text,
+  'meta-json': (json: object): string => JSON.stringify(json)
 }
 
 export type OutputName = keyof typeof OUTPUT_FORMATS
@@ -46,4 +54,14 @@ export function setOutputs(
   facts: Partial<OutputFacts>
 ): void {
   for (const [name, value] of outputValues(facts)) setOutput(name, value)
+}
+
+/** What the inputs decided that a later step may use: the tags, labels and annotations, and what the Git ref gave. */
+export function inputOutputs(inputs: Inputs): Partial<OutputFacts> {
+  return {
+    tags: inputs.tags,
+    labels: inputs.labels,
+    annotations: inputs.build.annotations,
+    ...(inputs.metadata ? { version: inputs.metadata.version, 'meta-json': inputs.metadata.json } : {})
+  }
 }

@@ -1,4 +1,6 @@
+import * as core from '@actions/core'
 import type { Inputs } from '../inputs/parse'
+import { inputOutputs, setOutputs } from '../report/outputs'
 import { readInputs } from '../inputs/read'
 import { makePlan } from '../plan/plan'
 import { summaryRows, summaryTables } from '../report/summary'
@@ -18,6 +20,7 @@ export async function runMain(): Promise<void> {
   markMainStarted()
   setDockerEnv({})
   const inputs = await readInputs()
+  setOutputs(core.setOutput, inputOutputs(inputs))
   const context = await planContext(inputs)
   const firstPlan = makePlan(inputs, context)
   const builder = new BuilderSetup(inputs, firstPlan, context)
