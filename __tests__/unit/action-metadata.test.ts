@@ -1,15 +1,8 @@
-import { readFileSync } from 'node:fs'
-import { join } from 'node:path'
-import { parse } from 'yaml'
 import { EXPRESSION_DEFAULTS, INPUT_DEFAULTS } from '../../src/inputs/input-table'
 import { parseInputs } from '../../src/inputs/parse'
 import { OUTPUT_NAMES, outputValues } from '../../src/report/outputs'
 import { inputSource } from '../support/inputs'
-
-const action = parse(readFileSync(join(__dirname, '../../action.yml'), 'utf8')) as {
-  inputs: Record<string, { default?: string }>
-  outputs: Record<string, unknown>
-}
+import { ACTION as action } from '../support/repository'
 
 describe('the outputs', () => {
   it('are the ones action.yml declares, in its order', () => {

@@ -2,7 +2,8 @@ import TOML from '@iarna/toml'
 import { InputError, quoteValue } from '../../src/model/input-error'
 import { InputSource, parseInputs } from '../../src/inputs/parse'
 import { makePlan } from '../../src/plan/plan'
-import { inputSource } from '../support/inputs'
+import { inputSource, PUSHABLE } from '../support/inputs'
+import { PLAN_CONTEXT as context } from '../support/plan'
 
 /**
  * Issue 6, item 1: every malformed value fails with one InputError that names the input and the value
@@ -594,9 +595,6 @@ const rows: Row[] = [
     ]
   ]).map(row => ({ ...row, plan: true }))
 ]
-
-const context = { workDir: '/tmp/run' }
-const PUSHABLE = { tags: 'registry.example.com/app:1' }
 
 function sourceOf(row: Row): InputSource {
   const values: Record<string, string> = { ...PUSHABLE, ...row.with }

@@ -12,9 +12,9 @@ import { parseAppendNodes } from '../../src/inputs/append-nodes'
 import { makePlan } from '../../src/plan/plan'
 import { platformDigests } from '../../src/model/metadata-output'
 import { inputSource } from '../support/inputs'
+import { PLAN_CONTEXT as context } from '../support/plan'
 
 const get = (values: Record<string, string>) => (name: string) => values[name] ?? ''
-const context = { workDir: '/tmp/run' }
 
 describe('build inputs with build-push-action names', () => {
   const plan = makePlan(

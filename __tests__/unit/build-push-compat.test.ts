@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs'
-import { join } from 'node:path'
 import { annotatedDockerfilePath, checkAnnotations, parseBuildWarnings } from '../../src/report/build-checks'
 import { parseInspectDriver, parseInspectNodes } from '../../src/model/inspect-output'
 import { InputError } from '../../src/model/input-error'
@@ -7,22 +5,9 @@ import { parseInputs } from '../../src/inputs/parse'
 import { makePlan } from '../../src/plan/plan'
 import { hasDockerExporter, resolveProvenance } from '../../src/plan/provenance'
 import { envFlag, expandDefaultContext, parseEventPayload, workflowRun } from '../../src/inputs/workflow-run'
+import { fixture } from '../support/fixtures'
 import { inputSource } from '../support/inputs'
-
-const FIXTURES = join(__dirname, '../fixtures')
-const fixture = (path: string) => readFileSync(join(FIXTURES, path), 'utf8')
-
-/** A pull request run on a Forgejo server with a port, as the runner sets the variables. */
-const RUN_ENV = {
-  GITHUB_SERVER_URL: 'https://git.example.com:3000',
-  GITHUB_REPOSITORY: 'owner/app',
-  GITHUB_RUN_ID: '1234',
-  GITHUB_RUN_ATTEMPT: '2',
-  GITHUB_SHA: 'a'.repeat(40),
-  GITHUB_REF: 'refs/pull/7/merge'
-}
-const RUN_URL = 'https://git.example.com:3000/owner/app/actions/runs/1234/attempts/2'
-const event = (repository: object, extra: object = {}) => JSON.stringify({ repository, ...extra })
+import { event, RUN_ENV, RUN_URL } from '../support/workflow-run'
 
 describe('the workflow run', () => {
   it('names the run attempt as the builder id, attempt 1 when the runner does not say', () => {

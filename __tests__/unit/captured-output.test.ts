@@ -1,13 +1,10 @@
 import { createHash } from 'node:crypto'
-import { readFileSync } from 'node:fs'
-import { join } from 'node:path'
 import { platformDigests, readMetadata } from '../../src/model/metadata-output'
 import { builderPlatforms, parseInspectDriver, parseInspectNodes } from '../../src/model/inspect-output'
+import { fixture } from '../support/fixtures'
 
 // Parsers against what buildx printed on the real stack: buildx-inspect-*.txt (build-checks/capture.sh and
 // registry-push/capture.sh) and the pushes of registry-push/capture.sh, kept byte for byte.
-const FIXTURES = join(__dirname, '../fixtures')
-const fixture = (path: string) => readFileSync(join(FIXTURES, path), 'utf8')
 const sha256 = (text: string) => `sha256:${createHash('sha256').update(text).digest('hex')}`
 
 describe('parseInspectNodes on captured `docker buildx inspect` output', () => {

@@ -1,43 +1,14 @@
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { readFileSync } from 'node:fs'
 import { startRemoval } from '../../src/run/docker/early-removal'
 import { runPost } from '../../src/steps/post-step'
-import { reset, world } from '../support/doubles/actions-core'
+import { world } from '../support/doubles/actions-core'
 import { answerDocker, calls } from '../support/doubles/actions-exec'
+import { argvLog, envWith, fakeDockerDir, fakeDockerOnPath, state } from '../support/early-removal'
 import { parseRunnerOutput } from '../support/runner-commands'
 
-// Post starts the builder's removal before the job log's code loads, from the same checked state.
-
-let dir: string
-let log: string
-const envWith = (saved: unknown, extra: Record<string, string> = {}) => ({
-  PATH: `${join(dir, 'bin')}:/usr/bin:/bin`,
-  STATE_saved: typeof saved === 'string' ? saved : JSON.stringify(saved),
-  ...extra
-})
-const state = (extra: Record<string, unknown> = {}) => ({
-  builder: 'b1',
-  workDir: '/tmp/multi-platform-build-0123456789ab',
-  cleanup: true,
-  keepState: false,
-  ...extra
-})
-
-beforeEach(() => {
-  reset()
-  dir = mkdtempSync(join(tmpdir(), 'early-removal-'))
-  log = join(dir, 'argv')
-  mkdirSync(join(dir, 'bin'))
-  writeFileSync(
-    join(dir, 'bin', 'docker'),
-    `#!/bin/sh\necho "$@" >> ${log}\necho "$2 removed ::warning::x"\n`
-  )
-  chmodSync(join(dir, 'bin', 'docker'), 0o755)
-})
-afterEach(() => rmSync(dir, { recursive: true, force: true }))
-
 describe('startRemoval', () => {
+  fakeDockerOnPath()
+
   it('runs `docker buildx rm -- <builder>` at once and keeps its output', async () => {
     const started = startRemoval(envWith(state()))
     expect(started?.args).toEqual(['buildx', 'rm', '--', 'b1'])
@@ -46,7 +17,7 @@ describe('startRemoval', () => {
       stdout: 'rm removed ::warning::x\n',
       stderr: ''
     })
-    expect(readFileSync(log, 'utf8')).toBe('buildx rm -- b1\n')
+    expect(readFileSync(argvLog(), 'utf8')).toBe('buildx rm -- b1\n')
   })
 
   it('keeps the state volume when main was asked to', async () => {
@@ -66,7 +37,7 @@ describe('startRemoval', () => {
   })
 
   it('reports a docker that cannot be started as a failed command', async () => {
-    const started = startRemoval({ ...envWith(state()), PATH: dir })
+    const started = startRemoval({ ...envWith(state()), PATH: fakeDockerDir() })
     const result = await started?.result
     expect(result?.exitCode).toBe(127)
     expect(result?.stderr).toMatch(/ENOENT/)
@@ -74,6 +45,8 @@ describe('startRemoval', () => {
 })
 
 describe('runPost with the removal started early', () => {
+  fakeDockerOnPath()
+
   it('shows it fenced, as if it ran now, and runs no second removal', async () => {
     const saved = state()
     world.state = { saved: JSON.stringify(saved) }

@@ -7,33 +7,15 @@ import { runMain } from '../../src/steps/main-step'
 import { runPost } from '../../src/steps/post-step'
 import { createBuilder } from '../../src/run/builder/builder'
 import { docker } from '../../src/run/docker/docker'
-import { recorded, reset, world } from '../support/doubles/actions-core'
+import { recorded, world } from '../support/doubles/actions-core'
 import { answerDocker, calls } from '../support/doubles/actions-exec'
+import { INSPECT, jobLog, runInProcess } from '../support/in-process'
 import { inputSource } from '../support/inputs'
 import { parseRunnerOutput } from '../support/runner-commands'
 
-/**
- * Effectful modules run in-process with @actions/core and @actions/exec replaced by recording doubles
- * (jest.config.cjs): the docker runner is injected per test and every call is recorded.
- */
-
-const INSPECT =
-  'Name: b\nDriver: docker-container\n\nNodes:\nName: b0\nEndpoint: unix:///var/run/docker.sock\nStatus: running\nPlatforms: linux/amd64*, linux/arm64\n'
-
-/** Everything written to stdout in a test: the job log as the runner would read it. */
-let written: string[] = []
-let stdout: jest.SpyInstance
-beforeEach(() => {
-  reset()
-  written = []
-  stdout = jest.spyOn(process.stdout, 'write').mockImplementation(chunk => {
-    written.push(String(chunk))
-    return true
-  })
-})
-afterEach(() => stdout.mockRestore())
-
 describe('createBuilder', () => {
+  runInProcess()
+
   it('replaces a builder left by an earlier run, then boots it', async () => {
     const inputs = parseInputs(inputSource({ tags: 'r.example/app:1', 'builder-name': 'b' }))
     const plan = makePlan(inputs, { workDir: '/tmp/w', hostsFile: '' })
@@ -59,6 +41,8 @@ describe('createBuilder', () => {
 })
 
 describe('docker', () => {
+  runInProcess()
+
   it('relays what docker prints inside a stop-commands fence, on stdout only', async () => {
     const stderr = jest.spyOn(process.stderr, 'write')
     try {
@@ -67,7 +51,7 @@ describe('docker', () => {
     } finally {
       stderr.mockRestore()
     }
-    const text = written.join('')
+    const text = jobLog()
     const commands = parseRunnerOutput(text).commands.map(command => command.name)
     expect(commands).toHaveLength(2)
     expect(commands[0]).toBe('stop-commands')
@@ -78,6 +62,8 @@ describe('docker', () => {
 })
 
 describe('post', () => {
+  runInProcess()
+
   it('rebuilds the removal from the builder name and ignores stored argv', async () => {
     world.state.saved = JSON.stringify({
       builder: 'b1',
@@ -96,6 +82,8 @@ describe('post', () => {
 })
 
 describe('runMain', () => {
+  runInProcess()
+
   it('runs every step with the injected docker and sets the outputs from what it answered', async () => {
     const temp = mkdtempSync(join(tmpdir(), 'in-process-'))
     const saved = { ...process.env }

@@ -1,8 +1,6 @@
 import { InputError } from '../../src/model/input-error'
 import { defaultBuilderName, parseBoolean, parseInputs } from '../../src/inputs/parse'
-import { inputSource as source } from '../support/inputs'
-
-const pushable = { tags: 'registry.example.com/app:1' }
+import { inputSource as source, PUSHABLE as pushable } from '../support/inputs'
 
 describe('parseInputs defaults', () => {
   it('gives every input its documented default', () => {

@@ -1,9 +1,8 @@
 import { execFileSync } from 'node:child_process'
 import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join, posix, relative, resolve, sep } from 'node:path'
-
-const ROOT = resolve(__dirname, '../..')
+import { join, posix, relative, sep } from 'node:path'
+import { ROOT } from '../support/repository'
 
 /** Inputs and outputs of action.yml with their defaults, read with the two-space layout the file uses. */
 function actionMetadata() {

@@ -1,13 +1,8 @@
 import TOML from '@iarna/toml'
 import { parseInputs } from '../../src/inputs/parse'
 import { makePlan } from '../../src/plan/plan'
-import { inputSource } from '../support/inputs'
-
-function inputsOf(values: Record<string, string>) {
-  return parseInputs({ ...inputSource(values), defaultBuilderName: 'b1' })
-}
-
-const context = { workDir: '/tmp/run' }
+import { inputSource, inputsOf } from '../support/inputs'
+import { PLAN_CONTEXT as context } from '../support/plan'
 
 describe('makePlan for the README example', () => {
   const plan = makePlan(

@@ -20,11 +20,10 @@ import { loginVerdict, parseChallenge, tokenRequestUrl } from '../../src/plan/pr
 import { writePrivateDockerConfig } from '../../src/run/docker/config-files'
 import { recorded, reset, world } from '../support/doubles/actions-core'
 import { inputSource } from '../support/inputs'
+import { base64, LOGINS as logins, PASSWORD } from '../support/registry-logins'
 
-const PASSWORD = 'p@ss:w=rd "#1'
 const YAML = `- registry: ghcr.io\n  username: bot\n  password: '${PASSWORD.replace(/'/g, "''")}'\n- registry: Docker.io\n  username: hub\n  password-env: HUB_TOKEN\n`
 const ENV = { HUB_TOKEN: 'hub-secret-token' }
-const base64 = (text: string) => Buffer.from(text).toString('base64')
 
 describe('registry-auth parsing', () => {
   it('reads registry, username and password or password-env; Docker Hub is docker.io', () => {
@@ -196,10 +195,6 @@ describe('the one parse of registry-auth, bounded', () => {
 })
 
 describe('the private Docker config', () => {
-  const logins = [
-    { registry: 'ghcr.io', username: 'bot', password: PASSWORD },
-    { registry: 'docker.io', username: 'hub', password: 'tok' }
-  ]
   it('keys Docker Hub the way docker login does and probes its API host', () => {
     expect([authKey('docker.io'), authKey('r.example:5000')]).toEqual([
       'https://index.docker.io/v1/',

@@ -1,15 +1,11 @@
-import { parseInputs } from '../../src/inputs/parse'
 import { InputError } from '../../src/model/input-error'
 import { parseDigestSource } from '../../src/model/image-ref'
 import { canonicalPlatform, indexPlatformProblems } from '../../src/model/platform'
 import { makePlan } from '../../src/plan/plan'
 import { indexImages, platformDigests } from '../../src/model/metadata-output'
-import { inputSource } from '../support/inputs'
+import { DIGEST_A as A, DIGEST_B as B } from '../support/digests'
+import { inputsOf } from '../support/inputs'
 
-const A = `sha256:${'a'.repeat(64)}`
-const B = `sha256:${'b'.repeat(64)}`
-const inputsOf = (values: Record<string, string>) =>
-  parseInputs({ ...inputSource(values), defaultBuilderName: 'b1' })
 const planOf = (values: Record<string, string>) => makePlan(inputsOf(values), { workDir: '/tmp/run' })
 
 function inputError(values: Record<string, string>): InputError {

@@ -14,7 +14,6 @@ import {
 } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { parseInputs } from '../../src/inputs/parse'
 import {
   defaultCacheBytes,
   isWarmBuilderName,
@@ -23,32 +22,22 @@ import {
   warmBuilderName,
   withCacheLimit
 } from '../../src/model/warm-shape'
-import { makePlan, Plan, PlanContext } from '../../src/plan/plan'
+import { Plan, PlanContext } from '../../src/plan/plan'
 import { releaseLease, takeLease } from '../../src/run/builder/warm-builders'
 import { configFileDigests, readWarmKey } from '../../src/run/builder/warm-key'
 import { processStartTime, withWarmLock } from '../../src/run/builder/warm-lock'
 import { parseState } from '../../src/model/saved-state'
 import { recorded, reset } from '../support/doubles/actions-core'
-import { inputSource } from '../support/inputs'
+import { GIB, WARM_KEY as KEY, warmPlanOf } from '../support/plan'
 
 // The module object src/ calls into (a namespace import is a frozen copy): a write can be made to fail.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const fs = require('node:fs') as typeof import('node:fs')
-const GIB = 1024 ** 3
-const KEY = 'a'.repeat(64)
-const planOf = (values: Record<string, string>, freeDiskBytes?: number, context: Partial<PlanContext> = {}) =>
-  makePlan(
-    parseInputs({
-      ...inputSource({ tags: 'r.example/app:1', 'warm-builder': 'true', ...values }),
-      defaultBuilderName: 'b1'
-    }),
-    { workDir: `/tmp/run-${Math.random()}`, freeDiskBytes, warmKey: KEY, ...context }
-  )
 
 describe('warm builder names', () => {
   it('are the same for the same inputs, whatever the run folder or the free disk', () => {
-    const a = planOf({}, 100 * GIB)
-    const b = planOf({}, 300 * GIB)
+    const a = warmPlanOf({}, 100 * GIB)
+    const b = warmPlanOf({}, 300 * GIB)
     expect(a.builder).toMatch(/^mpb-warm-[0-9a-f]{16}$/)
     expect(isWarmBuilderName(a.builder)).toBe(true)
     expect(b.builder).toBe(a.builder)
@@ -64,20 +53,20 @@ describe('warm builder names', () => {
     ['an explicit cache limit', { 'warm-builder-cache': '10GB' }],
     ['the user config', { 'buildkitd-config-inline': '[worker.oci]\nmax-parallelism = 2' }]
   ])('change with %s', (_, values) => {
-    expect(planOf(values).builder).not.toBe(planOf({}).builder)
+    expect(warmPlanOf(values).builder).not.toBe(warmPlanOf({}).builder)
   })
   it('do not change with what is not part of the builder (tags, build args, platforms to build)', () => {
-    expect(planOf({ tags: 'other.example/x:2', 'build-args': 'A=1', platforms: 'linux/arm64' }).builder).toBe(
-      planOf({}).builder
-    )
+    expect(
+      warmPlanOf({ tags: 'other.example/x:2', 'build-args': 'A=1', platforms: 'linux/arm64' }).builder
+    ).toBe(warmPlanOf({}).builder)
   })
   it('are not used without warm-builder', () => {
-    const plan = planOf({ 'warm-builder': 'false' })
+    const plan = warmPlanOf({ 'warm-builder': 'false' })
     expect(plan.builder).toBe('b1')
     expect(plan.warm).toBe(false)
   })
   it('are not used without a key (one refused): the job gets a builder of its own', () => {
-    const plan = planOf({}, 100 * GIB, { warmKey: undefined })
+    const plan = warmPlanOf({}, 100 * GIB, { warmKey: undefined })
     expect(plan.builder).toBe('b1')
     expect(plan.warm).toBe(false)
     expect(plan.configToml).not.toContain('maxUsedSpace')
@@ -102,16 +91,16 @@ const hex = (name: string) => name.slice('mpb-warm-'.length)
 
 describe('warm builder names are keyed', () => {
   const proxied = (password: string, context: Partial<PlanContext> = {}) =>
-    planOf(
+    warmPlanOf(
       { 'https-proxy': `http://user:${password}@proxy.example:3128`, 'warm-builder-cache': '10GB' },
       undefined,
       context
     )
   it('differ for the same shape under another key', () => {
     const other = 'b'.repeat(64)
-    expect(planOf({}, undefined, { warmKey: other }).builder).not.toBe(planOf({}).builder)
-    expect(planOf({}, undefined, { warmKey: other }).builder).toBe(
-      planOf({}, undefined, { warmKey: other }).builder
+    expect(warmPlanOf({}, undefined, { warmKey: other }).builder).not.toBe(warmPlanOf({}).builder)
+    expect(warmPlanOf({}, undefined, { warmKey: other }).builder).toBe(
+      warmPlanOf({}, undefined, { warmKey: other }).builder
     )
     expect(() =>
       warmBuilderName({ configToml: '', nodes: [], sealedDriverValues: [], buildkitImage: '', files: [] }, '')
@@ -139,11 +128,11 @@ describe('warm builder names are keyed', () => {
         '[registry."r.example"]\nca = ["/certs/ca.pem"]\n[[registry."r.example".keypair]]\nkey = "/certs/k.pem"\ncert = "/certs/c.pem"'
     }
     const digests = { '/certs/ca.pem': 'sha256:1', '/certs/k.pem': 'sha256:2', '/certs/c.pem': 'sha256:3' }
-    const before = planOf(config, undefined, { configFileDigests: digests })
-    expect(planOf(config, undefined, { configFileDigests: { ...digests } }).builder).toBe(before.builder)
+    const before = warmPlanOf(config, undefined, { configFileDigests: digests })
+    expect(warmPlanOf(config, undefined, { configFileDigests: { ...digests } }).builder).toBe(before.builder)
     for (const path of Object.keys(digests))
       expect(
-        planOf(config, undefined, { configFileDigests: { ...digests, [path]: 'sha256:rotated' } }).builder
+        warmPlanOf(config, undefined, { configFileDigests: { ...digests, [path]: 'sha256:rotated' } }).builder
       ).not.toBe(before.builder)
   })
 })
@@ -230,10 +219,10 @@ describe('the warm-state key', () => {
 
 describe('a warm builder config', () => {
   it('limits the cache to the input, or to a tenth of the free disk (2 to 50 GiB)', () => {
-    expect(planOf({ 'warm-builder-cache': '512MB' }).configToml).toMatch(
+    expect(warmPlanOf({ 'warm-builder-cache': '512MB' }).configToml).toMatch(
       /\[worker\.oci\]\ngc = true\nmaxUsedSpace = "512MB"/
     )
-    expect(planOf({}, 300 * GIB).configToml).toContain('maxUsedSpace = "30720MB"')
+    expect(warmPlanOf({}, 300 * GIB).configToml).toContain('maxUsedSpace = "30720MB"')
     expect(defaultCacheBytes(5 * GIB)).toBe(2 * GIB)
     expect(defaultCacheBytes(10_000 * GIB)).toBe(50 * GIB)
   })
@@ -241,11 +230,11 @@ describe('a warm builder config', () => {
     const table = { worker: { oci: { gckeepstorage: '1GB' } } }
     expect(withCacheLimit(table, GIB)).toBe(table)
     expect(
-      planOf({ 'buildkitd-config-inline': '[worker.oci]\ngcpolicy = []' }, 100 * GIB).configToml
+      warmPlanOf({ 'buildkitd-config-inline': '[worker.oci]\ngcpolicy = []' }, 100 * GIB).configToml
     ).not.toContain('maxUsedSpace')
   })
   it('is not limited without warm-builder', () => {
-    expect(planOf({ 'warm-builder': 'false' }, 100 * GIB).configToml).not.toContain('worker')
+    expect(warmPlanOf({ 'warm-builder': 'false' }, 100 * GIB).configToml).not.toContain('worker')
   })
 })
 
@@ -256,12 +245,16 @@ describe('warm builder inputs', () => {
     expect(parseDuration('1w')).toBeUndefined()
     expect(parseSize('20GB')).toBe(20 * GIB)
     expect(parseSize('20G')).toBeUndefined()
-    expect(() => planOf({ 'warm-builder-idle': 'soon' })).toThrow(/Input "warm-builder-idle".*not a duration/)
-    expect(() => planOf({ 'warm-builder-cache': 'lots' })).toThrow(/Input "warm-builder-cache".*not a size/)
-    expect(() => planOf({ builder: 'mine' })).toThrow(/Input "warm-builder".*"builder"/)
+    expect(() => warmPlanOf({ 'warm-builder-idle': 'soon' })).toThrow(
+      /Input "warm-builder-idle".*not a duration/
+    )
+    expect(() => warmPlanOf({ 'warm-builder-cache': 'lots' })).toThrow(
+      /Input "warm-builder-cache".*not a size/
+    )
+    expect(() => warmPlanOf({ builder: 'mine' })).toThrow(/Input "warm-builder".*"builder"/)
   })
   it('warn that builder-name is not used', () => {
-    expect(planOf({ 'builder-name': 'mine' }).warnings).toContain(
+    expect(warmPlanOf({ 'builder-name': 'mine' }).warnings).toContain(
       'warm-builder names the builder after its config, so builder-name is not used.'
     )
   })

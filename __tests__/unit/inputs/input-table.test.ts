@@ -1,15 +1,11 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { execFileSync } from 'node:child_process'
-import { parse } from 'yaml'
 import { INPUT_GROUPS, INPUTS, InputSpec, PROXY_INPUTS } from '../../../src/inputs/input-table'
 import { LIST_RULES } from '../../../src/inputs/lists'
+import { ACTION as action, ROOT } from '../../support/repository'
 
-const ROOT = join(__dirname, '../../..')
 const README = join(ROOT, 'README.md')
-const action = parse(readFileSync(join(ROOT, 'action.yml'), 'utf8')) as {
-  inputs: Record<string, { default?: string }>
-}
 const specs = Object.entries(INPUTS) as [string, InputSpec][]
 
 /** The README's input reference as the table gives it: a section per group, a row per input, as prettier lays it out. */
