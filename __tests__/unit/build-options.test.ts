@@ -1,5 +1,3 @@
-import { StepCounter } from '../../src/model/progress-output'
-import { builderPlatforms, parseInspectNodes } from '../../src/model/inspect-output'
 import {
   gitContextHost,
   parseBuilderInputs,
@@ -10,7 +8,6 @@ import { InputError } from '../../src/model/input-error'
 import { parseInputs } from '../../src/inputs/parse'
 import { parseAppendNodes } from '../../src/inputs/append-nodes'
 import { makePlan } from '../../src/plan/plan'
-import { platformDigests } from '../../src/model/metadata-output'
 import { inputSource } from '../support/inputs'
 import { PLAN_CONTEXT as context } from '../support/plan'
 
@@ -310,76 +307,5 @@ describe('append nodes', () => {
         'unix:///run/docker.sock'
       ]
     ])
-  })
-})
-
-describe('reading buildx and BuildKit output', () => {
-  it('parses every node of docker buildx inspect', () => {
-    const output = [
-      'Name:          b',
-      'Driver:        docker-container',
-      '',
-      'Nodes:',
-      'Name:                  b0',
-      'Endpoint:              unix:///var/run/docker.sock',
-      'Status:                running',
-      'Platforms:             linux/amd64*, linux/amd64/v2, linux/arm64',
-      'Name:                  arm',
-      'Endpoint:              unix:///run/docker.sock',
-      'Status:                running',
-      'Platforms:             linux/arm64*, linux/amd64'
-    ].join('\n')
-    const nodes = parseInspectNodes(output)
-    expect(nodes).toEqual([
-      {
-        name: 'b0',
-        endpoint: 'unix:///var/run/docker.sock',
-        status: 'running',
-        platforms: ['linux/amd64', 'linux/amd64/v2', 'linux/arm64'],
-        pinned: ['linux/amd64']
-      },
-      {
-        name: 'arm',
-        endpoint: 'unix:///run/docker.sock',
-        status: 'running',
-        platforms: ['linux/arm64', 'linux/amd64'],
-        pinned: ['linux/arm64']
-      }
-    ])
-    expect(builderPlatforms(nodes)).toEqual(['linux/amd64', 'linux/amd64/v2', 'linux/arm64'])
-  })
-  it('counts cached and executed Dockerfile steps from chunks split anywhere', () => {
-    const log = [
-      '#1 [internal] load build definition from Dockerfile',
-      '#1 DONE 0.0s',
-      '#5 [linux/amd64 1/3] FROM docker.io/library/busybox',
-      '#5 CACHED',
-      '#6 [linux/arm64 2/3] RUN uname -m > /arch',
-      '#6 DONE 0.3s',
-      '#7 [linux/amd64 2/3] RUN uname -m > /arch',
-      '#7 CACHED',
-      '#8 [3/3] COPY . .',
-      '#8 DONE 0.1s'
-    ].join('\n')
-    const counter = new StepCounter()
-    for (let i = 0; i < log.length; i += 7) counter.add(log.slice(i, i + 7))
-    expect(counter.totals()).toEqual({ steps: 3, cached: 1, executed: 2 })
-  })
-  it('takes per-platform digests from an index, without attestations', () => {
-    const index = {
-      manifests: [
-        { digest: 'sha256:a', platform: { os: 'linux', architecture: 'amd64' } },
-        { digest: 'sha256:b', platform: { os: 'linux', architecture: 'arm', variant: 'v7' } },
-        {
-          digest: 'sha256:c',
-          platform: { os: 'unknown', architecture: 'unknown' },
-          annotations: { 'vnd.docker.reference.type': 'attestation-manifest' }
-        }
-      ]
-    }
-    expect(platformDigests(JSON.stringify(index))).toEqual({
-      'linux/amd64': 'sha256:a',
-      'linux/arm/v7': 'sha256:b'
-    })
   })
 })

@@ -1,5 +1,4 @@
 import { annotatedDockerfilePath, checkAnnotations, parseBuildWarnings } from '../../src/report/build-checks'
-import { parseInspectDriver, parseInspectNodes } from '../../src/model/inspect-output'
 import { InputError } from '../../src/model/input-error'
 import { parseInputs } from '../../src/inputs/parse'
 import { makePlan } from '../../src/plan/plan'
@@ -452,21 +451,5 @@ describe('the Dockerfile path annotations point at', () => {
   })
   it('resolves a relative --file from the working directory, as buildx does', () => {
     expect(where('app', 'Dockerfile', '/ws/sub')).toEqual({ path: 'sub/Dockerfile', local: true })
-  })
-})
-
-describe('the driver output', () => {
-  it.each([
-    ['buildx-inspect-docker-container.txt', 'docker-container'],
-    ['buildx-inspect-docker.txt', 'docker']
-  ])('is the Driver line of buildx inspect (%s)', (file, driver) => {
-    const output = fixture(file)
-    expect(parseInspectDriver(output)).toBe(driver)
-    expect(parseInspectNodes(output).length).toBeGreaterThan(0)
-  })
-  it('is empty when inspect says nothing usable', () => {
-    expect(parseInspectDriver('')).toBe('')
-    expect(parseInspectDriver('Name: x\n\nNodes:\nDriver: docker\n')).toBe('')
-    expect(parseInspectDriver('Driver:        ::error::x\n')).toBe('')
   })
 })

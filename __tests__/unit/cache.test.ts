@@ -1,7 +1,5 @@
 import { cacheReferences, parseCache } from '../../src/inputs/cache'
 import { InputError } from '../../src/model/input-error'
-import { StepCounter } from '../../src/model/progress-output'
-import { cacheFailureWarning } from '../../src/report/notices'
 
 const base = {
   shorthand: '',
@@ -84,45 +82,5 @@ describe('cache references', () => {
         'ref=cache.example/c:2'
       ])
     ).toEqual(['127.0.0.1:5002/c:1', 'user/app:cache', 'cache.example/c:2'])
-  })
-})
-
-describe('cache failures in the progress output', () => {
-  // Captured from the stack (cache.e2e "a cache registry that is down"): buildx v0.37.2, BuildKit from source.
-  const LOG = [
-    '#5 importing cache manifest from 127.0.0.1:39971/team/app:buildcache',
-    '#5 ERROR: failed to configure registry cache importer: failed to do request: Head "https://127.0.0.1:39971/v2/team/app/manifests/buildcache": read: connection reset by peer',
-    '#6 [linux/amd64 2/2] RUN uname -m > /arch',
-    '#6 DONE 0.1s',
-    '#11 exporting cache to registry',
-    '#11 preparing build cache for export done',
-    '#11 sending cache export 7.3s done',
-    ' > importing cache manifest from 127.0.0.1:39971/team/app:buildcache:',
-    ' > exporting cache to registry:',
-    ''
-  ].join('\n')
-  it('finds the failed import with its error and the export listed at the end', () => {
-    const counter = new StepCounter()
-    LOG.match(/[\s\S]{1,37}/g)?.forEach(chunk => counter.add(chunk))
-    const failures = counter.cacheFailures()
-    expect(failures).toEqual([
-      {
-        step: 'importing cache manifest from 127.0.0.1:39971/team/app:buildcache',
-        error: expect.stringContaining('failed to configure registry cache importer')
-      },
-      { step: 'exporting cache to registry', error: '' }
-    ])
-    expect(failures.map(cacheFailureWarning)).toEqual([
-      expect.stringMatching(
-        /^Build cache: importing cache manifest from .* failed \(failed to configure .*\); the build ran without that cache\.$/
-      ),
-      'Build cache: exporting cache to registry failed; the image was pushed, but the cache was not saved.'
-    ])
-    expect(counter.totals()).toEqual({ steps: 1, cached: 0, executed: 1 })
-  })
-  it('finds nothing in a build whose cache worked', () => {
-    const counter = new StepCounter()
-    counter.add('#11 exporting cache to registry\n#11 sending cache export 0.3s done\n#11 DONE 0.4s\n')
-    expect(counter.cacheFailures()).toEqual([])
   })
 })

@@ -1,11 +1,8 @@
-import TOML from '@iarna/toml'
 import fc from 'fast-check'
-import { mergeTomlSources, parseToml, registryModelToToml } from '../../src/model/buildkitd-toml'
-import { InputError, quoteValue } from '../../src/model/input-error'
 import { parseInputs } from '../../src/inputs/parse'
-import { csvQuote, splitCsvLine } from '../../src/model/csv'
+import { splitCsvLine } from '../../src/model/csv'
 import { makePlan } from '../../src/plan/plan'
-import { buildRegistryModel, parseInsecureRegistry, parseMirrorEntry } from '../../src/model/registries'
+import { sealedValue } from '../../src/model/driver-opts'
 import { inputSource, PUSHABLE } from '../support/inputs'
 import { PLAN_CONTEXT as context } from '../support/plan'
 import {
@@ -17,29 +14,11 @@ import {
   mirrorEntry,
   registryEntries,
   RUNS,
-  Section,
-  segment,
   separators,
   writtenHostPort
 } from '../support/arbitraries'
-import { sealedValue } from '../../src/model/driver-opts'
 
 describe('(a) accepted mirrors and insecure registries', () => {
-  it('parse one by one into the entry they describe', () => {
-    fc.assert(
-      fc.property(mirrorEntry, insecureEntry, (mirror, insecure) => {
-        expect(parseMirrorEntry(mirror.text)).toEqual({
-          registry: mirror.registry,
-          location: mirror.location,
-          hostKey: mirror.hostKey,
-          plainHttp: mirror.plainHttp
-        })
-        expect(parseInsecureRegistry(insecure.text)).toBe(insecure.key)
-      }),
-      RUNS
-    )
-  })
-
   it('become TOML that parses back to exactly the intended model, sections and mirrors in order', () => {
     fc.assert(
       fc.property(
@@ -73,110 +52,6 @@ describe('(a) accepted mirrors and insecure registries', () => {
           )
         }
       ),
-      RUNS
-    )
-  })
-})
-
-// ---- (b) The user's TOML registry sections merged with the model. ----
-
-/**
- * Any string TOML can hold as a key or value. Refused elsewhere (bad-inputs): names of Object.prototype
- * members, and control characters other than tab, LF and CR.
- */
-const anyText = fc
-  .oneof(
-    { weight: 5, arbitrary: fc.string({ unit: 'binary', maxLength: 12 }) },
-    { weight: 1, arbitrary: fc.constantFrom('docker.io', 'ghcr.io', '__proto__', 'a"b', 'x\ny', '[grpc]') }
-  )
-  .filter(text => text === '__proto__' || !(text in Object.prototype))
-  // eslint-disable-next-line no-control-regex
-  .filter(text => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(text))
-
-/** Mirror locations as a user's TOML may write them: host[:port][/path-prefix] (anything else is refused). */
-const userMirror = fc.oneof(
-  hostPort.map(({ key }) => key),
-  fc.tuple(hostPort, segment).map(([{ key }, prefix]) => `${key}/${prefix}`),
-  fc.constantFrom('m.example', 'mirror.example.com')
-)
-const userSection = fc.record(
-  {
-    mirrors: fc.array(userMirror, { maxLength: 4 }),
-    http: fc.boolean(),
-    insecure: fc.boolean()
-  },
-  { requiredKeys: [] }
-)
-const userRegistry = fc.uniqueArray(
-  fc.tuple(
-    fc.oneof(
-      hostPort.map(({ key }) => key),
-      fc.constantFrom('docker.io', 'ghcr.io')
-    ),
-    userSection
-  ),
-  { maxLength: 5, selector: ([host]) => host }
-)
-
-/** A table with own keys only, so "__proto__" is a key and not a prototype. */
-const table = (entries: [string, unknown][]): Record<string, unknown> => {
-  const result: Record<string, unknown> = {}
-  for (const [key, value] of entries) {
-    Object.defineProperty(result, key, { value, enumerable: true, writable: true, configurable: true })
-  }
-  return result
-}
-
-describe('(b) registry keys and mirrors of the user TOML', () => {
-  it('are hosts, or the config is refused with an error that names the input', () => {
-    fc.assert(
-      fc.property(anyText, anyText, (key, mirror) => {
-        const text = TOML.stringify({ registry: table([[key, { mirrors: [mirror] }]]) } as TOML.JsonMap)
-        try {
-          parseToml('buildkitd-config-inline', text)
-        } catch (error) {
-          expect(error).toBeInstanceOf(InputError)
-          expect((error as InputError).input).toBe('buildkitd-config-inline')
-        }
-      })
-    )
-  })
-})
-
-describe('(b) merging the user TOML with the generated registries', () => {
-  it('never drops a mirror from either side and keeps their order, user mirrors first', () => {
-    fc.assert(
-      fc.property(userRegistry, fc.array(mirrorEntry, { maxLength: 6 }), (user, mirrors) => {
-        const text = TOML.stringify({ registry: table(user) } as TOML.JsonMap)
-        const parsed = parseToml('buildkitd-config-inline', text)
-        const model = buildRegistryModel(
-          mirrors.map(m => parseMirrorEntry(m.text)),
-          []
-        )
-        const { table: merged } = mergeTomlSources([
-          { input: 'buildkitd-config-inline', table: parsed },
-          { input: 'registry-mirrors/insecure-registries', table: registryModelToToml(model) }
-        ])
-        const intended = intendedModel(mirrors, [])
-        const userHosts = user.map(([host]) => host)
-        const hosts = [...userHosts, ...[...intended.keys()].filter(key => !userHosts.includes(key))]
-        const sections = new Map(user)
-        const expected = hosts.map((hostKey): [string, Section] => {
-          const mine: Section = sections.get(hostKey) ?? {}
-          const ours: Section = intended.get(hostKey) ?? {}
-          const fromUser = mine.mirrors ?? []
-          const mirrorList = [...fromUser, ...(ours.mirrors ?? []).filter(m => !fromUser.includes(m))]
-          // Scalars: the generated value, the later source, wins (with a warning).
-          const result: Section = { ...mine, ...ours }
-          if (mine.mirrors || ours.mirrors) result.mirrors = mirrorList
-          return [hostKey, result]
-        })
-        // Sections as a Map: JavaScript objects list integer-like keys ("0") first, whatever the TOML order.
-        const mergedRegistry = (merged.registry ?? {}) as Record<string, unknown>
-        expect(new Map(Object.entries(mergedRegistry))).toEqual(new Map(expected))
-        // The written config says the same: nothing is lost between merge, stringify and parse.
-        expect(new Map(registryEntries(TOML.stringify(merged as TOML.JsonMap)))).toEqual(new Map(expected))
-      }),
       RUNS
     )
   })
@@ -364,28 +239,5 @@ describe('(c) command lines', () => {
       'HTTP_PROXY=http://p:3128',
       'http_proxy=http://p:3128'
     ])
-  })
-
-  it('CSV-quotes any driver-opt value so that splitting it gives the value back', () => {
-    fc.assert(
-      fc.property(fc.string({ unit: 'binary', maxLength: 40 }), value => {
-        expect(splitCsvLine(csvQuote(value))).toEqual([value])
-      }),
-      RUNS
-    )
-  })
-})
-
-describe('error messages', () => {
-  it('quote any value on one line, visibly, and as JSON that reads back to the value', () => {
-    fc.assert(
-      fc.property(fc.string({ unit: 'binary', maxLength: 40 }), value => {
-        const quoted = quoteValue(value)
-        expect(JSON.parse(quoted)).toBe(value)
-        expect(quoted).not.toMatch(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u)
-        expect(quoted).not.toMatch(/[^\S ]/)
-      }),
-      RUNS
-    )
   })
 })

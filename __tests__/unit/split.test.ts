@@ -1,8 +1,5 @@
 import { InputError } from '../../src/model/input-error'
-import { parseDigestSource } from '../../src/model/image-ref'
-import { canonicalPlatform, indexPlatformProblems } from '../../src/model/platform'
 import { makePlan } from '../../src/plan/plan'
-import { indexImages, platformDigests } from '../../src/model/metadata-output'
 import { DIGEST_A as A, DIGEST_B as B } from '../support/digests'
 import { inputsOf } from '../support/inputs'
 
@@ -98,55 +95,5 @@ describe('merge-digests', () => {
       inputError({ tags: 'r.example/app', 'push-by-digest': 'true', 'merge-digests': A }).message
     ).toMatch(/"merge-digests".*push-by-digest/)
     expect(inputError({ 'merge-digests': A, push: 'false' }).message).toMatch(/"tags".*merge-digests/)
-  })
-})
-
-describe('digest sources', () => {
-  it('parses a bare digest and one pinned to a repository with a port', () => {
-    expect(parseDigestSource(A)).toEqual({ digest: A })
-    expect(parseDigestSource(`127.0.0.1:5000/e2e/app@${A}`)).toEqual({
-      repository: '127.0.0.1:5000/e2e/app',
-      digest: A
-    })
-    expect(parseDigestSource(`@${A}`)).toBeUndefined()
-  })
-})
-
-describe('the platforms of a merged index', () => {
-  it('finds what is missing and what is there twice, spelling variants alike', () => {
-    expect(indexPlatformProblems(['linux/amd64', 'linux/arm64'], ['linux/amd64', 'linux/arm64/v8'])).toEqual({
-      missing: [],
-      duplicated: []
-    })
-    expect(indexPlatformProblems(['linux/amd64', 'linux/arm64'], ['linux/amd64'])).toEqual({
-      missing: ['linux/arm64'],
-      duplicated: []
-    })
-    expect(indexPlatformProblems([], ['linux/amd64', 'linux/amd64/v1'])).toEqual({
-      missing: [],
-      duplicated: ['linux/amd64']
-    })
-    expect(canonicalPlatform('linux/arm')).toBe('linux/arm/v7')
-    expect(canonicalPlatform('linux/arm/v6')).toBe('linux/arm/v6')
-  })
-  it('reads images from index JSON as imagetools prints it, leaving attestations out and keeping duplicates', () => {
-    const index = JSON.stringify({
-      schemaVersion: 2,
-      manifests: [
-        { digest: A, platform: { os: 'linux', architecture: 'amd64' } },
-        { digest: B, platform: { os: 'linux', architecture: 'amd64' } },
-        {
-          digest: B,
-          platform: { os: 'unknown', architecture: 'unknown' },
-          annotations: { 'vnd.docker.reference.type': 'attestation-manifest' }
-        }
-      ]
-    })
-    expect(indexImages(index)).toEqual([
-      { platform: 'linux/amd64', digest: A },
-      { platform: 'linux/amd64', digest: B }
-    ])
-    expect(platformDigests(index)).toEqual({ 'linux/amd64': B })
-    expect(indexImages('not json')).toEqual([])
   })
 })

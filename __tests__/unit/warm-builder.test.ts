@@ -26,7 +26,6 @@ import { Plan, PlanContext } from '../../src/plan/plan'
 import { releaseLease, takeLease } from '../../src/run/builder/warm-builders'
 import { configFileDigests, readWarmKey } from '../../src/run/builder/warm-key'
 import { processStartTime, withWarmLock } from '../../src/run/builder/warm-lock'
-import { parseState } from '../../src/model/saved-state'
 import { recorded, reset } from '../support/doubles/actions-core'
 import { GIB, WARM_KEY as KEY, warmPlanOf } from '../support/plan'
 
@@ -378,17 +377,5 @@ describe('leases and the lock', () => {
     await Promise.all([hold(), hold(), hold()])
     expect(most).toBe(1)
     expect(readdirSync(dir)).toEqual([])
-  })
-})
-
-describe('the saved state', () => {
-  it('keeps a warm lease only as a string', () => {
-    const base = { builder: 'mpb-warm-0123456789abcdef', workDir: '/w', cleanup: false, keepState: false }
-    expect(parseState(JSON.stringify({ ...base, warmLease: '/x/leases/a.1' })).warmLease).toBe(
-      '/x/leases/a.1'
-    )
-    expect(() => parseState(JSON.stringify({ ...base, warmLease: 7 }))).toThrow(
-      'the saved warm lease is invalid'
-    )
   })
 })

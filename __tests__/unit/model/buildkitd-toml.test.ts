@@ -1,12 +1,24 @@
 import TOML from '@iarna/toml'
+import fc from 'fast-check'
 import {
   mergeTomlSources,
   parseToml,
   registryModelToToml,
-  stringifyToml
-} from '../../src/model/buildkitd-toml'
-import { InputError } from '../../src/model/input-error'
-import { buildRegistryModel, parseMirrorEntry } from '../../src/model/registries'
+  stringifyToml,
+  TomlTable,
+  withoutMirrors
+} from '../../../src/model/buildkitd-toml'
+import { InputError } from '../../../src/model/input-error'
+import { buildRegistryModel, parseMirrorEntry } from '../../../src/model/registries'
+import {
+  hostPort,
+  intendedModel,
+  mirrorEntry,
+  registryEntries,
+  RUNS,
+  Section,
+  segment
+} from '../../support/arbitraries'
 
 const model = buildRegistryModel(['http://127.0.0.1:5001', 'ghcr.io=g.example'].map(parseMirrorEntry), [
   'r.local:5000'
@@ -260,5 +272,152 @@ describe('messages about the buildkitd-config file never show its text', () => {
     const wrong = refusal('buildkitd-config', `[registry."docker.io"]\nhttp = "${SECRET}"`)
     expect(wrong.value).toBe('registry."docker.io".http = <a string>')
     expect(wrong.reason).toBe('"http" must be true or false, not a string')
+  })
+})
+
+// ---- (b) The user's TOML registry sections merged with the model. ----
+
+/**
+ * Any string TOML can hold as a key or value. Refused elsewhere (the bad-input table of
+ * __tests__/unit/inputs/parse.test.ts): names of Object.prototype members, and control characters other than
+ * tab, LF and CR.
+ */
+const anyText = fc
+  .oneof(
+    { weight: 5, arbitrary: fc.string({ unit: 'binary', maxLength: 12 }) },
+    { weight: 1, arbitrary: fc.constantFrom('docker.io', 'ghcr.io', '__proto__', 'a"b', 'x\ny', '[grpc]') }
+  )
+  .filter(text => text === '__proto__' || !(text in Object.prototype))
+  // eslint-disable-next-line no-control-regex
+  .filter(text => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(text))
+
+/** Mirror locations as a user's TOML may write them: host[:port][/path-prefix] (anything else is refused). */
+const userMirror = fc.oneof(
+  hostPort.map(({ key }) => key),
+  fc.tuple(hostPort, segment).map(([{ key }, prefix]) => `${key}/${prefix}`),
+  fc.constantFrom('m.example', 'mirror.example.com')
+)
+const userSection = fc.record(
+  {
+    mirrors: fc.array(userMirror, { maxLength: 4 }),
+    http: fc.boolean(),
+    insecure: fc.boolean()
+  },
+  { requiredKeys: [] }
+)
+const userRegistry = fc.uniqueArray(
+  fc.tuple(
+    fc.oneof(
+      hostPort.map(({ key }) => key),
+      fc.constantFrom('docker.io', 'ghcr.io')
+    ),
+    userSection
+  ),
+  { maxLength: 5, selector: ([host]) => host }
+)
+
+/** A table with own keys only, so "__proto__" is a key and not a prototype. */
+const table = (entries: [string, unknown][]): Record<string, unknown> => {
+  const result: Record<string, unknown> = {}
+  for (const [key, value] of entries) {
+    Object.defineProperty(result, key, { value, enumerable: true, writable: true, configurable: true })
+  }
+  return result
+}
+
+describe('(b) registry keys and mirrors of the user TOML', () => {
+  it('are hosts, or the config is refused with an error that names the input', () => {
+    fc.assert(
+      fc.property(anyText, anyText, (key, mirror) => {
+        const text = TOML.stringify({ registry: table([[key, { mirrors: [mirror] }]]) } as TOML.JsonMap)
+        try {
+          parseToml('buildkitd-config-inline', text)
+        } catch (error) {
+          expect(error).toBeInstanceOf(InputError)
+          expect((error as InputError).input).toBe('buildkitd-config-inline')
+        }
+      })
+    )
+  })
+})
+
+describe('(b) merging the user TOML with the generated registries', () => {
+  it('never drops a mirror from either side and keeps their order, user mirrors first', () => {
+    fc.assert(
+      fc.property(userRegistry, fc.array(mirrorEntry, { maxLength: 6 }), (user, mirrors) => {
+        const text = TOML.stringify({ registry: table(user) } as TOML.JsonMap)
+        const parsed = parseToml('buildkitd-config-inline', text)
+        const model = buildRegistryModel(
+          mirrors.map(m => parseMirrorEntry(m.text)),
+          []
+        )
+        const { table: merged } = mergeTomlSources([
+          { input: 'buildkitd-config-inline', table: parsed },
+          { input: 'registry-mirrors/insecure-registries', table: registryModelToToml(model) }
+        ])
+        const intended = intendedModel(mirrors, [])
+        const userHosts = user.map(([host]) => host)
+        const hosts = [...userHosts, ...[...intended.keys()].filter(key => !userHosts.includes(key))]
+        const sections = new Map(user)
+        const expected = hosts.map((hostKey): [string, Section] => {
+          const mine: Section = sections.get(hostKey) ?? {}
+          const ours: Section = intended.get(hostKey) ?? {}
+          const fromUser = mine.mirrors ?? []
+          const mirrorList = [...fromUser, ...(ours.mirrors ?? []).filter(m => !fromUser.includes(m))]
+          // Scalars: the generated value, the later source, wins (with a warning).
+          const result: Section = { ...mine, ...ours }
+          if (mine.mirrors || ours.mirrors) result.mirrors = mirrorList
+          return [hostKey, result]
+        })
+        // Sections as a Map: JavaScript objects list integer-like keys ("0") first, whatever the TOML order.
+        const mergedRegistry = (merged.registry ?? {}) as Record<string, unknown>
+        expect(new Map(Object.entries(mergedRegistry))).toEqual(new Map(expected))
+        // The written config says the same: nothing is lost between merge, stringify and parse.
+        expect(new Map(registryEntries(TOML.stringify(merged as TOML.JsonMap)))).toEqual(new Map(expected))
+      }),
+      RUNS
+    )
+  })
+})
+
+describe('buildkitd config from TOML', () => {
+  it('reads a file that starts with a byte-order mark', () => {
+    expect(parseToml('buildkitd-config', '\ufeffdebug = true')).toEqual({ debug: true })
+  })
+  it('merges "__proto__" and "constructor" as plain keys, without touching any prototype', () => {
+    // parseToml keeps "__proto__" as a plain key, but refuses it as a registry host (not a host[:port]), so
+    // the registry sections here come from the parser directly: the merge must hold them all the same.
+    expect(JSON.stringify(parseToml('a', 'constructor = 1\n[__proto__]\npolluted = "yes"'))).toBe(
+      '{"constructor":1,"__proto__":{"polluted":"yes"}}'
+    )
+    expect(() => parseToml('a', '[registry."__proto__"]\nmirrors = ["p1"]')).toThrow(
+      'this registry key is not a valid host[:port]'
+    )
+    const first = TOML.parse(
+      '[__proto__]\npolluted = "yes"\n[registry."__proto__"]\nmirrors = ["p1"]'
+    ) as TomlTable
+    const second = TOML.parse('constructor = 1\n[registry."__proto__"]\nmirrors = ["p2"]') as TomlTable
+    const { table, warnings } = mergeTomlSources([
+      { input: 'a', table: first },
+      { input: 'b', table: second }
+    ])
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined()
+    expect(warnings).toEqual([])
+    const kept = withoutMirrors(table, ['p2'])
+    expect(JSON.stringify(TOML.parse(stringifyToml(kept)))).toBe(
+      '{"constructor":1,"__proto__":{"polluted":"yes"},"registry":{"__proto__":{"mirrors":["p1"]}}}'
+    )
+  })
+  it('names both sides the right way round when a value meets a table', () => {
+    expect(() =>
+      mergeTomlSources([
+        { input: 'buildkitd-config', table: { worker: 1 } },
+        { input: 'buildkitd-config-inline', table: { worker: { oci: true } } }
+      ])
+    ).toThrow('"worker" is a table in buildkitd-config-inline but a value in buildkitd-config')
+  })
+  it('refuses control characters the TOML writer would leave raw, so the written config always parses', () => {
+    expect(() => parseToml('x', 'a = "\\u0001\\u0001"')).toThrow(/control character U\+0001/)
+    expect(() => parseToml('x', 'a = "tab\\tline\\nreturn\\r"')).not.toThrow()
   })
 })

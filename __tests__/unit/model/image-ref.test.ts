@@ -1,7 +1,14 @@
-import { imageRepository, mirrorCandidates, splitImage } from '../../src/model/image-ref'
 import TOML from '@iarna/toml'
-import { registryModelFromToml, withoutMirrors } from '../../src/model/buildkitd-toml'
-import { buildRegistryModel, parseMirrorEntry } from '../../src/model/registries'
+import {
+  imageRepository,
+  mirrorCandidates,
+  splitImage,
+  isImageReference,
+  parseDigestSource
+} from '../../../src/model/image-ref'
+import { registryModelFromToml, withoutMirrors } from '../../../src/model/buildkitd-toml'
+import { buildRegistryModel, parseMirrorEntry } from '../../../src/model/registries'
+import { DIGEST_A as A } from '../../support/digests'
 
 describe('splitImage', () => {
   it.each([
@@ -79,5 +86,26 @@ describe('mirrorCandidates', () => {
     expect(mirrorCandidates('moby/buildkit:buildx-stable-1', registryModelFromToml(table))).toEqual([
       'toml-only.example/hub/moby/buildkit:buildx-stable-1'
     ])
+  })
+})
+
+describe('references', () => {
+  it('refuses registry ports and IPv6 registries that cannot exist', () => {
+    expect(isImageReference('r.example:5000/app')).toBe(true)
+    expect(isImageReference('[::1]:5000/app')).toBe(true)
+    expect(isImageReference('r.example:0/app')).toBe(false)
+    expect(isImageReference('r.example:65536/app')).toBe(false)
+    expect(isImageReference('[:]:5000/app')).toBe(false)
+  })
+})
+
+describe('digest sources', () => {
+  it('parses a bare digest and one pinned to a repository with a port', () => {
+    expect(parseDigestSource(A)).toEqual({ digest: A })
+    expect(parseDigestSource(`127.0.0.1:5000/e2e/app@${A}`)).toEqual({
+      repository: '127.0.0.1:5000/e2e/app',
+      digest: A
+    })
+    expect(parseDigestSource(`@${A}`)).toBeUndefined()
   })
 })

@@ -1,6 +1,4 @@
-import { proxyCredentialSecrets } from '../../src/model/credentials'
-import { parseNoProxy } from '../../src/model/no-proxy'
-import { parseProxyUrl, proxyEnvironment } from '../../src/model/proxy'
+import { parseProxyUrl, proxyEnvironment } from '../../../src/model/proxy'
 
 describe('parseProxyUrl', () => {
   it('adds http:// to a bare host:port as Go does', () => {
@@ -33,30 +31,16 @@ describe('parseProxyUrl', () => {
       expect((error as Error).message).not.toContain('hunter22')
     }
   })
-})
 
-describe('proxyCredentialSecrets', () => {
-  it('returns the URL, the user info and the raw and decoded password', () => {
-    expect(proxyCredentialSecrets('http://bob:p%40ss@proxy:3128').sort()).toEqual(
-      ['bob:p%40ss', 'bob:p@ss', 'http://bob:p%40ss@proxy:3128', 'p%40ss', 'p@ss'].sort()
-    )
+  it('keeps the URL as written and reads the host the way URL() canonicalizes it', () => {
+    expect(parseProxyUrl('http-proxy', 'http://[0:0::1]:3128/')).toEqual({
+      url: 'http://[0:0::1]:3128',
+      hostname: '::1',
+      display: 'http://[0:0::1]:3128'
+    })
   })
-  it('is empty without credentials', () => {
-    expect(proxyCredentialSecrets('http://proxy:3128')).toEqual([])
-  })
-})
-
-describe('parseNoProxy', () => {
-  it('accepts commas, spaces and newlines and removes duplicates', () => {
-    expect(parseNoProxy('localhost, 127.0.0.1\n.corp.example.com,10.0.0.0/8,localhost')).toEqual([
-      'localhost',
-      '127.0.0.1',
-      '.corp.example.com',
-      '10.0.0.0/8'
-    ])
-  })
-  it('rejects entries that are not hosts', () => {
-    expect(() => parseNoProxy('good.example,bad;host')).toThrow(/Input "no-proxy".*"bad;host"/)
+  it('accepts an IPv6 zone, which URL() cannot parse', () => {
+    expect(parseProxyUrl('http-proxy', 'http://[fe80::1%25eth0]:3128').hostname).toBe('fe80::1%25eth0')
   })
 })
 

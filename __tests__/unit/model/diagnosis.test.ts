@@ -1,5 +1,5 @@
 import fc from 'fast-check'
-import { diagnose } from '../../src/model/diagnosis'
+import { diagnose, explainFailure } from '../../../src/model/diagnosis'
 
 // Failure texts as buildx, BuildKit and dockerd print them (see shared/docs/buildkit-network-reference.md).
 describe('diagnose', () => {
@@ -291,4 +291,11 @@ it('finds what the regexes found, on any short mix of their fragments', () => {
     }),
     { numRuns: 3000, seed: 20261201 }
   )
+})
+
+describe('explainFailure on long lines', () => {
+  it('cuts a line it shows, saying how much is left out', () => {
+    const [line] = explainFailure(`ERROR: ${'z'.repeat(5000)}`)
+    expect(line).toBe(`ERROR: ${'z'.repeat(993)} … (4007 more characters)`)
+  })
 })

@@ -5,7 +5,7 @@ import {
   proxyCredentialSecrets,
   stripUserInfo,
   urlCredentialSecrets
-} from '../../src/model/credentials'
+} from '../../../src/model/credentials'
 
 describe('stripUserInfo', () => {
   it.each([
@@ -55,5 +55,29 @@ describe('proxyCredentialSecrets', () => {
       'bob:a/b@c',
       'a/b@c'
     ])
+  })
+
+  it('registers a password that holds "@" whole', () => {
+    expect(proxyCredentialSecrets('http://u:s3cr3t@pa55@p:1')).toContain('s3cr3t@pa55')
+  })
+  it('returns the URL, the user info and the raw and decoded password', () => {
+    expect(proxyCredentialSecrets('http://bob:p%40ss@proxy:3128').sort()).toEqual(
+      ['bob:p%40ss', 'bob:p@ss', 'http://bob:p%40ss@proxy:3128', 'p%40ss', 'p@ss'].sort()
+    )
+  })
+  it('is empty without credentials', () => {
+    expect(proxyCredentialSecrets('http://proxy:3128')).toEqual([])
+  })
+})
+
+describe('maskUserInfo', () => {
+  it.each([
+    ['http://u:s3cr3t@pa55@p:1', 'http://***@p:1'],
+    ['http://u:pa/ss@p:1', 'http://***@p:1'],
+    ['http://u:pa ss@p:1', 'http://***@p:1'],
+    ['u:pw@p:1', '***@p:1'],
+    ['http://p:1', 'http://p:1']
+  ])('masks all of %s', (value, masked) => {
+    expect(maskUserInfo(value)).toBe(masked)
   })
 })

@@ -1,10 +1,12 @@
-import { InputError } from '../../src/model/input-error'
+import fc from 'fast-check'
+import { InputError } from '../../../src/model/input-error'
 import {
   buildRegistryModel,
   parseInsecureRegistry,
   parseMirrorEntry,
   registryHosts
-} from '../../src/model/registries'
+} from '../../../src/model/registries'
+import { insecureEntry, mirrorEntry, RUNS } from '../../support/arbitraries'
 
 describe('parseMirrorEntry', () => {
   it.each([
@@ -84,6 +86,12 @@ describe('parseMirrorEntry', () => {
       JSON.stringify(entry.includes('@') ? entry.replace(/\/\/[^@]*@/, '//***@') : entry)
     )
   })
+
+  it('takes a path prefix of up to 255 characters', () => {
+    const prefix = `/${'a'.repeat(254)}`
+    expect(parseMirrorEntry(`m.example${prefix}`).location).toBe(`m.example${prefix}`)
+    expect(() => parseMirrorEntry(`m.example${prefix}a`)).toThrow(/the path prefix has 256 characters/)
+  })
 })
 
 describe('parseInsecureRegistry', () => {
@@ -119,5 +127,22 @@ describe('buildRegistryModel', () => {
       'r.local:5000'
     ])
     expect(registryHosts(model).sort()).toEqual(['g.local', 'ghcr.io', 'm.local:5001', 'r.local:5000'])
+  })
+})
+
+describe('(a) accepted mirrors and insecure registries', () => {
+  it('parse one by one into the entry they describe', () => {
+    fc.assert(
+      fc.property(mirrorEntry, insecureEntry, (mirror, insecure) => {
+        expect(parseMirrorEntry(mirror.text)).toEqual({
+          registry: mirror.registry,
+          location: mirror.location,
+          hostKey: mirror.hostKey,
+          plainHttp: mirror.plainHttp
+        })
+        expect(parseInsecureRegistry(insecure.text)).toBe(insecure.key)
+      }),
+      RUNS
+    )
   })
 })
