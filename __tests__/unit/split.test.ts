@@ -1,19 +1,8 @@
-import { InputError } from '../../src/model/input-error'
 import { makePlan } from '../../src/plan/plan'
 import { DIGEST_A as A, DIGEST_B as B } from '../support/digests'
 import { inputsOf } from '../support/inputs'
 
 const planOf = (values: Record<string, string>) => makePlan(inputsOf(values), { workDir: '/tmp/run' })
-
-function inputError(values: Record<string, string>): InputError {
-  try {
-    inputsOf(values)
-  } catch (error) {
-    if (error instanceof InputError) return error
-    throw error
-  }
-  throw new Error('no InputError')
-}
 
 describe('push-by-digest', () => {
   it('pushes to every repository the tags name, by digest, with no --tag and no --push', () => {
@@ -27,15 +16,6 @@ describe('push-by-digest', () => {
     expect(build[build.indexOf('--output') + 1]).toBe(
       'type=image,"name=r.example/team/app,other.example/app",push-by-digest=true,name-canonical=true,push=true'
     )
-  })
-  it('is refused with push: false, load, or outputs, naming the input', () => {
-    const base = { tags: 'r.example/app', 'push-by-digest': 'true' }
-    expect(inputError({ ...base, push: 'false' }).message).toMatch(/push-by-digest.*needs "push: true"/)
-    expect(inputError({ ...base, load: 'true' }).message).toMatch(/push-by-digest.*cannot load/)
-    expect(inputError({ ...base, outputs: 'type=local,dest=out' }).message).toMatch(
-      /"outputs".*push-by-digest/
-    )
-    expect(inputError({ 'push-by-digest': 'true', push: 'false' }).message).toMatch(/"tags".*repository/)
   })
   it('leaves a normal build as it was', () => {
     const build = planOf({ tags: 'r.example/app:1' }).commands.build
@@ -78,22 +58,5 @@ describe('merge-digests', () => {
     const plan = planOf({ tags: 'r.example/app:1', 'merge-digests': '\n,\n' })
     expect(plan.commands.merge).toEqual([])
     expect(plan.mergeSources).toEqual([])
-  })
-  it.each([
-    ['a tag instead of a digest', 'r.example/app:1'],
-    ['a short digest', 'sha256:abc'],
-    ['a digest with a tag before it', `r.example/app:1@${A}`],
-    ['an option', `--push@${A}`],
-    ['upper-case hex', `sha256:${'A'.repeat(64)}`]
-  ])('refuses %s', (_, entry) => {
-    expect(inputError({ tags: 'r.example/app:1', 'merge-digests': entry }).message).toMatch(
-      /Input "merge-digests".*not a digest/
-    )
-  })
-  it('is refused together with push-by-digest, and without tags', () => {
-    expect(
-      inputError({ tags: 'r.example/app', 'push-by-digest': 'true', 'merge-digests': A }).message
-    ).toMatch(/"merge-digests".*push-by-digest/)
-    expect(inputError({ 'merge-digests': A, push: 'false' }).message).toMatch(/"tags".*merge-digests/)
   })
 })

@@ -1,5 +1,5 @@
-import { cacheReferences, parseCache } from '../../src/inputs/cache'
-import { InputError } from '../../src/model/input-error'
+import { cacheReferences, parseCache } from '../../../src/inputs/cache'
+import { InputError } from '../../../src/model/input-error'
 
 const base = {
   shorthand: '',

@@ -1,6 +1,6 @@
-import { readInputs } from '../../src/inputs/read'
-import { MIN_MASK_LENGTH } from '../../src/model/credentials'
-import { recorded, reset, world } from '../support/doubles/actions-core'
+import { readInputs } from '../../../src/inputs/read'
+import { MIN_MASK_LENGTH } from '../../../src/model/credentials'
+import { recorded, reset, world } from '../../support/doubles/actions-core'
 
 describe('the masks readInputs registers', () => {
   beforeEach(reset)
@@ -21,5 +21,19 @@ describe('the masks readInputs registers', () => {
     world.inputs = { tags: 'r.example/a:1', secrets: '"key=line-one\nQ=="' }
     await readInputs()
     expect(recorded.secrets).toEqual(['line-one\nQ==', 'line-one'])
+  })
+})
+
+describe('a user and password in the download URL', () => {
+  it('are registered as secrets before anything logs', async () => {
+    reset()
+    world.inputs = {
+      tags: 'r.example/a',
+      'buildx-download-url': 'https://dl-user:Dl%2FS3cret@dl.example/{version}'
+    }
+    await readInputs()
+    expect(recorded.secrets).toEqual(
+      expect.arrayContaining(['dl-user:Dl%2FS3cret', 'Dl%2FS3cret', 'Dl/S3cret'])
+    )
   })
 })

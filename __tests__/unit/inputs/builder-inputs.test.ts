@@ -1,8 +1,6 @@
-import { InputError } from '../../src/model/input-error'
-import { parseInputs } from '../../src/inputs/parse'
-import { readInputs } from '../../src/inputs/read'
-import { recorded, reset, world } from '../support/doubles/actions-core'
-import { inputSource } from '../support/inputs'
+import { InputError } from '../../../src/model/input-error'
+import { parseInputs } from '../../../src/inputs/parse'
+import { inputSource } from '../../support/inputs'
 
 describe('buildx download inputs', () => {
   const pushable = { tags: 'registry.example.com/app:1' }
@@ -29,19 +27,5 @@ describe('buildx download inputs', () => {
     }
     expect(caught).toBeInstanceOf(InputError)
     expect((caught as InputError).input).toBe('buildx-download-url')
-  })
-})
-
-describe('a user and password in the download URL', () => {
-  it('are registered as secrets before anything logs', async () => {
-    reset()
-    world.inputs = {
-      tags: 'r.example/a',
-      'buildx-download-url': 'https://dl-user:Dl%2FS3cret@dl.example/{version}'
-    }
-    await readInputs()
-    expect(recorded.secrets).toEqual(
-      expect.arrayContaining(['dl-user:Dl%2FS3cret', 'Dl%2FS3cret', 'Dl/S3cret'])
-    )
   })
 })

@@ -1,4 +1,5 @@
-import { csvEntries, LIST_RULES, parseList, readList } from '../../src/inputs/lists'
+import { csvEntries, LIST_RULES, parseList, readList } from '../../../src/inputs/lists'
+import { parseBoolean } from '../../../src/inputs/parse'
 
 const SPLIT = { commas: true, quotes: true, trim: true }
 const JOIN = { commas: false, quotes: true, trim: true }
@@ -75,5 +76,13 @@ describe('parseList (line by line)', () => {
       'linux/386'
     ])
     expect(parseList('"a,b",c', { commas: true })).toEqual(['a,b', 'c'])
+  })
+})
+
+describe('parseBoolean', () => {
+  it('reads the YAML 1.2 core spellings', () => {
+    expect(['true', 'True', 'TRUE'].map(v => parseBoolean('x', v, false))).toEqual([true, true, true])
+    expect(['false', 'False', 'FALSE'].map(v => parseBoolean('x', v, true))).toEqual([false, false, false])
+    expect(parseBoolean('x', '', true)).toBe(true)
   })
 })
