@@ -10,7 +10,6 @@ import {
 } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { loginVerdict, parseChallenge, tokenRequestUrl } from '../../src/plan/preflight'
 import { writePrivateDockerConfig } from '../../src/run/docker/config-files'
 import { LOGINS as logins } from '../support/registry-logins'
 
@@ -57,42 +56,5 @@ describe('the private Docker config', () => {
         /Cannot read .*config.json to extend it with "registry-auth"/
       )
     })
-  })
-})
-
-describe('the login check of the preflight', () => {
-  it('reads a Bearer challenge with its realm and service, and Basic', () => {
-    expect(
-      parseChallenge('Bearer realm="https://auth.example/token",service="registry.example",scope="x"')
-    ).toEqual({
-      scheme: 'bearer',
-      realm: 'https://auth.example/token',
-      service: 'registry.example'
-    })
-    expect(parseChallenge('Basic realm="Registry Realm"')).toEqual({ scheme: 'basic' })
-    expect(parseChallenge('')).toBeUndefined()
-    expect(parseChallenge('Bearer realm="file:///etc/passwd"')).toBeUndefined()
-    expect(parseChallenge('Negotiate')).toBeUndefined()
-  })
-  it('asks the realm for a token the way docker login does', () => {
-    expect(tokenRequestUrl({ realm: 'https://auth.example/token?x=1', service: 'reg istry' }, 'bot')).toBe(
-      'https://auth.example/token?x=1&service=reg+istry&account=bot'
-    )
-  })
-  it('fails on 401 and 403 naming the input and the registry, passes on 2xx, warns otherwise', () => {
-    expect(loginVerdict('ghcr.io', 401, 'HTTP 401').error).toMatch(
-      /^Input "registry-auth": registry ghcr.io rejected the username and password \(HTTP 401\)/
-    )
-    expect(loginVerdict('ghcr.io', 403, 'HTTP 403').error).toMatch(/HTTP 403/)
-    expect(loginVerdict('ghcr.io', 200, 'HTTP 200')).toEqual({
-      registry: 'ghcr.io',
-      status: 'login accepted'
-    })
-    const unknown = loginVerdict('ghcr.io', undefined, 'timeout after 3000 ms')
-    expect(unknown.error).toBeUndefined()
-    expect(unknown.warning).toMatch(
-      /Could not check the "registry-auth" login for ghcr.io \(timeout after 3000 ms\)/
-    )
-    expect(loginVerdict('ghcr.io', 500, 'HTTP 500').warning).toBeDefined()
   })
 })

@@ -1,4 +1,3 @@
-import { createHash, createHmac } from 'node:crypto'
 import { execFileSync } from 'node:child_process'
 import {
   chmodSync,
@@ -14,125 +13,14 @@ import {
 } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import {
-  defaultCacheBytes,
-  isWarmBuilderName,
-  warmBuilderName,
-  withCacheLimit
-} from '../../src/model/warm-shape'
-import { Plan, PlanContext } from '../../src/plan/plan'
 import { releaseLease, takeLease } from '../../src/run/builder/warm-builders'
 import { configFileDigests, readWarmKey } from '../../src/run/builder/warm-key'
 import { processStartTime, withWarmLock } from '../../src/run/builder/warm-lock'
 import { recorded, reset } from '../support/doubles/actions-core'
-import { GIB, WARM_KEY as KEY, warmPlanOf } from '../support/plan'
 
 // The module object src/ calls into (a namespace import is a frozen copy): a write can be made to fail.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const fs = require('node:fs') as typeof import('node:fs')
-
-describe('warm builder names', () => {
-  it('are the same for the same inputs, whatever the run folder or the free disk', () => {
-    const a = warmPlanOf({}, 100 * GIB)
-    const b = warmPlanOf({}, 300 * GIB)
-    expect(a.builder).toMatch(/^mpb-warm-[0-9a-f]{16}$/)
-    expect(isWarmBuilderName(a.builder)).toBe(true)
-    expect(b.builder).toBe(a.builder)
-    expect(a.warm).toBe(true)
-    expect(a.commands.create).toContain(a.builder)
-  })
-  it.each([
-    ['a mirror', { 'registry-mirrors': 'https://mirror.example' }],
-    ['a proxy', { 'https-proxy': 'http://proxy.example:3128' }],
-    ['a driver option', { 'driver-opts': 'memory=4g' }],
-    ['the BuildKit image', { 'buildkit-image': 'registry.example/moby/buildkit:v0.33.1' }],
-    ['the node platforms', { 'builder-platforms': 'linux/amd64' }],
-    ['an explicit cache limit', { 'warm-builder-cache': '10GB' }],
-    ['the user config', { 'buildkitd-config-inline': '[worker.oci]\nmax-parallelism = 2' }]
-  ])('change with %s', (_, values) => {
-    expect(warmPlanOf(values).builder).not.toBe(warmPlanOf({}).builder)
-  })
-  it('do not change with what is not part of the builder (tags, build args, platforms to build)', () => {
-    expect(
-      warmPlanOf({ tags: 'other.example/x:2', 'build-args': 'A=1', platforms: 'linux/arm64' }).builder
-    ).toBe(warmPlanOf({}).builder)
-  })
-  it('are not used without warm-builder', () => {
-    const plan = warmPlanOf({ 'warm-builder': 'false' })
-    expect(plan.builder).toBe('b1')
-    expect(plan.warm).toBe(false)
-  })
-  it('are not used without a key (one refused): the job gets a builder of its own', () => {
-    const plan = warmPlanOf({}, 100 * GIB, { warmKey: undefined })
-    expect(plan.builder).toBe('b1')
-    expect(plan.warm).toBe(false)
-    expect(plan.configToml).not.toContain('maxUsedSpace')
-  })
-})
-
-/** The shape as the name's code sees it, rebuilt from what the plan shows (a cache limit given, so no default). */
-function shapeOf(plan: Plan, files: [string, string][] = []) {
-  const node = plan.commands.create
-    .filter(arg => arg !== '--bootstrap')
-    .map(arg => (arg === plan.builder || arg === plan.configPath ? '' : arg))
-  const image = node.find(arg => arg.startsWith('image='))?.slice('image='.length)
-  return JSON.stringify({
-    configToml: plan.configToml,
-    nodes: [node],
-    sealedDriverValues: [...plan.sealedDriverValues],
-    buildkitImage: image,
-    files
-  })
-}
-const hex = (name: string) => name.slice('mpb-warm-'.length)
-
-describe('warm builder names are keyed', () => {
-  const proxied = (password: string, context: Partial<PlanContext> = {}) =>
-    warmPlanOf(
-      { 'https-proxy': `http://user:${password}@proxy.example:3128`, 'warm-builder-cache': '10GB' },
-      undefined,
-      context
-    )
-  it('differ for the same shape under another key', () => {
-    const other = 'b'.repeat(64)
-    expect(warmPlanOf({}, undefined, { warmKey: other }).builder).not.toBe(warmPlanOf({}).builder)
-    expect(warmPlanOf({}, undefined, { warmKey: other }).builder).toBe(
-      warmPlanOf({}, undefined, { warmKey: other }).builder
-    )
-    expect(() =>
-      warmBuilderName({ configToml: '', nodes: [], sealedDriverValues: [], buildkitImage: '', files: [] }, '')
-    ).toThrow('needs the warm-state key')
-  })
-  it('never let a proxy password be tested without the key', () => {
-    const right = proxied('Guess1')
-    expect(proxied('Other2').builder).not.toBe(right.builder)
-    // Without the key, the right guess gives nothing to compare: neither the unkeyed hash nor another key match.
-    // The shape as it is now, and as it was before it listed the config's files.
-    for (const shape of [shapeOf(right), shapeOf(right).replace(',"files":[]', '')]) {
-      expect(createHash('sha256').update(shape).digest('hex').slice(0, 16)).not.toBe(hex(right.builder))
-      expect(createHmac('sha256', 'c'.repeat(64)).update(shape).digest('hex').slice(0, 16)).not.toBe(
-        hex(right.builder)
-      )
-    }
-    // The test rebuilds the shape faithfully: with the key it gives the printed name.
-    expect(createHmac('sha256', KEY).update(shapeOf(right)).digest('hex').slice(0, 16)).toBe(
-      hex(right.builder)
-    )
-  })
-  it('change when a file the config names has other contents (a rotated CA at the same path)', () => {
-    const config = {
-      'buildkitd-config-inline':
-        '[registry."r.example"]\nca = ["/certs/ca.pem"]\n[[registry."r.example".keypair]]\nkey = "/certs/k.pem"\ncert = "/certs/c.pem"'
-    }
-    const digests = { '/certs/ca.pem': 'sha256:1', '/certs/k.pem': 'sha256:2', '/certs/c.pem': 'sha256:3' }
-    const before = warmPlanOf(config, undefined, { configFileDigests: digests })
-    expect(warmPlanOf(config, undefined, { configFileDigests: { ...digests } }).builder).toBe(before.builder)
-    for (const path of Object.keys(digests))
-      expect(
-        warmPlanOf(config, undefined, { configFileDigests: { ...digests, [path]: 'sha256:rotated' } }).builder
-      ).not.toBe(before.builder)
-  })
-})
 
 describe('the files a warm builder config names', () => {
   it('are digested by contents: a CA rewritten in place, a changed key pair or a TLS folder gives another digest', () => {
@@ -211,27 +99,6 @@ describe('the warm-state key', () => {
     expect(warned()).toHaveLength(1)
     expect(warned()[0]).toMatch(problem)
     expect(warned()[0]).toContain('Remove the file')
-  })
-})
-
-describe('a warm builder config', () => {
-  it('limits the cache to the input, or to a tenth of the free disk (2 to 50 GiB)', () => {
-    expect(warmPlanOf({ 'warm-builder-cache': '512MB' }).configToml).toMatch(
-      /\[worker\.oci\]\ngc = true\nmaxUsedSpace = "512MB"/
-    )
-    expect(warmPlanOf({}, 300 * GIB).configToml).toContain('maxUsedSpace = "30720MB"')
-    expect(defaultCacheBytes(5 * GIB)).toBe(2 * GIB)
-    expect(defaultCacheBytes(10_000 * GIB)).toBe(50 * GIB)
-  })
-  it("leaves the user's own GC settings alone", () => {
-    const table = { worker: { oci: { gckeepstorage: '1GB' } } }
-    expect(withCacheLimit(table, GIB)).toBe(table)
-    expect(
-      warmPlanOf({ 'buildkitd-config-inline': '[worker.oci]\ngcpolicy = []' }, 100 * GIB).configToml
-    ).not.toContain('maxUsedSpace')
-  })
-  it('is not limited without warm-builder', () => {
-    expect(warmPlanOf({ 'warm-builder': 'false' }, 100 * GIB).configToml).not.toContain('worker')
   })
 })
 

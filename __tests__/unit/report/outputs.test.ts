@@ -1,5 +1,5 @@
-import { OUTPUT_NAMES, outputValues } from '../../src/report/outputs'
-import { ACTION as action } from '../support/repository'
+import { OUTPUT_NAMES, outputValues } from '../../../src/report/outputs'
+import { ACTION as action } from '../../support/repository'
 
 describe('the outputs', () => {
   it('are the ones action.yml declares, in its order', () => {

@@ -1,14 +1,14 @@
-import { parseInputs } from '../../src/inputs/parse'
-import type { Plan } from '../../src/plan/plan'
+import { parseInputs } from '../../../src/inputs/parse'
+import type { Plan } from '../../../src/plan/plan'
 import {
   describeBuildx,
   describeImageSource,
   describeQemu,
   RunFacts,
   summaryRows
-} from '../../src/report/summary'
-import type { BuildxFact, ImageFact, QemuFact } from '../../src/model/facts'
-import { inputSource } from '../support/inputs'
+} from '../../../src/report/summary'
+import type { BuildxFact, ImageFact, QemuFact } from '../../../src/model/facts'
+import { inputSource } from '../../support/inputs'
 
 describe('summary rows put the facts of a run in words', () => {
   const inputs = parseInputs({ ...inputSource({ tags: 'r.example/app:1' }), defaultBuilderName: 'b1' })

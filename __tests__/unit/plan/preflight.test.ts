@@ -1,4 +1,4 @@
-import { parseToml, registryModelFromToml } from '../../src/model/buildkitd-toml'
+import { parseToml, registryModelFromToml } from '../../../src/model/buildkitd-toml'
 import {
   decideMirrors,
   Endpoint,
@@ -11,11 +11,14 @@ import {
   proxyFor,
   realmTarget,
   registryRoute,
-  untrustedCertificateFix
-} from '../../src/plan/preflight'
-import { parseNoProxy } from '../../src/model/no-proxy'
-import { parseProxyUrl, ProxySettings } from '../../src/model/proxy'
-import { buildRegistryModel, parseMirrorEntry } from '../../src/model/registries'
+  untrustedCertificateFix,
+  loginVerdict,
+  parseChallenge,
+  tokenRequestUrl
+} from '../../../src/plan/preflight'
+import { parseNoProxy } from '../../../src/model/no-proxy'
+import { parseProxyUrl, ProxySettings } from '../../../src/model/proxy'
+import { buildRegistryModel, parseMirrorEntry } from '../../../src/model/registries'
 
 const PROXY = 'http://ci:s3cret@proxy.corp.example:3128'
 
@@ -424,5 +427,42 @@ describe('where the token request with the password may go', () => {
     expect(loginNotSent('r', 'x', PLAIN_REALM_FIX).warning).toMatch(
       /only over TLS with a checked certificate/
     )
+  })
+})
+
+describe('the login check of the preflight', () => {
+  it('reads a Bearer challenge with its realm and service, and Basic', () => {
+    expect(
+      parseChallenge('Bearer realm="https://auth.example/token",service="registry.example",scope="x"')
+    ).toEqual({
+      scheme: 'bearer',
+      realm: 'https://auth.example/token',
+      service: 'registry.example'
+    })
+    expect(parseChallenge('Basic realm="Registry Realm"')).toEqual({ scheme: 'basic' })
+    expect(parseChallenge('')).toBeUndefined()
+    expect(parseChallenge('Bearer realm="file:///etc/passwd"')).toBeUndefined()
+    expect(parseChallenge('Negotiate')).toBeUndefined()
+  })
+  it('asks the realm for a token the way docker login does', () => {
+    expect(tokenRequestUrl({ realm: 'https://auth.example/token?x=1', service: 'reg istry' }, 'bot')).toBe(
+      'https://auth.example/token?x=1&service=reg+istry&account=bot'
+    )
+  })
+  it('fails on 401 and 403 naming the input and the registry, passes on 2xx, warns otherwise', () => {
+    expect(loginVerdict('ghcr.io', 401, 'HTTP 401').error).toMatch(
+      /^Input "registry-auth": registry ghcr.io rejected the username and password \(HTTP 401\)/
+    )
+    expect(loginVerdict('ghcr.io', 403, 'HTTP 403').error).toMatch(/HTTP 403/)
+    expect(loginVerdict('ghcr.io', 200, 'HTTP 200')).toEqual({
+      registry: 'ghcr.io',
+      status: 'login accepted'
+    })
+    const unknown = loginVerdict('ghcr.io', undefined, 'timeout after 3000 ms')
+    expect(unknown.error).toBeUndefined()
+    expect(unknown.warning).toMatch(
+      /Could not check the "registry-auth" login for ghcr.io \(timeout after 3000 ms\)/
+    )
+    expect(loginVerdict('ghcr.io', 500, 'HTTP 500').warning).toBeDefined()
   })
 })
