@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { writeSealedDriverValues } from '../../src/run/builder/builder-store'
+import { writeSealedDriverValues } from '../../../../src/run/builder/builder-store'
 
 describe('writeSealedDriverValues', () => {
   const record = (driverOpts: Record<string, string>[]) => ({

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import { createServer, IncomingHttpHeaders, Server } from 'node:http'
 import { AddressInfo } from 'node:net'
-import { readManifestAnonymously } from '../../src/run/network/registry-read'
+import { readManifestAnonymously } from '../../../../src/run/network/registry-read'
 
 // The in-process read of a pushed index, against a registry stand-in on loopback.
 

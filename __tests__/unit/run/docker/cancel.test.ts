@@ -1,4 +1,4 @@
-import { descendants, readProcessParents } from '../../src/run/docker/cancel'
+import { descendants, readProcessParents } from '../../../../src/run/docker/cancel'
 
 describe('the processes main started', () => {
   it('are every process below it, children first, and nothing beside it', () => {

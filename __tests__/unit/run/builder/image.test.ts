@@ -1,35 +1,9 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { createServer, Server } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { configuredDockerContext } from '../../src/run/docker/config-files'
-import { imageInDaemon } from '../../src/run/builder/image'
-import { answerDocker, calls } from '../support/doubles/actions-exec'
-
-describe('configuredDockerContext', () => {
-  let dir: string
-  beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'docker-config-'))
-  })
-  afterEach(() => rmSync(dir, { recursive: true, force: true }))
-  const read = () => configuredDockerContext({ DOCKER_CONFIG: dir })
-
-  it('is empty without a config.json, and without the field', () => {
-    expect(read()).toBe('')
-    writeFileSync(join(dir, 'config.json'), '{"auths":{"r.example":{"auth":"c2VjcmV0"}}}')
-    expect(read()).toBe('')
-  })
-  it('is the chosen context', () => {
-    writeFileSync(join(dir, 'config.json'), '{"currentContext":"colima"}')
-    expect(read()).toBe('colima')
-  })
-  it('is unknown for a file that is not a JSON object or a field that is not a string', () => {
-    for (const text of ['{', '[]', 'null', '{"currentContext":7}']) {
-      writeFileSync(join(dir, 'config.json'), text)
-      expect(read()).toBeUndefined()
-    }
-  })
-})
+import { imageInDaemon } from '../../../../src/run/builder/image'
+import { answerDocker, calls } from '../../../support/doubles/actions-exec'
 
 describe('imageInDaemon', () => {
   let dir: string

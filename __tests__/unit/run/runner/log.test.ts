@@ -1,5 +1,5 @@
-import * as log from '../../src/run/runner/log'
-import { recorded, reset } from '../support/doubles/actions-core'
+import * as log from '../../../../src/run/runner/log'
+import { recorded, reset } from '../../../support/doubles/actions-core'
 
 // Work that runs beside a log group (a builder booting during the preflight) writes its lines only when released.
 

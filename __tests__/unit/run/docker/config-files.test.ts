@@ -1,17 +1,42 @@
 import {
+  mkdtempSync,
+  rmSync,
+  writeFileSync,
   lstatSync,
   mkdirSync,
-  mkdtempSync,
   readFileSync,
   readlinkSync,
-  rmSync,
-  statSync,
-  writeFileSync
+  statSync
 } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { writePrivateDockerConfig } from '../../src/run/docker/config-files'
-import { LOGINS as logins } from '../support/registry-logins'
+import { configuredDockerContext, writePrivateDockerConfig } from '../../../../src/run/docker/config-files'
+import { LOGINS as logins } from '../../../support/registry-logins'
+
+describe('configuredDockerContext', () => {
+  let dir: string
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'docker-config-'))
+  })
+  afterEach(() => rmSync(dir, { recursive: true, force: true }))
+  const read = () => configuredDockerContext({ DOCKER_CONFIG: dir })
+
+  it('is empty without a config.json, and without the field', () => {
+    expect(read()).toBe('')
+    writeFileSync(join(dir, 'config.json'), '{"auths":{"r.example":{"auth":"c2VjcmV0"}}}')
+    expect(read()).toBe('')
+  })
+  it('is the chosen context', () => {
+    writeFileSync(join(dir, 'config.json'), '{"currentContext":"colima"}')
+    expect(read()).toBe('colima')
+  })
+  it('is unknown for a file that is not a JSON object or a field that is not a string', () => {
+    for (const text of ['{', '[]', 'null', '{"currentContext":7}']) {
+      writeFileSync(join(dir, 'config.json'), text)
+      expect(read()).toBeUndefined()
+    }
+  })
+})
 
 describe('the private Docker config', () => {
   describe('on disk', () => {

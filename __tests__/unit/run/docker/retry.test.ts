@@ -1,5 +1,5 @@
 import fc from 'fast-check'
-import { backoffMs, isTransient, retry, retryTransient } from '../../src/run/docker/retry'
+import { backoffMs, isTransient, retry, retryTransient } from '../../../../src/run/docker/retry'
 
 describe('isTransient', () => {
   it.each([

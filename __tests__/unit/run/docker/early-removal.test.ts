@@ -1,10 +1,6 @@
 import { readFileSync } from 'node:fs'
-import { startRemoval } from '../../src/run/docker/early-removal'
-import { runPost } from '../../src/steps/post-step'
-import { world } from '../support/doubles/actions-core'
-import { answerDocker, calls } from '../support/doubles/actions-exec'
-import { argvLog, envWith, fakeDockerDir, fakeDockerOnPath, state } from '../support/early-removal'
-import { parseRunnerOutput } from '../support/runner-commands'
+import { startRemoval } from '../../../../src/run/docker/early-removal'
+import { argvLog, envWith, fakeDockerDir, fakeDockerOnPath, state } from '../../../support/early-removal'
 
 describe('startRemoval', () => {
   fakeDockerOnPath()
@@ -41,30 +37,5 @@ describe('startRemoval', () => {
     const result = await started?.result
     expect(result?.exitCode).toBe(127)
     expect(result?.stderr).toMatch(/ENOENT/)
-  })
-})
-
-describe('runPost with the removal started early', () => {
-  fakeDockerOnPath()
-
-  it('shows it fenced, as if it ran now, and runs no second removal', async () => {
-    const saved = state()
-    world.state = { saved: JSON.stringify(saved) }
-    answerDocker(() => ({}))
-    const written: string[] = []
-    const stdout = jest.spyOn(process.stdout, 'write').mockImplementation(chunk => {
-      written.push(String(chunk))
-      return true
-    })
-    try {
-      await runPost(startRemoval(envWith(saved)))
-    } finally {
-      stdout.mockRestore()
-    }
-    expect(calls).toEqual([])
-    const output = parseRunnerOutput(written.join(''))
-    // The build's "::warning::" in the output stays inert: the runner sees only the fence.
-    expect(output.commands.map(command => command.name)).toEqual(['stop-commands', expect.any(String)])
-    expect(output.lines).toContain('[command]docker buildx rm -- b1')
   })
 })
