@@ -1,13 +1,13 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parse } from 'yaml'
+import { ROOT } from '../../support/repository'
 
 /**
  * The reusable workflow and the example workflows, read as files: what each job's token may do, and that no
  * `${{ }}` is pasted into a shell script (a value someone else chose would run as code).
  */
 
-const ROOT = join(__dirname, '../..')
 const WORKFLOW = '.github/workflows/multi-platform-build.yml'
 const EXAMPLES = 'examples/workflows'
 /** The jobs that run the action: they build and push with the token the calling job grants. */

@@ -2,10 +2,10 @@ import { createHash } from 'node:crypto'
 import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { ROOT } from '../../support/repository'
 
 // The project names the package registries it installs from by what they are ("the Go module proxy", "the npm
 // registry", "Debian's archive"), never by host. The hosts are kept here as digests so this file names none.
-const ROOT = join(__dirname, '../..')
 const REGISTRY_HOST_DIGESTS = new Set([
   '00a7dc5a0cc38858', // the Go module proxy
   '9da5f32d96412512', // the Go checksum database

@@ -1,5 +1,5 @@
 import fc from 'fast-check'
-import { GITHUB_COMMANDS, maskedLog, parseRunnerOutput, RunnerOptions } from '../support/runner-commands'
+import { GITHUB_COMMANDS, maskedLog, parseRunnerOutput, RunnerOptions } from '../../support/runner-commands'
 
 const act: RunnerOptions = { flavour: 'act' }
 const anyChar = fc.string({ unit: 'binary', minLength: 1, maxLength: 1 })
