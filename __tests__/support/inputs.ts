@@ -1,3 +1,4 @@
+import { Inputs, parseInputs } from '../../src/inputs/parse'
 import { InputSource } from '../../src/inputs/input-source'
 
 /** Inputs as the runner would give them, a step environment, and workspace files, for parseInputs. */
@@ -15,4 +16,12 @@ export function inputSource(
     },
     defaultBuilderName: 'builder-test'
   }
+}
+
+/** The least a run that pushes needs: one tag. */
+export const PUSHABLE = { tags: 'registry.example.com/app:1' }
+
+/** The inputs of these values, the builder named b1 unless builder-name says otherwise. */
+export function inputsOf(values: Record<string, string>): Inputs {
+  return parseInputs({ ...inputSource(values), defaultBuilderName: 'b1' })
 }

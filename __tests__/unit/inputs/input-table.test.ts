@@ -1,15 +1,20 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { execFileSync } from 'node:child_process'
-import { parse } from 'yaml'
-import { INPUT_GROUPS, INPUTS, InputSpec, PROXY_INPUTS } from '../../../src/inputs/input-table'
+import {
+  INPUT_GROUPS,
+  INPUTS,
+  InputSpec,
+  PROXY_INPUTS,
+  EXPRESSION_DEFAULTS,
+  INPUT_DEFAULTS
+} from '../../../src/inputs/input-table'
 import { LIST_RULES } from '../../../src/inputs/lists'
+import { parseInputs } from '../../../src/inputs/parse'
+import { ACTION as action, ROOT } from '../../support/repository'
+import { inputSource } from '../../support/inputs'
 
-const ROOT = join(__dirname, '../../..')
 const README = join(ROOT, 'README.md')
-const action = parse(readFileSync(join(ROOT, 'action.yml'), 'utf8')) as {
-  inputs: Record<string, { default?: string }>
-}
 const specs = Object.entries(INPUTS) as [string, InputSpec][]
 
 /** The README's input reference as the table gives it: a section per group, a row per input, as prettier lays it out. */
@@ -59,5 +64,43 @@ describe('the input table', () => {
     const expected = before + inputReference() + after
     if (process.env.UPDATE_DOCS === '1') writeFileSync(README, expected)
     expect(readme).toBe(expected)
+  })
+})
+
+describe('the input defaults', () => {
+  const expressions: Record<string, string> = EXPRESSION_DEFAULTS
+  const defaults: Record<string, string | number | boolean> = INPUT_DEFAULTS
+
+  it.each(Object.entries(action.inputs))('%s has the default action.yml declares', (name, input) => {
+    const declared = input.default ?? ''
+    if (name in expressions) expect(expressions[name]).toBe(declared)
+    else expect(String(defaults[name] ?? '')).toBe(declared)
+  })
+  it('name only inputs action.yml has', () => {
+    const names = Object.keys(action.inputs)
+    expect(
+      [...Object.keys(defaults), ...Object.keys(expressions)].filter(name => !names.includes(name))
+    ).toEqual([])
+  })
+  it('apply when an input is empty', () => {
+    const inputs = parseInputs(inputSource({ tags: 'r.example/a' }))
+    expect(inputs).toMatchObject({
+      context: INPUT_DEFAULTS.context,
+      push: INPUT_DEFAULTS.push,
+      load: INPUT_DEFAULTS.load,
+      noCache: INPUT_DEFAULTS['no-cache'],
+      pull: INPUT_DEFAULTS.pull,
+      summary: INPUT_DEFAULTS.summary,
+      retries: INPUT_DEFAULTS.retries,
+      buildkitImage: INPUT_DEFAULTS['buildkit-image'],
+      cleanup: INPUT_DEFAULTS.cleanup,
+      qemu: INPUT_DEFAULTS.qemu,
+      qemuImage: INPUT_DEFAULTS['qemu-image'],
+      buildxVersion: INPUT_DEFAULTS['buildx-version'],
+      buildxDownloadUrl: INPUT_DEFAULTS['buildx-download-url'],
+      buildxSkipVerification: INPUT_DEFAULTS['buildx-skip-verification'],
+      mirrorCheck: INPUT_DEFAULTS['mirror-check']
+    })
+    expect(inputs.builderOptions.keepState).toBe(INPUT_DEFAULTS['keep-state'])
   })
 })

@@ -1,0 +1,39 @@
+import { readInputs } from '../../../src/inputs/read'
+import { MIN_MASK_LENGTH } from '../../../src/model/credentials'
+import { recorded, reset, world } from '../../support/doubles/actions-core'
+
+describe('the masks readInputs registers', () => {
+  beforeEach(reset)
+
+  it('never registers one shorter than 4 characters: a mask "=" would hide every "=" in the job log', async () => {
+    // A base64 secret not quoted whole: its last line reads as an id and the value "=".
+    world.inputs = {
+      tags: 'r.example/a:1',
+      secrets: 'key=Zm9vYmFyYmF6cXV4Zm9vYmFyYmF6cXV4\nYmFzZTY0cGFkZGVkVmFsdWU==',
+      'github-token': 'x'
+    }
+    await expect(readInputs()).rejects.toThrow(/^Input "secrets": entry 2 has a value shorter than 4/)
+    expect(recorded.secrets).toContain('Zm9vYmFyYmF6cXV4Zm9vYmFyYmF6cXV4')
+    expect(recorded.secrets.filter(secret => secret.trim().length < MIN_MASK_LENGTH)).toEqual([])
+  })
+
+  it('registers a multi-line secret whole and each line long enough to mask', async () => {
+    world.inputs = { tags: 'r.example/a:1', secrets: '"key=line-one\nQ=="' }
+    await readInputs()
+    expect(recorded.secrets).toEqual(['line-one\nQ==', 'line-one'])
+  })
+})
+
+describe('a user and password in the download URL', () => {
+  it('are registered as secrets before anything logs', async () => {
+    reset()
+    world.inputs = {
+      tags: 'r.example/a',
+      'buildx-download-url': 'https://dl-user:Dl%2FS3cret@dl.example/{version}'
+    }
+    await readInputs()
+    expect(recorded.secrets).toEqual(
+      expect.arrayContaining(['dl-user:Dl%2FS3cret', 'Dl%2FS3cret', 'Dl/S3cret'])
+    )
+  })
+})
