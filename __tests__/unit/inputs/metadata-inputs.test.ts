@@ -61,7 +61,8 @@ describe('tags and labels from the Git ref (meta-*)', () => {
     })
     expect(inputs.tags).toEqual([
       'registry.example.com/team/app:1.2.3',
-      'registry.example.com/team/app:stable'
+      'registry.example.com/team/app:stable',
+      'registry.example.com/team/app:latest'
     ])
     // buildx keeps the last of two labels with one key: the input's comes after the generated one.
     const titles = inputs.labels.filter(label => label.startsWith('org.opencontainers.image.title='))
