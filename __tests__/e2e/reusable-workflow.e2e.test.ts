@@ -119,7 +119,7 @@ describe('the workflow file', () => {
 
   it('every run: script passes shellcheck (warnings and errors), as bash', () => {
     const check = shellcheckRunScripts([WORKFLOW])
-    expect(check.scripts).toBe(6)
+    expect(check.scripts).toBe(7)
     expect({ status: check.status, output: check.output }).toEqual({ status: 0, output: '' })
   })
 
@@ -204,6 +204,12 @@ describe('the workflow file', () => {
       })
       // fetch-source without a context builds the fetched workspace.
       expect(plan({ FETCH_SOURCE: 'true' }).outputs.context).toBe('.')
+    })
+
+    it('takes no tags when meta-images is set: the action makes them from the Git ref in every job', () => {
+      const { code, outputs } = plan({ TAGS: '', META_IMAGES: 'registry.example.com/team/app' })
+      expect({ code, tags: outputs.tags }).toEqual({ code: 0, tags: '' })
+      expect(plan({ TAGS: '', META_IMAGES: ' \n ' }).code).not.toBe(0)
     })
 
     it.each([
