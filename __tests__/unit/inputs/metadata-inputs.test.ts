@@ -48,7 +48,7 @@ describe('tags and labels from the Git ref (meta-*)', () => {
     )
     // One build: every tag on the one command line.
     const build = makePlan(inputs, { workDir: '/tmp/run' }).commands.build
-    expect(build.filter((arg, i) => build[i - 1] === '--tag')).toEqual(inputs.tags)
+    expect(build.filter((_arg, i) => build[i - 1] === '--tag')).toEqual(inputs.tags)
   })
 
   it('joins the tags input (their union, tags first) and lets the labels and annotations inputs win by key', () => {

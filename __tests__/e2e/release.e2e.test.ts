@@ -1,0 +1,140 @@
+import { join } from 'node:path'
+import { ExampleRun, newRun, runExample, stack } from '../support/examples'
+import { ROOT } from '../support/run-action'
+import { Registry } from '../support/stack'
+
+// Tags from the Git ref, offline, under act on the stack: examples/workflows/release.yml for a tag push, a branch
+// push and a pull request, and the reusable workflow with the same meta-* inputs for a tag push. Each run gets a
+// repository of its own, so what a run did not push is absent, not just unchecked.
+
+jest.setTimeout(900_000)
+
+const PLATFORMS = ['linux/amd64', 'linux/arm64']
+const authRegistry = new Registry(stack.STACK_AUTH_REGISTRY, {
+  user: stack.STACK_AUTH_USER,
+  password: stack.STACK_AUTH_PASSWORD
+})
+const pushRegistry = new Registry(stack.STACK_PUSH_REGISTRY)
+
+/** The event payload a server sends, with the repository object the labels come from. */
+function payload(repository: string, extra: Record<string, unknown>): Record<string, unknown> {
+  return {
+    ...extra,
+    repository: {
+      name: repository.split('/')[1],
+      full_name: repository,
+      html_url: `https://github.com/${repository}`,
+      description: 'A release built offline',
+      default_branch: 'main',
+      license: { spdx_id: 'MIT' }
+    }
+  }
+}
+
+/** Runs examples/workflows/release.yml for one event; the repository name is known before the run. */
+function release(event: string, extra: Record<string, unknown>): Promise<ExampleRun> {
+  const run = newRun()
+  return runExample('release.yml', {
+    run,
+    event,
+    payload: payload(`examples-${run}/release`, extra),
+    actor: stack.STACK_AUTH_USER,
+    secrets: { GITHUB_TOKEN: stack.STACK_AUTH_PASSWORD },
+    dockerHubReachable: true
+  })
+}
+
+function expectSucceeded(result: ExampleRun): void {
+  const errors = result.log.split('\n').filter(line => /::error\b/.test(line))
+  expect({
+    status: result.status,
+    timedOut: result.timedOut,
+    errors,
+    tail: result.log.slice(-3000)
+  }).toMatchObject({
+    status: 0,
+    timedOut: false,
+    errors: []
+  })
+}
+
+/** What a step printed after "<what>: " (act prefixes each line with the job). */
+const printed = (log: string, what: string) =>
+  [...log.matchAll(new RegExp(`\\| ${what}: (.*)$`, 'gm'))].map(match => match[1].trim())
+
+/** The tags point at one index holding both platforms; its digest. */
+async function oneIndex(registry: Registry, repository: string, tags: string[]): Promise<string> {
+  const indexes = await Promise.all(tags.map(tag => registry.platformManifests(repository, tag)))
+  for (const index of indexes) expect(Object.keys(index.platforms).sort()).toEqual(PLATFORMS)
+  expect(new Set(indexes.map(index => index.digest)).size).toBe(1)
+  return indexes[0].digest
+}
+
+/** The labels of the linux/arm64 image under the tag, from its config blob. */
+async function imageLabels(
+  registry: Registry,
+  repository: string,
+  tag: string
+): Promise<Record<string, string>> {
+  const { platforms } = await registry.platformManifests(repository, tag)
+  const { manifest } = await registry.manifest(repository, platforms['linux/arm64'].digest)
+  const config = JSON.parse((await registry.blob(repository, manifest.config?.digest ?? '')).toString('utf8'))
+  return config.config?.Labels ?? {}
+}
+
+describe('examples/workflows/release.yml', () => {
+  it('a tag push v1.2.3 pushes 1.2.3, 1.2, 1 and latest as one index, labelled from the payload', async () => {
+    const result = await release('push', { ref: 'refs/tags/v1.2.3' })
+    expectSucceeded(result)
+    const digest = await oneIndex(authRegistry, result.githubRepository, ['1.2.3', '1.2', '1', 'latest'])
+    expect(printed(result.log, 'index')).toEqual([digest])
+    expect(printed(result.log, 'version')).toEqual(['1.2.3'])
+    expect(await authRegistry.hasTag(result.githubRepository, 'main')).toBe(false)
+    expect(await imageLabels(authRegistry, result.githubRepository, '1.2.3')).toMatchObject({
+      'org.opencontainers.image.version': '1.2.3',
+      'org.opencontainers.image.revision': result.sha,
+      'org.opencontainers.image.licenses': 'MIT',
+      'org.opencontainers.image.description': 'A release built offline'
+    })
+  })
+
+  it('a branch push pushes the branch and sha-<short> tags, and no version tag', async () => {
+    const result = await release('push', { ref: 'refs/heads/main' })
+    expectSucceeded(result)
+    await oneIndex(authRegistry, result.githubRepository, ['main', `sha-${result.sha.slice(0, 7)}`])
+    expect(await authRegistry.hasTag(result.githubRepository, '1.2.3')).toBe(false)
+  })
+
+  it('a pull request builds pr-<number> and, with push: false as the example sets it, pushes nothing', async () => {
+    const result = await release('pull_request', {
+      number: 42,
+      pull_request: { number: 42, head: { ref: 'feature', sha: 'f'.repeat(40) }, base: { ref: 'main' } }
+    })
+    expectSucceeded(result)
+    expect(printed(result.log, 'tags')).toEqual([
+      `${stack.STACK_AUTH_REGISTRY}/${result.githubRepository}:pr-42`
+    ])
+    expect(await authRegistry.hasTag(result.githubRepository, 'pr-42')).toBe(false)
+  })
+})
+
+describe('the reusable workflow with meta-* inputs', () => {
+  it('a tag push builds each platform on its runner and merges them under 1.2.3, 1.2, 1 and latest', async () => {
+    const run = newRun()
+    const repository = `examples-${run}/reusable-release`
+    const result = await runExample(join(ROOT, '__tests__/e2e/workflows/reusable-release.yml'), {
+      run,
+      payload: payload(repository, { ref: 'refs/tags/v1.2.3' }),
+      labels: ['ubuntu-24.04-arm'],
+      timeoutMs: 420_000
+    })
+    expectSucceeded(result)
+    const tags = ['1.2.3', '1.2', '1', 'latest']
+    const digest = await oneIndex(pushRegistry, result.repository, tags)
+    expect(printed(result.log, 'index')).toEqual([digest])
+    expect(printed(result.log, 'version')).toEqual(['1.2.3'])
+    expect(printed(result.log, 'tags')).toEqual([
+      tags.map(tag => `${stack.STACK_PUSH_REGISTRY}/${result.repository}:${tag}`).join(',')
+    ])
+  })
+})
