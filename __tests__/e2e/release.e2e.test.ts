@@ -125,6 +125,8 @@ describe('the reusable workflow with meta-* inputs', () => {
     const result = await runExample(join(ROOT, '__tests__/e2e/workflows/reusable-release.yml'), {
       run,
       payload: payload(repository, { ref: 'refs/tags/v1.2.3' }),
+      // The legs build the caller's commit from its Git server (the default context), as on a real server.
+      serveRepository: true,
       labels: ['ubuntu-24.04-arm'],
       timeoutMs: 420_000
     })
