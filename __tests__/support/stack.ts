@@ -41,11 +41,16 @@ export class Registry {
     private readonly auth?: { user: string; password: string }
   ) {}
 
-  private async get(path: string, accept?: string): Promise<Response> {
+  private headers(accept?: string): Record<string, string> {
     const headers: Record<string, string> = {}
     if (accept) headers.Accept = accept
     if (this.auth)
       headers.Authorization = `Basic ${Buffer.from(`${this.auth.user}:${this.auth.password}`).toString('base64')}`
+    return headers
+  }
+
+  private async get(path: string, accept?: string): Promise<Response> {
+    const headers = this.headers(accept)
     const response = await fetch(`http://${this.host}/v2/${path}`, {
       headers,
       signal: AbortSignal.timeout(10_000)
@@ -70,7 +75,7 @@ export class Registry {
   async hasTag(repository: string, tag: string): Promise<boolean> {
     const response = await fetch(`http://${this.host}/v2/${repository}/manifests/${tag}`, {
       method: 'HEAD',
-      headers: { Accept: ACCEPT },
+      headers: this.headers(ACCEPT),
       signal: AbortSignal.timeout(10_000)
     })
     if (response.status === 404) return false

@@ -10,7 +10,8 @@ const DEPENDENT = ['meta-tags', 'meta-flavor', 'meta-labels', 'meta-annotations'
  */
 export function parseMetadataInputs(
   source: InputSource,
-  eventText: string | undefined
+  eventText: string | undefined,
+  merging: boolean
 ): MetadataResult | undefined {
   const images = source.get('meta-images')
   if (images.trim() === '') {
@@ -31,6 +32,8 @@ export function parseMetadataInputs(
     // No payload outside a workflow run: the ref and the commit still come from the environment.
   }
   const context = refContextFrom(source.env, payload, source.now?.() ?? new Date())
+  // A merge writes only the index (imagetools takes no manifest annotations): the legs put them on each image.
+  if (merging && !source.env.DOCKER_METADATA_ANNOTATIONS_LEVELS) context.annotationLevels = ['index']
   return generateMetadata(
     {
       images,

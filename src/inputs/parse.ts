@@ -55,7 +55,7 @@ export function parseInputs(source: InputSource): Inputs {
   const platforms = list('platforms').map(parsePlatform)
   const eventText = readEvent(source)
   // Tags from the Git ref join the tags input (their union, in that order), and go through the same checks.
-  const metadata = parseMetadataInputs(source, eventText)
+  const metadata = parseMetadataInputs(source, eventText, list('merge-digests').length > 0)
   const tags = [...new Set([...list('tags'), ...(metadata?.tags ?? [])])].map(tag => {
     if (!isImageReference(tag)) {
       throw new InputError(

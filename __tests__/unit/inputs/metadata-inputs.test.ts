@@ -99,3 +99,15 @@ describe('tags and labels from the Git ref (meta-*)', () => {
     expect(inputs.labels).toEqual([])
   })
 })
+
+describe('tags from the Git ref in a merge', () => {
+  it('puts the generated annotations on the index, which is all a merge writes', () => {
+    const inputs = parse({
+      'meta-images': 'registry.example.com/team/app',
+      'meta-tags': SEMVER,
+      'merge-digests': `sha256:${'a'.repeat(64)}`
+    })
+    expect(inputs.build.annotations.length).toBeGreaterThan(0)
+    expect(inputs.build.annotations.every(annotation => annotation.startsWith('index:'))).toBe(true)
+  })
+})
