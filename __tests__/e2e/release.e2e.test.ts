@@ -58,9 +58,11 @@ function expectSucceeded(result: ExampleRun): void {
   })
 }
 
-/** What a step printed after "<what>: " (act prefixes each line with the job). */
-const printed = (log: string, what: string) =>
-  [...log.matchAll(new RegExp(`\\| ${what}: (.*)$`, 'gm'))].map(match => match[1].trim())
+/** What a step printed after "<what>: " (act prefixes each line with [workflow/job]; `job` picks one). */
+const printed = (log: string, what: string, job = '') =>
+  [...log.matchAll(new RegExp(`^\\[[^\\]]*${job}\\].*\\| ${what}: (.*)$`, 'gm'))].map(match =>
+    match[1].trim()
+  )
 
 /** The tags point at one index holding both platforms; its digest. */
 async function oneIndex(registry: Registry, repository: string, tags: string[]): Promise<string> {
@@ -133,9 +135,9 @@ describe('the reusable workflow with meta-* inputs', () => {
     expectSucceeded(result)
     const tags = ['1.2.3', '1.2', '1', 'latest']
     const digest = await oneIndex(pushRegistry, result.repository, tags)
-    expect(printed(result.log, 'index')).toEqual([digest])
-    expect(printed(result.log, 'version')).toEqual(['1.2.3'])
-    expect(printed(result.log, 'tags')).toEqual([
+    expect(printed(result.log, 'index', '/show')).toEqual([digest])
+    expect(printed(result.log, 'version', '/show')).toEqual(['1.2.3'])
+    expect(printed(result.log, 'tags', '/show')).toEqual([
       tags.map(tag => `${stack.STACK_PUSH_REGISTRY}/${result.repository}:${tag}`).join(',')
     ])
   })
