@@ -1,5 +1,5 @@
 import { join } from 'node:path'
-import { ExampleRun, newRun, runExample, stack } from '../support/examples'
+import { ExampleRun, newRun, printed, runExample, stack } from '../support/examples'
 import { ROOT } from '../support/run-action'
 import { Registry } from '../support/stack'
 
@@ -58,12 +58,6 @@ function expectSucceeded(result: ExampleRun): void {
   })
 }
 
-/** What a step printed after "<what>: " (act prefixes each line with [workflow/job]; `job` picks one). */
-const printed = (log: string, what: string, job = '') =>
-  [...log.matchAll(new RegExp(`^\\[[^\\]]*${job}\\].*\\| ${what}: (.*)$`, 'gm'))].map(match =>
-    match[1].trim()
-  )
-
 /** The tags point at one index holding both platforms; its digest. */
 async function oneIndex(registry: Registry, repository: string, tags: string[]): Promise<string> {
   const indexes = await Promise.all(tags.map(tag => registry.platformManifests(repository, tag)))
@@ -89,8 +83,8 @@ describe('examples/workflows/release.yml', () => {
     const result = await release('push', { ref: 'refs/tags/v1.2.3' })
     expectSucceeded(result)
     const digest = await oneIndex(authRegistry, result.githubRepository, ['1.2.3', '1.2', '1', 'latest'])
-    expect(printed(result.log, 'index')).toEqual([digest])
-    expect(printed(result.log, 'version')).toEqual(['1.2.3'])
+    expect(printed(result.log, 'image', 'index')).toEqual([digest])
+    expect(printed(result.log, 'image', 'version')).toEqual(['1.2.3'])
     expect(await authRegistry.hasTag(result.githubRepository, 'main')).toBe(false)
     expect(await imageLabels(authRegistry, result.githubRepository, '1.2.3')).toMatchObject({
       'org.opencontainers.image.version': '1.2.3',
@@ -113,7 +107,7 @@ describe('examples/workflows/release.yml', () => {
       pull_request: { number: 42, head: { ref: 'feature', sha: 'f'.repeat(40) }, base: { ref: 'main' } }
     })
     expectSucceeded(result)
-    expect(printed(result.log, 'tags')).toEqual([
+    expect(printed(result.log, 'image', 'tags')).toEqual([
       `${stack.STACK_AUTH_REGISTRY}/${result.githubRepository}:pr-42`
     ])
     expect(await authRegistry.hasTag(result.githubRepository, 'pr-42')).toBe(false)
@@ -135,9 +129,9 @@ describe('the reusable workflow with meta-* inputs', () => {
     expectSucceeded(result)
     const tags = ['1.2.3', '1.2', '1', 'latest']
     const digest = await oneIndex(pushRegistry, result.repository, tags)
-    expect(printed(result.log, 'index', '/show')).toEqual([digest])
-    expect(printed(result.log, 'version', '/show')).toEqual(['1.2.3'])
-    expect(printed(result.log, 'tags', '/show')).toEqual([
+    expect(printed(result.log, 'show', 'index')).toEqual([digest])
+    expect(printed(result.log, 'show', 'version')).toEqual(['1.2.3'])
+    expect(printed(result.log, 'show', 'tags')).toEqual([
       tags.map(tag => `${stack.STACK_PUSH_REGISTRY}/${result.repository}:${tag}`).join(',')
     ])
   })

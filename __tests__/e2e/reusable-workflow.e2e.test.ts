@@ -1,4 +1,5 @@
 import { shellcheckRunScripts } from '../support/workflow-scripts'
+import { printed } from '../support/examples'
 import { execFileSync, spawnSync } from 'node:child_process'
 import { createHash, randomBytes } from 'node:crypto'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -54,15 +55,6 @@ interface Job {
   steps?: Array<Record<string, unknown>>
 }
 const workflow = () => parse(readFileSync(WORKFLOW, 'utf8')) as { jobs: Record<string, Job> }
-
-/** What the caller's job `job` printed as `name: value` lines, from act's log. */
-function printed(log: string, job: string, name: string): string[] {
-  const pattern = new RegExp(`^\\[[^/\\]]+/${job}\\s*\\]\\s+\\|\\s${name}: (.*)$`)
-  return log
-    .split('\n')
-    .map(line => pattern.exec(line)?.[1]?.trim())
-    .filter((value): value is string => value !== undefined)
-}
 
 /** Builders the action created in this run (from its echoed `buildx create` commands), and anything else named after the run. */
 function builders(result: ExampleRun): string[] {

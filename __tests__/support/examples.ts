@@ -392,3 +392,12 @@ export function exampleFiles(): string[] {
     .filter(file => /\.ya?ml$/.test(file))
     .sort()
 }
+
+/** What the caller's job `job` printed as `name: value` lines, from act's log. */
+export function printed(log: string, job: string, name: string): string[] {
+  const pattern = new RegExp(`^\\[[^/\\]]+/${job}\\s*\\]\\s+\\|\\s${name}: (.*)$`)
+  return log
+    .split('\n')
+    .map(line => pattern.exec(line)?.[1]?.trim())
+    .filter((value): value is string => value !== undefined)
+}
