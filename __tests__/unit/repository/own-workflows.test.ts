@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parse } from 'yaml'
+import { granted } from '../../support/workflow-permissions'
 
 /**
  * This repository's own workflows (ci.yml, release.yml) and Dependabot's configuration, read as files: the rules
@@ -39,15 +40,6 @@ interface Workflow {
 
 const read = (path: string) => readFileSync(join(ROOT, path), 'utf8')
 const load = (text: string) => parse(text) as Workflow
-
-/** The scopes a `permissions:` value grants, as "scope: level" ("read-all" and "write-all" as themselves). */
-function granted(permissions: unknown): string[] {
-  if (typeof permissions === 'string') return [permissions]
-  return Object.entries((permissions ?? {}) as Record<string, string>)
-    .filter(([, level]) => level !== 'none')
-    .map(([scope, level]) => `${scope}: ${level}`)
-    .sort()
-}
 
 /** Every `uses:` of the workflow, job-level (a called workflow) and step-level, with where it is. */
 function usesOf(workflow: Workflow): Array<{ where: string; uses: string }> {

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parse } from 'yaml'
 import { ROOT } from '../../support/repository'
+import { granted } from '../../support/workflow-permissions'
 
 /**
  * The reusable workflow and the example workflows, read as files: what each job's token may do, and that no
@@ -32,15 +33,6 @@ const load = (path: string) => parse(readFileSync(join(ROOT, path), 'utf8')) as 
 const examples = readdirSync(join(ROOT, EXAMPLES))
   .filter(name => /\.ya?ml$/.test(name))
   .map(name => `${EXAMPLES}/${name}`)
-
-/** The scopes a `permissions:` value grants, as "scope: level" ("read-all" and "write-all" as themselves). */
-function granted(permissions: unknown): string[] {
-  if (typeof permissions === 'string') return [permissions]
-  return Object.entries((permissions ?? {}) as Record<string, string>)
-    .filter(([, level]) => level !== 'none')
-    .map(([scope, level]) => `${scope}: ${level}`)
-    .sort()
-}
 
 /** A step uses the job's token: it runs this action (github-token defaults to it) or names it. */
 const usesToken = (job: Job) =>
