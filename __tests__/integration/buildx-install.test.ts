@@ -183,15 +183,12 @@ describe('installBuildx and useBuildxPlugin (bundled, in a child process)', () =
     join(toolCache, 'docker-buildx', version, arch())
   const versionOf = (binary: string): string => execFileSync(binary, ['version'], { encoding: 'utf8' }).trim()
 
+  // Each test has its own runner folders, so neither depends on the other having run first (jest --randomize).
   describe('with a shared tool cache', () => {
-    let shared: ReturnType<typeof runnerDirs>
-    beforeAll(() => {
-      shared = runnerDirs()
-    })
-
     it(
       'downloads the binary and checksums.txt, verifies and caches an executable buildx',
       async () => {
+        const shared = runnerDirs()
         requests.length = 0
         const run1 = await run(shared, {})
         expect(run1.stderr).toBe('')
@@ -215,6 +212,8 @@ describe('installBuildx and useBuildxPlugin (bundled, in a child process)', () =
     it(
       'uses the tool cache on the second run once checksums.txt, fetched again, vouches for it',
       async () => {
+        const shared = runnerDirs()
+        expect((await run(shared, {})).code).toBe(0)
         requests.length = 0
         const run2 = await run(shared, {})
         expect(run2.stderr).toBe('')
