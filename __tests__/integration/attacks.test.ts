@@ -6,6 +6,7 @@ import {
   readdirSync,
   statSync,
   symlinkSync,
+  utimesSync,
   writeFileSync
 } from 'node:fs'
 import { createHash } from 'node:crypto'
@@ -818,4 +819,28 @@ describe('what other local users and a dead mirror could get', () => {
     expect(run.main.code).toBe(0)
     expect(docker.calls().filter(call => call.argv[0] === 'pull')).toEqual([])
   })
+})
+
+describe('a warm lock left behind', () => {
+  it.concurrent(
+    'a lock folder with no holder (a job killed mid-way) does not wedge the next warm job: it is broken once stale',
+    async () => {
+      const docker = fakeDocker()
+      const store = mkdtempSync(join(tmpdir(), 'warm-state-'))
+      // What a job killed between making the lock folder and writing its holder leaves, an hour ago.
+      const lock = join(store, 'multi-platform-build', 'lock')
+      mkdirSync(lock, { recursive: true })
+      const anHourAgo = new Date(Date.now() - 3600_000)
+      utimesSync(lock, anHourAgo, anHourAgo)
+      const started = Date.now()
+      const run = await runAction({
+        inputs: { ...BASE, 'warm-builder': 'true', 'warm-builder-cache': '10GB' },
+        env: docker.env({ BUILDX_CONFIG: store })
+      })
+      expect(run.main.code).toBe(0)
+      expect(run.main.stdout).toContain(`Created warm builder ${run.outputs.builder}.`)
+      // Broken at once, not waited out (a live holder is waited for up to 15 minutes).
+      expect(Date.now() - started).toBeLessThan(50_000)
+    }
+  )
 })
