@@ -1,0 +1,126 @@
+# shellcheck shell=bash disable=SC2034,SC2154 # a phase of stack/up: reads and sets the variables of stack/up, lib.sh and earlier phases
+# stack/up phase: Go builds (background)
+# The Go tools build in the background from the very start (they need only the Go toolchain, and CA roots for the Go
+# module proxy) until phase go-builds-wait, while apt, the daemon, QEMU and seed data are set up. On two cores or
+# more they build in two lanes: buildx (then act) in one, BuildKit then runc in the other; runc (cgo: gcc and
+# libseccomp-dev) first waits for this run's packages phase. STACK_GO_LANES=1 builds one tool after another;
+# STACK_GO_P=N passes -p N to each go command. act is built for the full stack only.
+# Default GOCACHE/GOMODCACHE are kept so a second run is cached; binaries go to $BUILD/<tool>-<version>/ and are
+# rebuilt only when missing. Each tool logs to $LOGS/go-build-<tool>.log; $GO_STATUS/<tool>.{start,done,failed}
+# hold the times go-builds-wait reports.
+command -v go >/dev/null || die "go not found (expected /usr/local/go/bin/go)"
+GO_TOOLS=(buildx buildkit runc)
+! full_stack || GO_TOOLS+=(act)
+GO_LANES_N=${STACK_GO_LANES:-$([ "$(nproc)" -ge 2 ] && echo 2 || echo 1)}
+[[ $GO_LANES_N =~ ^[12]$ ]] || die "STACK_GO_LANES must be 1 or 2, not '$GO_LANES_N'"
+GO_P=()
+if [ -n "${STACK_GO_P:-}" ]; then
+  [[ $STACK_GO_P =~ ^[1-9][0-9]?$ ]] || die "STACK_GO_P must be a number of parallel go jobs (1-99), not '$STACK_GO_P'"
+  GO_P=(-p "$STACK_GO_P")
+fi
+GO_STATUS=$RUN/go-build; rm -rf "$GO_STATUS"; mkdir -p "$GO_STATUS"
+
+build_buildx() {
+  local cur; cur=$(docker buildx version 2>/dev/null | awk '{print $2}' || true)
+  if version_ge "$cur" "$BUILDX_MIN_VERSION"; then echo "buildx: using installed $cur"; return 0; fi
+  local out=$BUILD/buildx-$BUILDX_VERSION
+  if [ ! -x "$out/buildx" ]; then
+    # ldflags put the version where `docker buildx version` (and the action) read it
+    CGO_ENABLED=0 GOBIN=$out go install "${GO_P[@]}" -trimpath -ldflags "-s -w \
+      -X github.com/docker/buildx/version.Version=$BUILDX_VERSION \
+      -X github.com/docker/buildx/version.Package=github.com/docker/buildx" \
+      "github.com/docker/buildx/cmd/buildx@$BUILDX_VERSION"
+  fi
+  mkdir -p "$PLUGIN_DIR"
+  cmp -s "$out/buildx" "$PLUGIN_DIR/docker-buildx" || install -m 0755 "$out/buildx" "$PLUGIN_DIR/docker-buildx"
+}
+build_buildkit() {
+  local out=$BUILD/buildkit-$BUILDKIT_VERSION
+  [ -x "$out/buildkitd" ] && [ -x "$out/buildctl" ] && return 0
+  # `go install ...@version` refuses modules whose go.mod has exclude directives (buildkit's has),
+  # so build inside a writable copy of the module source instead. (No jq: this may run before apt.)
+  local dir src=$STATE/src/buildkit-$BUILDKIT_VERSION
+  if [ ! -f "$src/go.mod" ]; then
+    dir=$(cd /tmp && go mod download -json "github.com/moby/buildkit@$BUILDKIT_VERSION" |
+      sed -n 's/^[[:space:]]*"Dir": "\(.*\)",\{0,1\}$/\1/p')
+    [ -f "$dir/go.mod" ] || { echo "go mod download named no module folder for buildkit ('$dir')"; return 1; }
+    rm -rf "$src"; mkdir -p "$STATE/src"; cp -r "$dir" "$src"; chmod -R u+w "$src"
+  fi
+  (cd "$src" && CGO_ENABLED=0 go build "${GO_P[@]}" -trimpath -ldflags "-s -w \
+    -X github.com/moby/buildkit/version.Version=$BUILDKIT_VERSION \
+    -X github.com/moby/buildkit/version.Package=github.com/moby/buildkit" \
+    -o "$out/" ./cmd/buildkitd ./cmd/buildctl)
+}
+build_act() {
+  local out=$BUILD/act-$ACT_VERSION
+  [ -x "$out/act" ] || CGO_ENABLED=0 GOBIN=$out go install "${GO_P[@]}" -trimpath "github.com/nektos/act@$ACT_VERSION"
+  ln -sfn "$out/act" "$BIN/act"
+}
+build_runc() { # needs gcc + libseccomp-dev (static lib): static runc with seccomp for a scratch image
+  local out=$BUILD/runc-$RUNC_VERSION
+  [ -x "$out/runc" ] && return 0
+  CGO_ENABLED=1 GOBIN=$out go install "${GO_P[@]}" -trimpath -tags "seccomp netgo osusergo" \
+    -ldflags "-s -w -extldflags -static" "github.com/opencontainers/runc@$RUNC_VERSION"
+}
+
+# The packages phase touches $GO_STATUS/packages.done when it is through; a lane waits for that only when the
+# packages phase is part of this run.
+go_wait_packages() {
+  [[ " ${PHASES[*]} " == *" packages "* ]] || return 0
+  local i
+  for ((i = 0; i < 7200; i++)); do # bounded: an hour of apt
+    [ -e "$GO_STATUS/packages.done" ] && return 0
+    kill -0 "$$" 2>/dev/null || return 1 # stack/up is gone
+    sleep 0.5
+  done
+  echo "gave up waiting for the packages phase"; return 1
+}
+# Go fetches modules over HTTPS: without CA roots yet (a bare machine), even pure-Go tools wait for apt.
+go_has_ca_roots() { [ -n "${SSL_CERT_FILE:-}" ] || [ -s /etc/ssl/certs/ca-certificates.crt ]; }
+go_tool() { # TOOL: build it, its output in its own log, its times in $GO_STATUS
+  local t=$1 rc=0
+  if [ "$t" = runc ] || ! go_has_ca_roots; then go_wait_packages >>"$LOGS/go-build-$t.log" 2>&1 || rc=$?; fi
+  if [ "$rc" = 0 ]; then
+    now >"$GO_STATUS/$t.start"
+    ("build_$t") >>"$LOGS/go-build-$t.log" 2>&1 &
+    wait $! || rc=$?
+  fi
+  if [ "$rc" = 0 ]; then now >"$GO_STATUS/$t.done"; else now >"$GO_STATUS/$t.failed"; fi
+  return "$rc"
+}
+go_lane() { # TOOL...: one after another; the first failure ends the lane (set -e: never call it in a condition)
+  local t
+  set +m # the builds stay in the lane's process group, which go_stop_lanes stops
+  for t in "$@"; do go_tool "$t"; done
+}
+
+# The lanes are process groups of their own: if stack/up ends before go-builds-wait took them (a failed phase,
+# Ctrl-C, or go-builds named without go-builds-wait), they stop with it, go and compile processes included.
+GO_LANE_PIDS=()
+go_stop_lanes() {
+  local p
+  for p in "${GO_LANE_PIDS[@]}"; do
+    if alive "$p"; then log "stopping Go build lane (pid $p)"; kill -TERM -- "-$p" 2>/dev/null || true; fi
+  done
+}
+trap go_stop_lanes EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM HUP
+
+T_GO=$(now)
+for t in "${GO_TOOLS[@]}"; do : >"$LOGS/go-build-$t.log"; done
+if [ "$GO_LANES_N" = 2 ]; then
+  # the two biggest builds side by side; the small ones after them
+  GO_LANES=("buildx" "buildkit runc")
+  ! full_stack || GO_LANES[0]+=" act"
+else
+  GO_LANES=("${GO_TOOLS[*]}")
+fi
+set -m # each lane in its own process group: stack/up stops a lane together with its go and compile processes
+for lane in "${GO_LANES[@]}"; do
+  # shellcheck disable=SC2086 # a lane is a list of tool names
+  go_lane $lane &
+  GO_LANE_PIDS+=("$!")
+done
+set +m
+log "Go builds running in the background, $GO_LANES_N lane(s): $(printf '[%s] ' "${GO_LANES[@]}")(logs: $LOGS/go-build-<tool>.log)"
