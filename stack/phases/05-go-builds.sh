@@ -2,12 +2,15 @@
 # stack/up phase: Go builds (background)
 # The Go tools build in the background from the very start (they need only the Go toolchain, and CA roots for the Go
 # module proxy) until phase go-builds-wait, while apt, the daemon, QEMU and seed data are set up. On two cores or
-# more they build in two lanes: buildx (then act) in one, BuildKit then runc in the other; runc (cgo: gcc and
-# libseccomp-dev) first waits for this run's packages phase. STACK_GO_LANES=1 builds one tool after another;
-# STACK_GO_P=N passes -p N to each go command. act is built for the full stack only.
-# Default GOCACHE/GOMODCACHE are kept so a second run is cached; binaries go to $BUILD/<tool>-<version>/ and are
-# rebuilt only when missing. Each tool logs to $LOGS/go-build-<tool>.log; $GO_STATUS/<tool>.{start,done,failed}
-# hold the times go-builds-wait reports.
+# more, two lanes:
+#   1. buildx, then BuildKit (then act): one after another, because BuildKit reuses most of what buildx compiled
+#      (same module versions); side by side they compile those packages twice and end no sooner.
+#   2. the module downloads of BuildKit and runc (and act), ahead of their builds, then runc (cgo: gcc and
+#      libseccomp-dev, so after this run's packages phase), which shares little with the others.
+# STACK_GO_LANES=1: one lane, one tool after another; STACK_GO_P=N passes -p N to each go command. act is built for
+# the full stack only. Default GOCACHE/GOMODCACHE are kept so a second run is cached; binaries go to
+# $BUILD/<tool>-<version>/ and are rebuilt only when missing. Each tool logs to $LOGS/go-build-<tool>.log;
+# $GO_STATUS/<step>.{start,done,failed} hold the times go-builds-wait reports.
 command -v go >/dev/null || die "go not found (expected /usr/local/go/bin/go)"
 GO_TOOLS=(buildx buildkit runc)
 ! full_stack || GO_TOOLS+=(act)
@@ -63,6 +66,25 @@ build_runc() { # needs gcc + libseccomp-dev (static lib): static runc with secco
     -ldflags "-s -w -extldflags -static" "github.com/opencontainers/runc@$RUNC_VERSION"
 }
 
+# Downloads ahead of a build: what they leave in the module cache, the build does not fetch again. A failed one
+# only costs time (the build fetches what is missing), so it never fails the lane.
+fetch_buildkit() {
+  [ ! -x "$BUILD/buildkit-$BUILDKIT_VERSION/buildkitd" ] || return 0
+  local dir
+  dir=$(cd /tmp && go mod download -json "github.com/moby/buildkit@$BUILDKIT_VERSION" |
+    sed -n 's/^[[:space:]]*"Dir": "\(.*\)",\{0,1\}$/\1/p')
+  [ -f "$dir/go.mod" ] || return 1
+  # listing the packages (inside the module, read-only) downloads the modules they come from
+  (cd "$dir" && CGO_ENABLED=0 go list -deps ./cmd/buildkitd ./cmd/buildctl >/dev/null)
+}
+fetch_runc() { # -n: load the packages (downloading their modules) and print the build, run nothing
+  [ -x "$BUILD/runc-$RUNC_VERSION/runc" ] ||
+    CGO_ENABLED=1 go install -n -tags "seccomp netgo osusergo" "github.com/opencontainers/runc@$RUNC_VERSION" >/dev/null
+}
+fetch_act() {
+  [ -x "$BUILD/act-$ACT_VERSION/act" ] || CGO_ENABLED=0 go install -n "github.com/nektos/act@$ACT_VERSION" >/dev/null
+}
+
 # The packages phase touches $GO_STATUS/packages.done when it is through; a lane waits for that only when the
 # packages phase is part of this run.
 go_wait_packages() {
@@ -77,21 +99,26 @@ go_wait_packages() {
 }
 # Go fetches modules over HTTPS: without CA roots yet (a bare machine), even pure-Go tools wait for apt.
 go_has_ca_roots() { [ -n "${SSL_CERT_FILE:-}" ] || [ -s /etc/ssl/certs/ca-certificates.crt ]; }
-go_tool() { # TOOL: build it, its output in its own log, its times in $GO_STATUS
-  local t=$1 rc=0
-  if [ "$t" = runc ] || ! go_has_ca_roots; then go_wait_packages >>"$LOGS/go-build-$t.log" 2>&1 || rc=$?; fi
+go_step() { # STEP: TOOL (its build) or fetch-TOOL (its downloads); output in the tool's log, times in $GO_STATUS
+  local step=$1 tool=${1#fetch-} rc=0 fn=build_$1
+  [ "$step" = "$tool" ] || fn=fetch_$tool
+  if [ "$step" = runc ] || ! go_has_ca_roots; then go_wait_packages >>"$LOGS/go-build-$tool.log" 2>&1 || rc=$?; fi
   if [ "$rc" = 0 ]; then
-    now >"$GO_STATUS/$t.start"
-    ("build_$t") >>"$LOGS/go-build-$t.log" 2>&1 &
+    now >"$GO_STATUS/$step.start"
+    ("$fn") >>"$LOGS/go-build-$tool.log" 2>&1 &
     wait $! || rc=$?
   fi
-  if [ "$rc" = 0 ]; then now >"$GO_STATUS/$t.done"; else now >"$GO_STATUS/$t.failed"; fi
+  if [ "$rc" != 0 ] && [ "$step" != "$tool" ]; then
+    echo "downloads ahead of the $tool build failed (exit $rc): the build fetches what it needs" >>"$LOGS/go-build-$tool.log"
+    rc=0
+  fi
+  if [ "$rc" = 0 ]; then now >"$GO_STATUS/$step.done"; else now >"$GO_STATUS/$step.failed"; fi
   return "$rc"
 }
-go_lane() { # TOOL...: one after another; the first failure ends the lane (set -e: never call it in a condition)
-  local t
+go_lane() { # STEP...: one after another; a failed build ends the lane (set -e: never call it in a condition)
+  local s
   set +m # the builds stay in the lane's process group, which go_stop_lanes stops
-  for t in "$@"; do go_tool "$t"; done
+  for s in "$@"; do go_step "$s"; done
 }
 
 # The lanes are process groups of their own: if stack/up ends before go-builds-wait took them (a failed phase,
@@ -110,9 +137,8 @@ trap 'exit 143' TERM HUP
 T_GO=$(now)
 for t in "${GO_TOOLS[@]}"; do : >"$LOGS/go-build-$t.log"; done
 if [ "$GO_LANES_N" = 2 ]; then
-  # the two biggest builds side by side; the small ones after them
-  GO_LANES=("buildx" "buildkit runc")
-  ! full_stack || GO_LANES[0]+=" act"
+  GO_LANES=("buildx buildkit" "fetch-buildkit fetch-runc runc")
+  ! full_stack || GO_LANES=("buildx buildkit act" "fetch-buildkit fetch-runc fetch-act runc")
 else
   GO_LANES=("${GO_TOOLS[*]}")
 fi

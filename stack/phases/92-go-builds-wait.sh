@@ -3,12 +3,15 @@
 # Says what it still waits for every 15 s (STACK_GO_REPORT_EVERY), so a cold start shows progress rather than
 # silence; gives up after STACK_GO_TIMEOUT seconds (default 3600).
 [ -n "${GO_STATUS:-}" ] || die "go-builds-wait waits for the go-builds phase: name both"
-go_pending() { # "buildkit (72 s), runc (queued)": every tool not built yet
+go_since() { secs "$(cat "$GO_STATUS/$1.start")" "$(now)" | cut -d. -f1; }
+go_pending() { # "buildkit (72 s), runc (downloading 5 s)": every tool not built yet
   local t out="" what
   for t in "${GO_TOOLS[@]}"; do
     [ ! -e "$GO_STATUS/$t.done" ] || continue
     if [ -e "$GO_STATUS/$t.failed" ]; then what=failed
-    elif [ -e "$GO_STATUS/$t.start" ]; then what="$(secs "$(cat "$GO_STATUS/$t.start")" "$(now)" | cut -d. -f1) s"
+    elif [ -e "$GO_STATUS/$t.start" ]; then what="$(go_since "$t") s"
+    elif [ -e "$GO_STATUS/fetch-$t.start" ] && [ ! -e "$GO_STATUS/fetch-$t.done" ]; then
+      what="downloading $(go_since "fetch-$t") s"
     else what=queued; fi
     out+="${out:+, }$t ($what)"
   done
@@ -38,7 +41,7 @@ for t in "${GO_TOOLS[@]}"; do
   elif [ -e "$GO_STATUS/$t.failed" ]; then
     go_failed=1; tail -n 40 "$LOGS/go-build-$t.log" >&2; log "Go build of $t failed (log: $LOGS/go-build-$t.log)"
   elif [ ! -e "$GO_STATUS/$t.done" ]; then
-    go_failed=1; log "Go build of $t: not built (its lane stopped)"
+    go_failed=1; log "Go build of $t: not built (stopped after the failure)"
   fi
 done
 [ "$go_failed" = 0 ] || die "Go builds failed (logs: $LOGS/go-build-<tool>.log)"
