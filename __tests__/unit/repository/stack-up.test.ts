@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path'
 
 // stack/up: what `--for demo` brings up, and how the Go builds run (phases go-builds and go-builds-wait, driven by
 // __tests__/fixtures/stack-go-builds/harness.sh with stand-ins for `go` and `docker`: no network, no real build).
-const ROOT = resolve(__dirname, '../..')
+const ROOT = resolve(__dirname, '../../..')
 const HARNESS = join(ROOT, '__tests__/fixtures/stack-go-builds/harness.sh')
 const workdirs: string[] = []
 afterAll(() => workdirs.forEach(dir => rmSync(dir, { recursive: true, force: true })))
