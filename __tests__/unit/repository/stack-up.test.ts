@@ -30,6 +30,7 @@ interface GoRun {
   status: number | null
   events: string[]
   out: string
+  log: (step: string) => string
 }
 function goBuilds(env: Record<string, string>): GoRun {
   const dir = workdir()
@@ -39,7 +40,12 @@ function goBuilds(env: Record<string, string>): GoRun {
     timeout: 60_000
   })
   const read = (name: string) => readFileSync(join(dir, name), 'utf8')
-  return { status: result.status, events: read('events').split('\n').filter(Boolean), out: read('out') }
+  return {
+    status: result.status,
+    events: read('events').split('\n').filter(Boolean),
+    out: read('out'),
+    log: step => read(`state/logs/go-build-${step}.log`)
+  }
 }
 const at = (run: GoRun, event: string) =>
   run.events.findIndex(line => line === event || line.startsWith(`${event} `))
@@ -94,20 +100,20 @@ describe('stack/up --for demo', () => {
 })
 
 describe('stack/up Go builds', () => {
-  it('builds runc and fetches BuildKit beside buildx, BuildKit after it, says what it waits for, no act for the demo', () => {
+  const ALL_THREE = 'buildx+buildkitd+buildctl'
+  it('builds buildx and BuildKit in one go build, runc beside it, says what it waits for, no act for the demo', () => {
     const run = goBuilds({ PROFILE: 'demo' })
     expect({ status: run.status, out: run.out }).toEqual({ status: 0, out: expect.any(String) })
-    // lane 2: downloads ahead of the builds, and runc (cgo) once the packages phase is through, beside buildx
-    expect(at(run, 'fetch buildkit')).toBeGreaterThanOrEqual(0)
-    expect(at(run, 'fetch buildkit')).toBeLessThan(at(run, 'start buildkit'))
+    // lane 1: one build of the three binaries (their shared packages compiled once)
+    expect(at(run, `start ${ALL_THREE}`)).toBeGreaterThanOrEqual(0)
+    expect(at(run, 'start buildx')).toBe(-1)
+    // lane 2: runc's downloads, then runc (cgo) once the packages phase is through, beside the other build
+    expect(at(run, 'fetch runc')).toBeLessThan(at(run, 'start runc'))
     expect(at(run, 'packages done')).toBeLessThan(at(run, 'start runc'))
-    expect(at(run, 'start runc')).toBeLessThan(at(run, 'end buildx'))
+    expect(at(run, 'start runc')).toBeLessThan(at(run, `end ${ALL_THREE}`))
     expect(at(run, 'end runc')).toBeGreaterThan(at(run, 'start runc'))
-    // lane 1: BuildKit after buildx, so it reuses what buildx compiled
-    expect(at(run, 'end buildx')).toBeLessThan(at(run, 'start buildkit'))
-    expect(at(run, 'end buildkit')).toBeGreaterThan(at(run, 'start buildkit'))
     expect(run.out).toMatch(
-      /waiting for: buildx \(\d+ s\), buildkit \(queued\), runc \((queued|downloading \d+ s|\d+ s)\)\n/
+      /waiting for: buildx\+buildkit \(\d+ s\), runc \((queued|downloading \d+ s|\d+ s)\)\n/
     )
     expect(at(run, 'start act')).toBe(-1)
   })
@@ -119,13 +125,26 @@ describe('stack/up Go builds', () => {
     expect(at(run, 'end act')).toBeGreaterThan(at(run, 'start act'))
   })
 
+  it('builds buildx, then BuildKit, when buildx pins another BuildKit version, and says so', () => {
+    const run = goBuilds({ PROFILE: 'demo', STANDIN_BUILDKIT_IN_BUILDX: 'v0.1.0' })
+    expect(run.status).toBe(0)
+    expect(at(run, `start ${ALL_THREE}`)).toBe(-1)
+    expect(at(run, 'end buildx')).toBeGreaterThanOrEqual(0)
+    expect(at(run, 'end buildx')).toBeLessThan(at(run, 'start buildkitd+buildctl'))
+    expect(at(run, 'end buildkitd+buildctl')).toBeGreaterThan(at(run, 'start buildkitd+buildctl'))
+    expect(run.log('buildx+buildkit')).toMatch(
+      /buildx v\S+ builds with BuildKit 'v0\.1\.0', not v\S+: two builds/
+    )
+  })
+
   it('a failed build ends the wait at once with its log, and stops the other lane', async () => {
-    const run = goBuilds({ PROFILE: 'demo', FAIL_TOOL: 'buildx' })
+    const run = goBuilds({ PROFILE: 'demo', FAIL_TOOL: ALL_THREE })
     expect(run.status).toBe(1)
-    expect(run.out).toContain('compile error in buildx (stand-in)')
-    expect(run.out).toMatch(/Go build of buildx failed \(log: \S+\/go-build-buildx\.log\)/)
+    expect(run.out).toContain(`compile error in ${ALL_THREE} (stand-in)`)
+    expect(run.out).toMatch(
+      /Go build of buildx\+buildkit failed \(log: \S+\/go-build-buildx\+buildkit\.log\)/
+    )
     expect(run.out).toContain('ERROR: Go builds failed')
-    expect(at(run, 'start buildkit')).toBe(-1)
     expect(at(run, 'end runc')).toBe(-1)
     // runc, if its lane got so far, is stopped with the lane: gone well before its stand-in gives up (10 s)
     const started = at(run, 'start runc')
