@@ -1,6 +1,11 @@
-# shellcheck shell=bash disable=SC2154 # sourced by stack/up after a full run: the values come from its phases
-# stack/write-env.sh: $STATE/env, the KEY=value lines the tests read (written whole, then moved into place)
-cat >"$STATE/env.new" <<EOF
+# shellcheck shell=bash disable=SC2154 # sourced by stack/up after a full or a profile run: the values come from its phases
+# stack/write-env.sh: the KEY=value lines the tests read, written whole, then moved into place: $STATE/env after a full
+# run (every key), $STATE/env.<profile> after `stack/up --for <profile>` (the keys of what that profile brings up,
+# plus STACK_PROFILE), so a profile run never takes keys away from a full stack's $STATE/env.
+ENV_FILE=$STATE/env
+[ "$PROFILE" = all ] || ENV_FILE=$STATE/env.$PROFILE
+{
+  cat <<EOF
 STACK_STATE=$STATE
 DOCKER_HOST=${DOCKER_HOST:-unix:///var/run/docker.sock}
 STACK_DOCKER_CLI=$DOCKER_CLI
@@ -18,6 +23,17 @@ STACK_MIRROR=$MIRROR
 STACK_MIRROR_LOG=$LOGS/registry-mirror.log
 STACK_MIRROR_BUSYBOX_DIGEST=$BUSYBOX_INDEX_DIGEST
 STACK_MIRROR_BUSYBOX_TAGS=$(IFS=,; echo "${TAGS[*]}")
+STACK_HOST_NAMES=${HOST_NAMES// /,}
+STACK_DOCKER_HUB_BLOCKED=$([ "${STACK_BLOCK_DOCKER_HUB:-1}" = 0 ] && echo 0 || echo 1)
+STACK_QEMU_AARCH64=$(awk '/^interpreter/{print $2}' "$QENTRY")
+BUILDX_VERSION=$BUILDX_VERSION
+BUILDX_MIN_VERSION=$BUILDX_MIN_VERSION
+BUILDKIT_VERSION=$BUILDKIT_VERSION
+RUNC_VERSION=$RUNC_VERSION
+BUSYBOX_DEB_VERSION=$BUSYBOX_DEB_VERSION
+EOF
+  if [ "$PROFILE" = all ]; then
+    cat <<EOF
 STACK_AUTH_REGISTRY=$AUTH
 STACK_AUTH_LOG=$LOGS/registry-auth.log
 STACK_AUTH_USER=$AUTH_USER
@@ -49,11 +65,8 @@ STACK_TOKEN_AUTH_LOG=$LOGS/token-auth.log
 STACK_TOKEN_USER=$TOKEN_USER
 STACK_TOKEN_PASSWORD=$TOKEN_PASSWORD
 STACK_SSL_CERT_DIR=$TLS/client-trust
-STACK_HOST_NAMES=${HOST_NAMES// /,}
-STACK_DOCKER_HUB_BLOCKED=$([ "${STACK_BLOCK_DOCKER_HUB:-1}" = 0 ] && echo 0 || echo 1)
 STACK_ACT=$BIN/act
 STACK_ACT_VERSION=${ACT_REPORTED##* }
-STACK_QEMU_AARCH64=$(awk '/^interpreter/{print $2}' "$QENTRY")
 STACK_BINFMT_IMAGE=$BINFMT_IMAGE
 STACK_BINFMT_IMAGE_DIGEST=$BINFMT_IMAGE_DIGEST
 STACK_BINFMT_IMAGE_ARCHES=$BINFMT_IMAGE_ARCHES
@@ -66,11 +79,10 @@ STACK_GIT_SUBDIR=$GIT_SUBDIR
 STACK_GIT_SCRATCH_SUBDIR=$GIT_SCRATCH_SUBDIR
 STACK_GIT_PROJECT_ROOT=$GIT_ROOT
 STACK_GIT_LOG=$LOGS/git-server.log
-BUILDX_VERSION=$BUILDX_VERSION
-BUILDX_MIN_VERSION=$BUILDX_MIN_VERSION
-BUILDKIT_VERSION=$BUILDKIT_VERSION
-RUNC_VERSION=$RUNC_VERSION
 ACT_VERSION=$ACT_VERSION
-BUSYBOX_DEB_VERSION=$BUSYBOX_DEB_VERSION
 EOF
-mv "$STATE/env.new" "$STATE/env"
+  else
+    echo "STACK_PROFILE=$PROFILE"
+  fi
+} >"$ENV_FILE.new"
+mv "$ENV_FILE.new" "$ENV_FILE"

@@ -1,7 +1,7 @@
 # shellcheck shell=bash disable=SC2034,SC2154 # a phase of stack/up: reads and sets the variables of stack/up, lib.sh and earlier phases
 # stack/up phase: packages
-PKGS=(curl jq iproute2 ca-certificates openssl gcc libc6-dev libseccomp-dev docker-registry privoxy tinyproxy
-  qemu-user-static apache2-utils git)
+PKGS=(curl jq iproute2 ca-certificates openssl gcc libc6-dev libseccomp-dev docker-registry qemu-user-static git)
+! full_stack || PKGS+=(privoxy tinyproxy apache2-utils) # the proxies and the htpasswd registry
 DOCKER_PREEXISTING=0
 if ! svc_running dockerd dockerd && timeout 10 docker info >/dev/null 2>&1; then
   DOCKER_PREEXISTING=1 # someone else's daemon: use it, never install/stop/restart it
@@ -14,4 +14,5 @@ if ! ls "$SEED"/debs/busybox-static_*_arm64.deb >/dev/null 2>&1 && ! dpkg --prin
   dpkg --add-architecture arm64
 fi
 apt_install "${PKGS[@]}"
-command -v go >/dev/null || die "go not found (expected /usr/local/go/bin/go)"
+# tells the Go build lanes waiting for gcc, libseccomp-dev or CA roots (phase go-builds) that apt is through
+[ -z "${GO_STATUS:-}" ] || touch "$GO_STATUS/packages.done"

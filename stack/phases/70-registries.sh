@@ -40,7 +40,9 @@ start_registry() { # NAME PORT [auth|tls|token]
 }
 start_registry push 5000
 start_registry mirror 5001
-start_registry auth 5002 auth
-start_registry insecure "$INSECURE_PORT"
-start_registry secure "$TLS_PORT" tls
-start_registry token "$TOKEN_REG_PORT" token
+if full_stack; then # the others need the tls phase (secure, token) and the tests only
+  start_registry auth 5002 auth
+  start_registry insecure "$INSECURE_PORT"
+  start_registry secure "$TLS_PORT" tls
+  start_registry token "$TOKEN_REG_PORT" token
+fi
