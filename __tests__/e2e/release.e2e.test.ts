@@ -1,4 +1,5 @@
 import { join } from 'node:path'
+import { buildWith, failure } from '../support/e2e'
 import { ExampleRun, newRun, printed, runExample, stack } from '../support/examples'
 import { ROOT } from '../support/run-action'
 import { Registry } from '../support/stack'
@@ -118,6 +119,14 @@ describe('the reusable workflow with meta-* inputs', () => {
   it('a tag push builds each platform on its runner and merges them under 1.2.3, 1.2, 1 and latest', async () => {
     const run = newRun()
     const repository = `examples-${run}/reusable-release`
+    // The SBOM generator the caller names, pushed where the legs' BuildKit pulls it from.
+    const scanner = await buildWith(`sbom-scanner-${run}`, {
+      context: join(ROOT, '__tests__/e2e/fixtures/sbom-scanner'),
+      tags: `${stack.STACK_PUSH_REGISTRY}/${repository}/sbom-scanner:1`,
+      platforms: PLATFORMS.join(','),
+      provenance: 'false'
+    })
+    expect({ code: scanner.result.main.code, error: failure(scanner.result) }).toEqual({ code: 0, error: '' })
     const result = await runExample(join(ROOT, '__tests__/e2e/workflows/reusable-release.yml'), {
       run,
       payload: payload(repository, { ref: 'refs/tags/v1.2.3' }),
@@ -134,5 +143,39 @@ describe('the reusable workflow with meta-* inputs', () => {
     expect(printed(result.log, 'show', 'tags')).toEqual([
       tags.map(tag => `${stack.STACK_PUSH_REGISTRY}/${result.repository}:${tag}`).join(',')
     ])
+
+    // sbom and provenance reached both legs: the merged index holds, for each platform's image, an attestation
+    // manifest with an SPDX SBOM and a provenance statement of mode=max (it records the build's steps).
+    const { index, platforms } = await pushRegistry.platformManifests(result.repository, '1.2.3')
+    const attestations = (index.manifests ?? []).filter(
+      m => m.annotations?.['vnd.docker.reference.type'] === 'attestation-manifest'
+    )
+    expect(attestations.map(m => m.annotations?.['vnd.docker.reference.digest']).sort()).toEqual(
+      PLATFORMS.map(p => platforms[p].digest).sort()
+    )
+    for (const attestation of attestations) {
+      const { manifest } = await pushRegistry.manifest(result.repository, attestation.digest)
+      const layers = manifest.layers ?? []
+      expect(layers.map(layer => layer.annotations?.['in-toto.io/predicate-type']).sort()).toEqual([
+        'https://slsa.dev/provenance/v1',
+        'https://spdx.dev/Document'
+      ])
+      const provenance = layers.find(layer =>
+        layer.annotations?.['in-toto.io/predicate-type']?.includes('slsa')
+      )
+      const statement = JSON.parse(
+        (await pushRegistry.blob(result.repository, provenance?.digest ?? '')).toString()
+      )
+      // mode=max keeps the build's definition (its LLB steps); mode=min leaves it out.
+      expect(JSON.stringify(statement.predicate)).toContain('"llbDefinition"')
+      // The SBOM is the named generator's.
+      const sbom = layers.find(layer => layer.annotations?.['in-toto.io/predicate-type']?.includes('spdx'))
+      const document = JSON.parse((await pushRegistry.blob(result.repository, sbom?.digest ?? '')).toString())
+      expect(document.predicate?.name).toMatch(/^e2e stand-in scanner: [1-9]\d* files$/)
+    }
+    // The annotations input reached the merge, which put it on the index it pushed.
+    expect((index as { annotations?: Record<string, string> }).annotations).toMatchObject({
+      'org.example.release': 'built offline'
+    })
   })
 })

@@ -2,7 +2,7 @@ import { shellcheckRunScripts } from '../support/workflow-scripts'
 import { printed } from '../support/examples'
 import { execFileSync, spawnSync } from 'node:child_process'
 import { createHash, randomBytes } from 'node:crypto'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parse } from 'yaml'
@@ -522,5 +522,119 @@ describe('d: no tag when a platform is missing or a leg fails', () => {
 
   it('leaves nothing behind (three legs that built, one merge that failed)', () => {
     expectNothingLeft(result, 4)
+  })
+})
+
+describe('pass-through: each input and secret reaches the action steps it is for, and no other', () => {
+  const CALLER = join(ROOT, '__tests__/e2e/workflows/split-reusable-passthrough.yml')
+  /** What the legs build with: the image's content and its attestations. */
+  const LEG_INPUTS = ['annotations', 'sbom', 'provenance']
+  const META_INPUTS = ['meta-images', 'meta-tags', 'meta-flavor', 'meta-labels', 'meta-annotations']
+  /** Signing happens once, where the index is pushed: the merge, or the one build. */
+  const SIGN_INPUTS = [
+    'sign',
+    'sigstore-fulcio-url',
+    'sigstore-rekor-url',
+    'cosign-version',
+    'cosign-download-url'
+  ]
+  const SIGN_SECRETS = ['sign-key', 'sign-key-password', 'sigstore-identity-token']
+  const secrets = {
+    SIGN_KEY: `-----BEGIN ENCRYPTED SIGSTORE PRIVATE KEY-----${randomBytes(24).toString('base64')}`,
+    SIGN_KEY_PASSWORD: `pw-${randomBytes(8).toString('hex')}`,
+    IDENTITY_TOKEN: `eyJ${randomBytes(24).toString('hex')}`
+  }
+  const secretOf: Record<string, string> = {
+    'sign-key': secrets.SIGN_KEY,
+    'sign-key-password': secrets.SIGN_KEY_PASSWORD,
+    'sigstore-identity-token': secrets.IDENTITY_TOKEN
+  }
+  type Callers = { jobs: Record<'split' | 'single', { with: Record<string, string> }> }
+  const callers = (parse(readFileSync(CALLER, 'utf8')) as Callers).jobs
+  /** The split caller's `with:` values as act ran them (after the stack's addresses were put in). */
+  let given: Record<string, string>
+  /** Files the hostile values would create if a shell ran them. */
+  const ran = ['/tmp/annotation-ran', '/tmp/sbom-ran']
+  let result: ExampleRun
+
+  beforeAll(async () => {
+    for (const path of ran) rmSync(path, { force: true })
+    result = await runExample(CALLER, {
+      actionStandIn: join(ROOT, '__tests__/e2e/fixtures/action-standin'),
+      labels: LABELS,
+      secrets,
+      timeoutMs: 300_000
+    })
+    keepLog('pass-through', result)
+    given = (parse(result.workflow) as Callers).jobs.split.with
+  })
+
+  /** input name -> sha256 of the value the action step of this job got. */
+  function received(caller: string, job: string): Record<string, string> {
+    const lines = jobLines(result.log, caller, job)
+    expect({ job, succeeded: lines.some(line => line.includes('Job succeeded')) }).toEqual({
+      job,
+      succeeded: true
+    })
+    return Object.fromEntries(
+      lines
+        .map(line => /stand-in input (\S+) sha256=([0-9a-f]{64})$/.exec(line))
+        .filter((match): match is RegExpExecArray => match !== null)
+        .map(match => [match[1], match[2]])
+    )
+  }
+  const expected = (names: string[]) =>
+    Object.fromEntries(names.map(name => [name, sha256(secretOf[name] ?? given[name])]))
+  const without = (inputs: Record<string, string>, names: string[]) => names.filter(name => name in inputs)
+
+  it('both callers give the same values', () => {
+    expect(callers.single.with).toEqual({ ...callers.split.with, 'platform-runners': undefined })
+  })
+
+  it('the run succeeds, and no hostile value ran as a command or a workflow command', () => {
+    expect({ status: result.status, tail: result.log.slice(-3000) }).toMatchObject({ status: 0 })
+    for (const path of ran) expect(existsSync(path)).toBe(false)
+    expect(result.log).not.toContain('injected')
+  })
+
+  it('every leg gets sbom, provenance, annotations and the meta-* inputs unchanged, and nothing of signing', () => {
+    for (const job of ['build linux/amd64', 'build linux/arm64']) {
+      const inputs = received('split', job)
+      expect(inputs).toMatchObject(expected([...LEG_INPUTS, ...META_INPUTS]))
+      expect(without(inputs, [...SIGN_INPUTS, ...SIGN_SECRETS])).toEqual([])
+    }
+  })
+
+  it('the merge gets annotations, meta-* and every sign input and secret; no sbom or provenance (it builds nothing)', () => {
+    const inputs = received('split', 'merge linux/amd64,linux/arm64')
+    expect(inputs).toMatchObject(expected(['annotations', ...META_INPUTS, ...SIGN_INPUTS, ...SIGN_SECRETS]))
+    expect(without(inputs, ['sbom', 'provenance'])).toEqual([])
+  })
+
+  it('one build (no legs) gets everything: it builds, pushes and signs', () => {
+    const inputs = received('single', 'build linux/amd64,linux/arm64')
+    expect(inputs).toMatchObject(expected([...LEG_INPUTS, ...META_INPUTS, ...SIGN_INPUTS, ...SIGN_SECRETS]))
+    expect(jobLines(result.log, 'single', 'build linux/amd64 ')).toEqual([])
+  })
+
+  it('no secret of signing reaches a leg or the plan, as an input or in any environment variable', () => {
+    const hashes = Object.values(secretOf).map(sha256)
+    for (const job of ['build linux/amd64', 'build linux/arm64', 'plan']) {
+      const lines = jobLines(result.log, 'split', job)
+      expect(lines.length).toBeGreaterThan(0)
+      expect(lines.filter(line => hashes.some(hash => line.includes(hash)))).toEqual([])
+    }
+    // Nor is any of them printed anywhere, masked or not.
+    for (const secret of Object.values(secretOf))
+      expect(result.log.split('\n').filter(line => line.includes(secret))).toEqual([])
+  })
+
+  it("the workflow's signed and verify-command outputs come from the image job's action step", () => {
+    for (const caller of ['split', 'single']) {
+      expect(printed(result.log, 'show', `${caller} signed`)).toEqual(['true'])
+      const [digest] = printed(result.log, 'show', `${caller} digest`)
+      expect(digest).toMatch(DIGEST)
+      expect(printed(result.log, 'show', `${caller} verify`)).toEqual([`cosign verify stand-in@${digest}`])
+    }
   })
 })

@@ -184,6 +184,8 @@ export interface ExampleOptions {
   labels?: string[]
   /** Added after the standard table (same matching rules). */
   extraSubstitutions?: Array<{ example: string; stack: string }>
+  /** A folder that replaces the action (action.yml and what it runs) under the same name; the workflows stay. */
+  actionStandIn?: string
   /** Unique part of names for this run (repository, builders); default a new one. */
   run?: string
   timeoutMs?: number
@@ -266,8 +268,11 @@ export async function runExample(file: string, options: ExampleOptions = {}): Pr
 
     // The action as it is published: action.yml, dist/ and .github/ (reusable workflows) of this working tree.
     const action = join(files, 'action')
-    for (const part of ['action.yml', 'dist', '.github'])
+    // The reusable workflow is always this repository's; the action it runs may be a stand-in.
+    const parts = options.actionStandIn ? ['.github'] : ['action.yml', 'dist', '.github']
+    for (const part of parts)
       if (existsSync(join(ROOT, part))) cpSync(join(ROOT, part), join(action, part), { recursive: true })
+    if (options.actionStandIn) cpSync(options.actionStandIn, action, { recursive: true })
     const args = [
       options.event ?? 'push',
       '--workflows',

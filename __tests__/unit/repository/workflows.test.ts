@@ -108,3 +108,73 @@ describe('no ${{ }} inside a run: script', () => {
     expect(pasted).toEqual([])
   })
 })
+
+describe('the reusable workflow hands each input to the action steps it is for, through with: or env:', () => {
+  const workflow = load(WORKFLOW)
+  const LEGS = ['leg-1', 'leg-2', 'leg-3', 'leg-4'].map(leg => `${leg}/build`)
+  const BUILDS = [...LEGS, 'image/build']
+  const IMAGE = ['image/build', 'image/merge']
+
+  /** Where `${{ inputs.NAME }}` (or secrets.NAME) is used: job/step (id or number) and the with: or env: key. */
+  function places(kind: 'inputs' | 'secrets', name: string): string[] {
+    const used = new RegExp(`\\b${kind}\\.${name.replace(/[.-]/g, '\\$&')}(?![\\w-])`)
+    const found: string[] = []
+    for (const [jobName, job] of Object.entries(workflow.jobs)) {
+      const { steps = [], ...rest } = job as Job & Record<string, unknown>
+      if (used.test(JSON.stringify(rest))) found.push(`${jobName}: outside its steps`)
+      steps.forEach((step, index) => {
+        const {
+          with: given = {},
+          env = {},
+          ...others
+        } = step as Step & {
+          id?: string
+          with?: Record<string, unknown>
+          env?: Record<string, unknown>
+        }
+        const where = `${jobName}/${(step as { id?: string }).id ?? index + 1}`
+        for (const [key, value] of Object.entries(given))
+          if (used.test(String(value))) found.push(key === name ? where : `${where} with.${key}`)
+        for (const [key, value] of Object.entries(env))
+          if (used.test(String(value))) found.push(`${where} env.${key}`)
+        if (used.test(JSON.stringify(others))) found.push(`${where}: outside with: and env:`)
+      })
+    }
+    return found.sort()
+  }
+
+  it.each([
+    // What the legs build with: every build, and the index annotations on the merge too.
+    ['inputs', 'sbom', BUILDS],
+    ['inputs', 'provenance', BUILDS],
+    ['inputs', 'annotations', [...BUILDS, 'image/merge']],
+    // Tags from the Git ref: the same in every job; the plan only checks that tags or meta-images is set.
+    ['inputs', 'meta-images', [...BUILDS, 'image/merge', 'plan/plan env.META_IMAGES']],
+    ['inputs', 'meta-tags', [...BUILDS, 'image/merge']],
+    ['inputs', 'meta-flavor', [...BUILDS, 'image/merge']],
+    ['inputs', 'meta-labels', [...BUILDS, 'image/merge']],
+    ['inputs', 'meta-annotations', [...BUILDS, 'image/merge']],
+    // Signing: once, in the job that pushes the index; never a leg.
+    ['inputs', 'sign', IMAGE],
+    ['inputs', 'sigstore-fulcio-url', IMAGE],
+    ['inputs', 'sigstore-rekor-url', IMAGE],
+    ['inputs', 'cosign-version', IMAGE],
+    ['inputs', 'cosign-download-url', IMAGE],
+    ['secrets', 'sign-key', IMAGE],
+    ['secrets', 'sign-key-password', IMAGE],
+    ['secrets', 'sigstore-identity-token', IMAGE]
+  ] as const)('%s.%s', (kind, name, expected) => {
+    expect(places(kind, name)).toEqual([...expected].sort())
+  })
+
+  it('declares each of them', () => {
+    const call = (load(WORKFLOW) as unknown as { on: { workflow_call: Record<string, object> } }).on
+      .workflow_call
+    for (const name of ['sbom', 'provenance', 'annotations', 'sign', 'sigstore-fulcio-url', 'cosign-version'])
+      expect(Object.keys(call.inputs)).toContain(name)
+    for (const name of ['sign-key', 'sign-key-password', 'sigstore-identity-token'])
+      expect(Object.keys(call.secrets)).toContain(name)
+    for (const name of ['digest', 'tags', 'signed', 'verify-command', 'meta-json'])
+      expect(Object.keys(call.outputs)).toContain(name)
+  })
+})
