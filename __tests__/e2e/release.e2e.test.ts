@@ -173,9 +173,20 @@ describe('the reusable workflow with meta-* inputs', () => {
       const document = JSON.parse((await pushRegistry.blob(result.repository, sbom?.digest ?? '')).toString())
       expect(document.predicate?.name).toMatch(/^e2e stand-in scanner: [1-9]\d* files$/)
     }
-    // The annotations input reached the merge, which put it on the index it pushed.
-    expect((index as { annotations?: Record<string, string> }).annotations).toMatchObject({
-      'org.example.release': 'built offline'
-    })
+    // The annotations input reached the merge, which put the index one on the index it pushed and left the bare
+    // one (a manifest annotation, which imagetools create refuses) to the legs: it is on each platform's image.
+    const indexAnnotations = (index as { annotations?: Record<string, string> }).annotations
+    expect(indexAnnotations).toMatchObject({ 'org.example.release': 'built offline' })
+    expect(indexAnnotations).not.toHaveProperty('org.example.bare')
+    for (const platform of PLATFORMS) {
+      const { manifest } = await pushRegistry.manifest(result.repository, platforms[platform].digest)
+      expect({
+        platform,
+        annotations: (manifest as { annotations?: Record<string, string> }).annotations
+      }).toMatchObject({
+        platform,
+        annotations: { 'org.example.bare': 'on each image' }
+      })
+    }
   })
 })

@@ -29,7 +29,8 @@ import {
 //      outputs equal to the registry's, the same content as one single-step build, nothing left behind;
 //   b+c. the same through the proxy-only token registry, with the caller's Git server also reachable only through
 //      the proxy (its name resolves nowhere else), the proxy given as a secret that overrides the proxy inputs;
-//   d. a merge missing a platform fails naming it and writes no tag; a failing leg stops the merge.
+//   d. a merge missing a platform fails naming it and writes no tag; a failing leg stops the merge;
+//   - why the legs are fixed jobs and there is no fail-fast input: what act does with a matrix.
 //
 // act maps runs-on labels to this machine with -P; examples.ts does that for the caller's static labels, and for the
 // label the reusable workflow computes (ubuntu-24.04-arm) through its labels option.
@@ -636,5 +637,31 @@ describe('pass-through: each input and secret reaches the action steps it is for
       expect(digest).toMatch(DIGEST)
       expect(printed(result.log, 'show', `${caller} verify`)).toEqual([`cosign verify stand-in@${digest}`])
     }
+  })
+})
+
+describe('why the legs are not a matrix: act 0.2.89 neither cancels matrix legs nor keeps their outputs apart', () => {
+  let result: ExampleRun
+
+  beforeAll(async () => {
+    result = await runExample(join(ROOT, '__tests__/e2e/workflows/matrix-under-act.yml'), {
+      timeoutMs: 120_000
+    })
+    keepLog('matrix', result)
+  })
+
+  it('with fail-fast: true, the slow leg runs to its end after the quick one failed', () => {
+    expect(result.timedOut).toBe(false)
+    const lines = result.log.split('\n')
+    const failed = lines.findIndex(line => line.endsWith('fail-fast leg quick fails'))
+    const finished = lines.findIndex(line => line.endsWith('fail-fast leg slow ran to its end'))
+    expect({ failed: failed >= 0, finished: finished >= 0 }).toEqual({ failed: true, finished: true })
+    expect(finished).toBeGreaterThan(failed)
+  })
+
+  it('each leg sets an output name of its own, yet the first to finish fixes them all: the slow one is lost', () => {
+    expect(result.log).toContain('outputs leg slow set its digest')
+    expect(printed(result.log, 'show', 'quick')).toEqual(['sha256:quick'])
+    expect(printed(result.log, 'show', 'slow')).toEqual([''])
   })
 })

@@ -1,6 +1,7 @@
 import { gitContextHost, secretEnvName } from '../inputs/build-options'
 import type { Inputs } from '../inputs/parse'
 import { isDefaultGitContext } from '../inputs/workflow-run'
+import { mergeAnnotations } from '../model/annotations'
 import { stripUserInfo } from '../model/credentials'
 import { imageRepository } from '../model/image-ref'
 import { BuildOptions, buildArgs, mergeIndexArgs } from './argv'
@@ -121,14 +122,19 @@ function buildSecrets(inputs: Inputs): { refs: { id: string; env: string }[]; en
   return { refs, env }
 }
 
-/** The index made of the pushed digests, under every tag. */
+/** The index made of the pushed digests, under every tag, with the annotations an index takes (the builds put the rest). */
 function mergeCommands(
   builder: string,
   inputs: Inputs,
   sources: string[]
 ): { mergeDryRun: string[]; merge: string[] } {
   if (sources.length === 0) return { mergeDryRun: [], merge: [] }
-  const options = { builder, tags: inputs.tags, annotations: inputs.build.annotations, sources }
+  const options = {
+    builder,
+    tags: inputs.tags,
+    annotations: mergeAnnotations(inputs.build.annotations),
+    sources
+  }
   return {
     mergeDryRun: mergeIndexArgs({ ...options, dryRun: true }),
     merge: mergeIndexArgs({ ...options, dryRun: false })

@@ -918,6 +918,18 @@ describe('merge-digests', () => {
       ...plan.commands.merge.slice(5)
     ])
   })
+  it('gives the merge only the index and manifest-descriptor annotations: imagetools refuses the others', () => {
+    const plan = planOf({
+      tags: 'r.example/team/app:1',
+      annotations:
+        'org.example.bare=b\nmanifest:org.example.m=m\nmanifest,index:org.example.both=x\nmanifest-descriptor:org.example.d=d',
+      'merge-digests': A
+    })
+    const given = plan.commands.merge.flatMap((arg, i, args) => (args[i - 1] === '--annotation' ? [arg] : []))
+    expect(given).toEqual(['index:org.example.both=x', 'manifest-descriptor:org.example.d=d'])
+    // The build itself keeps every annotation.
+    expect(plan.commands.build.filter(arg => arg.includes('org.example.'))).toHaveLength(4)
+  })
   it('plans no merge without digests', () => {
     const plan = planOf({ tags: 'r.example/app:1', 'merge-digests': '\n,\n' })
     expect(plan.commands.merge).toEqual([])
