@@ -1,3 +1,4 @@
+import * as core from '@actions/core'
 import * as io from '@actions/io'
 import { join } from 'node:path'
 import { COSIGN_RELEASE, MIN_COSIGN_VERSION, usableCosign } from '../../model/cosign-release'
@@ -67,7 +68,6 @@ export function cosign(
  * before anything could print it.
  */
 export async function githubIdToken(): Promise<string> {
-  const core = await import('@actions/core')
   let token: string
   try {
     token = await core.getIDToken('sigstore')
