@@ -29,6 +29,7 @@ export async function readInputs(): Promise<Inputs> {
   mask(get('sigstore-identity-token').trim())
   for (const secret of urlCredentialSecrets(get('context'))) mask(secret)
   for (const secret of urlCredentialSecrets(get('buildx-download-url'))) mask(secret)
+  for (const secret of urlCredentialSecrets(get('cosign-download-url'))) mask(secret)
   // Parsed here, once: YAML is loaded only for a step that logs in, and its masks come before any message.
   const registryAuth = get('registry-auth')
   const registryLogins =
