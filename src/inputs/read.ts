@@ -24,7 +24,7 @@ export async function readInputs(): Promise<Inputs> {
   for (const value of secretValuesToMask(get('secrets'))) mask(value)
   mask(get('github-token').trim())
   // Each line of the key, the password as written, the token: before any message could quote them.
-  mask(get('sign-key').trim())
+  maskKey(get('sign-key').trim())
   mask(get('sign-key-password'))
   mask(get('sigstore-identity-token').trim())
   for (const secret of urlCredentialSecrets(get('context'))) mask(secret)
@@ -60,6 +60,15 @@ function mask(secret: string): void {
   core.setSecret(secret)
   const lines = secret.split(/\r\n|\r|\n/)
   if (lines.length > 1) lines.filter(long).forEach(line => core.setSecret(line))
+}
+
+/**
+ * A PEM key is base64 lines between BEGIN and END lines. A value with any other line is no key: it is refused and
+ * never quoted, so it is not registered either (act would read a mask holding "::" as a workflow command).
+ */
+function maskKey(key: string): void {
+  const lines = key.split(/\r\n|\r|\n/)
+  if (lines.every(line => /^[A-Za-z0-9+/=]*$|^-----[A-Z ]+-----$/.test(line))) mask(key)
 }
 
 /** buildkitd.toml is small; anything bigger is not one. */

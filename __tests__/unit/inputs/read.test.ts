@@ -63,6 +63,15 @@ describe('the signing secrets', () => {
     expect(inputs.sign.keyPassword).toBe('  spaced pw  ')
   })
 
+  it('registers no line of a sign-key that is not a key (refused unquoted): act reads a mask with "::" as a command', async () => {
+    reset()
+    world.inputs = { tags: 'r.example/a:1', sign: 'true', 'sign-key': 'AAAA\n::set-output name=x::1' }
+    await expect(readInputs()).rejects.toThrow(
+      /Input "sign-key": not a PEM private key \(got "\(not shown\)"\)/
+    )
+    expect(recorded.secrets.filter(secret => secret.includes('::'))).toEqual([])
+  })
+
   it('masks a token before a refusal could quote anything', async () => {
     reset()
     world.inputs = { tags: 'r.example/a:1', sign: 'maybe', 'sigstore-identity-token': 'eyJhbGciOi.tok.sig' }
