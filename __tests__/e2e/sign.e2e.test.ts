@@ -346,6 +346,53 @@ describe('sign: true to the token-auth registry only the named proxy reaches', (
   })
 })
 
+describe('signing a split build', () => {
+  const registry = new Registry(stack.STACK_PUSH_REGISTRY)
+  const repository = `e2e/sign-split-${run}`
+  const image = `${stack.STACK_PUSH_REGISTRY}/${repository}`
+
+  it('signs the merged index in the merge step, never the legs', async () => {
+    const signing = { 'sign-key': signer.key, 'sign-key-password': signer.password }
+    const legs: string[] = []
+    for (const platform of ['linux/amd64', 'linux/arm64']) {
+      const { builder, result } = await buildWith(
+        `sign-leg-${platform.split('/')[1]}`,
+        { tags: image, platforms: platform, 'push-by-digest': 'true', sign: 'auto', ...signing },
+        { env: withCosign }
+      )
+      expect({ code: result.main.code, error: failure(result) }).toEqual({ code: 0, error: '' })
+      expect(result.outputs.signed).toBe('false')
+      expect(result.main.stdout).toContain(
+        'sign: auto does not sign in this step: this step pushes by digest'
+      )
+      legs.push(result.outputs.digest)
+      expectDoneAndClean(result, builder)
+    }
+    const { builder, result } = await buildWith(
+      'sign-merge',
+      {
+        tags: `${image}:1`,
+        platforms: 'linux/amd64,linux/arm64',
+        'merge-digests': legs.join('\n'),
+        sign: 'true',
+        ...signing
+      },
+      { env: withCosign }
+    )
+    expect({ code: result.main.code, error: failure(result) }).toEqual({ code: 0, error: '' })
+    const merged = result.outputs.digest
+    expect(result.outputs.signed).toBe('true')
+    expect(result.outputs['verify-command']).toBe(
+      `cosign verify --key cosign.pub --insecure-ignore-tlog=true ${image}@${merged}`
+    )
+    expect(await registry.hasTag(repository, referrersTag(merged))).toBe(true)
+    for (const leg of legs) expect(await registry.hasTag(repository, referrersTag(leg))).toBe(false)
+    expect(verify(['--key', signer.pub, '--insecure-ignore-tlog=true', `${image}:1`]).code).toBe(0)
+    expect(leakedLines(result, secretsOf(signer))).toEqual([])
+    expectDoneAndClean(result, builder)
+  })
+})
+
 describe('a step that cannot sign pushes nothing', () => {
   const registry = new Registry(stack.STACK_PUSH_REGISTRY)
   let server: Server
