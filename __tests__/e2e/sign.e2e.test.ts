@@ -1,5 +1,6 @@
 import { execFileSync, spawnSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
+import { readFile } from 'node:fs/promises'
 import {
   existsSync,
   mkdirSync,
@@ -14,6 +15,7 @@ import { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { buildWith, commandLine, expectClean, failure, fixture, run, stack } from '../support/e2e'
+import { runExample } from '../support/examples'
 import { ActionRun, leakedLines } from '../support/run-action'
 import { logOffset, logSince, Manifest, Registry, TokenRegistry, tokenLogEntries } from '../support/stack'
 
@@ -390,6 +392,75 @@ describe('signing a split build', () => {
     expect(verify(['--key', signer.pub, '--insecure-ignore-tlog=true', `${image}:1`]).code).toBe(0)
     expect(leakedLines(result, secretsOf(signer))).toEqual([])
     expectDoneAndClean(result, builder)
+  })
+})
+
+describe('examples/workflows/signing.yml under act', () => {
+  let server: Server
+  let mirror: string
+  const served: string[] = []
+
+  beforeAll(async () => {
+    // A mirror of cosign's releases: this cosign and the cosign_checksums.txt that lists it, as a release does.
+    const binary = await readFile(COSIGN)
+    const sum = createHash('sha256').update(binary).digest('hex')
+    server = createServer((request, response) => {
+      served.push(request.url ?? '')
+      if (request.url === '/cosign/v3.1.3/cosign_checksums.txt') response.end(`${sum}  cosign-linux-amd64\n`)
+      else if (request.url === '/cosign/v3.1.3/cosign-linux-amd64') response.end(binary)
+      else {
+        response.statusCode = 404
+        response.end()
+      }
+    })
+    await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+    mirror = `http://127.0.0.1:${(server.address() as AddressInfo).port}/cosign`
+  })
+  afterAll(() => new Promise<void>(resolve => server.close(() => resolve())))
+
+  it('signs through the company proxy with the step login, with cosign from the mirror, and prints how to verify', async () => {
+    const result = await runExample('signing.yml', {
+      dockerHubReachable: true,
+      // The runner trusts the company CA (here the stack's); its tool cache is this run's own.
+      env: {
+        SSL_CERT_DIR: stack.STACK_SSL_CERT_DIR,
+        RUNNER_TOOL_CACHE: mkdtempSync(join(work, 'act-tools-'))
+      },
+      vars: { REGISTRY_USER: stack.STACK_TOKEN_USER },
+      secrets: {
+        REGISTRY_TOKEN: stack.STACK_TOKEN_PASSWORD,
+        COSIGN_PRIVATE_KEY: signer.key.trim(),
+        COSIGN_PASSWORD: signer.password
+      },
+      extraSubstitutions: [{ example: 'https://mirror.corp.example/cosign', stack: mirror }]
+    })
+    expect({ status: result.status, tail: result.log.slice(-3000) }).toMatchObject({ status: 0 })
+    expect(served).toEqual(['/cosign/v3.1.3/cosign-linux-amd64', '/cosign/v3.1.3/cosign_checksums.txt'])
+    expect(result.log).toContain('Cached cosign 3.1.3')
+    const tag = `${stack.STACK_TOKEN_REGISTRY}/${result.repository}:${result.sha}`
+    const printed = new RegExp(
+      `cosign verify --key cosign.pub --insecure-ignore-tlog=true --registry-cacert ${stack.STACK_TLS_CA} ` +
+        `${stack.STACK_TOKEN_REGISTRY}/${result.repository}@(sha256:[0-9a-f]{64})`
+    ).exec(result.log)
+    expect(printed).not.toBeNull()
+    const config = mkdtempSync(join(work, 'act-docker-config-'))
+    const auth = Buffer.from(`${stack.STACK_TOKEN_USER}:${stack.STACK_TOKEN_PASSWORD}`).toString('base64')
+    writeFileSync(
+      join(config, 'config.json'),
+      JSON.stringify({ auths: { [stack.STACK_TOKEN_REGISTRY]: { auth } } })
+    )
+    const env = {
+      DOCKER_CONFIG: config,
+      HTTPS_PROXY: stack.STACK_NAMED_PROXY,
+      SSL_CERT_DIR: stack.STACK_SSL_CERT_DIR
+    }
+    const checked = verify(
+      ['--key', signer.pub, '--insecure-ignore-tlog=true', '--registry-cacert', stack.STACK_TLS_CA, tag],
+      env
+    )
+    expect(checked.code).toBe(0)
+    expect(checked.out).toContain(printed?.[1])
+    for (const secret of secretsOf(signer)) expect(result.log).not.toContain(secret)
   })
 })
 
