@@ -78,6 +78,24 @@ function verify(args: string[], env: Record<string, string> = {}) {
   return { code: result.status, out: `${result.stdout}${result.stderr}` }
 }
 
+/**
+ * What a user who verifies on the token registry has: a Docker config with its login, the named proxy (the only
+ * way to it) and the stack's CA.
+ */
+function tokenRegistryUser(): Record<string, string> {
+  const config = mkdtempSync(join(work, 'docker-config-'))
+  const auth = Buffer.from(`${stack.STACK_TOKEN_USER}:${stack.STACK_TOKEN_PASSWORD}`).toString('base64')
+  writeFileSync(
+    join(config, 'config.json'),
+    JSON.stringify({ auths: { [stack.STACK_TOKEN_REGISTRY]: { auth } } })
+  )
+  return {
+    DOCKER_CONFIG: config,
+    HTTPS_PROXY: stack.STACK_NAMED_PROXY,
+    SSL_CERT_DIR: stack.STACK_SSL_CERT_DIR
+  }
+}
+
 /** Every manifest and blob reachable from a reference (an index, its manifests, configs and layers) as text. */
 async function reachableText(registry: Registry, repository: string, reference: string): Promise<string[]> {
   const texts: string[] = []
@@ -328,18 +346,7 @@ describe('sign: true to the token-auth registry only the named proxy reaches', (
     // Asked after reading the token service's log: the test's own check asks it directly.
     expect(await tokens.hasTag(repository, referrersTag(digest))).toBe(true)
     // A user verifies with the same login and proxy.
-    const config = join(work, 'token-docker-config')
-    mkdirSync(config)
-    const auth = Buffer.from(`${stack.STACK_TOKEN_USER}:${stack.STACK_TOKEN_PASSWORD}`).toString('base64')
-    writeFileSync(
-      join(config, 'config.json'),
-      JSON.stringify({ auths: { [stack.STACK_TOKEN_REGISTRY]: { auth } } })
-    )
-    const env = {
-      DOCKER_CONFIG: config,
-      HTTPS_PROXY: stack.STACK_NAMED_PROXY,
-      SSL_CERT_DIR: stack.STACK_SSL_CERT_DIR
-    }
+    const env = tokenRegistryUser()
     const args = ['--insecure-ignore-tlog=true', '--registry-cacert', stack.STACK_TLS_CA, tag]
     expect(verify(['--key', signer.pub, ...args], env).code).toBe(0)
     expect(verify(['--key', other.pub, ...args], env).code).not.toBe(0)
@@ -443,20 +450,9 @@ describe('examples/workflows/signing.yml under act', () => {
         `${stack.STACK_TOKEN_REGISTRY}/${result.repository}@(sha256:[0-9a-f]{64})`
     ).exec(result.log)
     expect(printed).not.toBeNull()
-    const config = mkdtempSync(join(work, 'act-docker-config-'))
-    const auth = Buffer.from(`${stack.STACK_TOKEN_USER}:${stack.STACK_TOKEN_PASSWORD}`).toString('base64')
-    writeFileSync(
-      join(config, 'config.json'),
-      JSON.stringify({ auths: { [stack.STACK_TOKEN_REGISTRY]: { auth } } })
-    )
-    const env = {
-      DOCKER_CONFIG: config,
-      HTTPS_PROXY: stack.STACK_NAMED_PROXY,
-      SSL_CERT_DIR: stack.STACK_SSL_CERT_DIR
-    }
     const checked = verify(
       ['--key', signer.pub, '--insecure-ignore-tlog=true', '--registry-cacert', stack.STACK_TLS_CA, tag],
-      env
+      tokenRegistryUser()
     )
     expect(checked.code).toBe(0)
     expect(checked.out).toContain(printed?.[1])
