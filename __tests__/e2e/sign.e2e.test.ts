@@ -299,6 +299,63 @@ describe('sign: true with a key, through the proxy, to a registry addressed by n
   })
 })
 
+describe('key mode is offline: no route off the machine', () => {
+  const registry = new Registry(stack.STACK_PUSH_REGISTRY)
+  /** Everything not on loopback goes to the dead proxy, which refuses: a fetch of Sigstore's TUF or services fails. */
+  const DEAD = { HTTP_PROXY: stack.STACK_DEAD_PROXY, HTTPS_PROXY: stack.STACK_DEAD_PROXY }
+
+  it('signs and verifies with every off-machine request refused; cosign v3 needs each flag the action gives it', async () => {
+    const repository = `e2e/sign-offline-${run}`
+    const { builder, result } = await buildWith(
+      'sign-offline',
+      {
+        tags: `${stack.STACK_PUSH_REGISTRY}/${repository}:1`,
+        platforms: 'linux/amd64',
+        'http-proxy': stack.STACK_DEAD_PROXY,
+        'https-proxy': stack.STACK_DEAD_PROXY,
+        'mirror-check': 'off',
+        sign: 'true',
+        'sign-key': signer.key,
+        'sign-key-password': signer.password
+      },
+      { env: withCosign }
+    )
+    expect({ code: result.main.code, error: failure(result) }).toEqual({ code: 0, error: '' })
+    const digest = result.outputs.digest
+    const ref = `${stack.STACK_PUSH_REGISTRY}/${repository}@${digest}`
+    expect(await registry.hasTag(repository, referrersTag(digest))).toBe(true)
+    expect(verify(['--key', signer.pub, '--insecure-ignore-tlog=true', ref], DEAD).code).toBe(0)
+    expectDoneAndClean(result, builder)
+
+    // Necessity, with cosign itself: without --insecure-ignore-tlog=true verify fetches Sigstore's trust root.
+    const online = verify(['--key', signer.pub, ref], DEAD)
+    expect(online.code).not.toBe(0)
+    expect(online.out).toContain('TUF')
+    // Without --use-signing-config=false, cosign v3 refuses --tlog-upload=false; without --tlog-upload=false it
+    // would upload to the public Rekor (through the dead proxy here).
+    const sign = (flags: string[]) =>
+      spawnSync(COSIGN, ['sign', '--yes', '--key', 'env://KEY', ...flags, ref], {
+        env: {
+          ...process.env,
+          ...NO_PROXY_ENV,
+          ...DEAD,
+          KEY: signer.key,
+          COSIGN_PASSWORD: signer.password,
+          HOME: join(work, 'sign-home')
+        },
+        encoding: 'utf8',
+        timeout: 120_000
+      })
+    const noSigningConfigFlag = sign(['--tlog-upload=false'])
+    expect(noSigningConfigFlag.status).not.toBe(0)
+    expect(noSigningConfigFlag.stderr).toContain(
+      '--tlog-upload=false is not supported with --signing-config or --use-signing-config'
+    )
+    const noTlogFlag = sign(['--use-signing-config=false'])
+    expect(noTlogFlag.status).not.toBe(0)
+  })
+})
+
 describe('sign: true to the token-auth registry only the named proxy reaches', () => {
   const tokens = new TokenRegistry(stack)
   const repository = `e2e/sign-token-${run}`
