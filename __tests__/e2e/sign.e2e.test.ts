@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import {
   existsSync,
+  rmSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
@@ -160,6 +161,9 @@ const referrersTag = (digest: string) => digest.replace(':', '-')
 
 let signer: KeyPair
 let other: KeyPair
+
+// The test's key pairs, configs and tool caches go with it.
+afterAll(() => rmSync(work, { recursive: true, force: true }))
 
 beforeAll(() => {
   if (COSIGN === '') throw new Error('No cosign: run "bash stack/up" (it builds cosign into STACK_COSIGN).')
