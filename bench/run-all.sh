@@ -3,14 +3,14 @@
 #   bash bench/run-all.sh        (or: npm run bench)
 # Knobs (environment): BENCH_N, BENCH_E2E_N, BENCH_CACHE_N, BENCH_MIRROR_N, BENCH_MIRROR_HOLD_S,
 # BENCH_MIRROR_TIMEOUT_S, BENCH_PROFILE_R, BENCH_QUIET_WAIT_S, BENCH_E2E_LONG_N,
-# BENCH_HOSTILE_R, BENCH_SPLIT_N, BENCH_SPLIT_CONTEXTS, BENCH_WARM_N, BENCH_WARM_CONTEXTS,
-# BENCH_ONLY="overhead profile what-if e2e e2e-long cache split warm mirror hostile-input" (a subset).
+# BENCH_HOSTILE_R, BENCH_SPLIT_N, BENCH_SPLIT_CONTEXTS, BENCH_WARM_N, BENCH_WARM_CONTEXTS, BENCH_SIGN_N,
+# BENCH_ONLY="overhead profile what-if e2e e2e-long cache split warm mirror sign hostile-input" (a subset).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=bench/RESULTS.md
 work=$(mktemp -d /tmp/bench-all-XXXXXX)
 trap 'rm -rf "$work"' EXIT
-only=" ${BENCH_ONLY:-overhead profile what-if e2e e2e-long cache split warm mirror hostile-input} "
+only=" ${BENCH_ONLY:-overhead profile what-if e2e e2e-long cache split warm mirror sign hostile-input} "
 wants() { [[ $only == *" $1 "* ]]; }
 
 bash stack/up >"$work/stack.log" 2>&1 || {
@@ -58,6 +58,8 @@ if wants split; then section split 3000 node bench/split.mjs; fi
 # Unchanged rebuilds: warm builder, fresh builder, by hand, cache: registry (a buildx store of its own).
 if wants warm; then section warm 3000 node bench/warm.mjs; fi
 if wants mirror; then section mirror 1800 node bench/mirror.mjs; fi
+# The same build signed with a cosign key (offline) and unsigned, alternating.
+if wants sign; then section sign 1500 node bench/sign.mjs; fi
 if wants hostile-input; then section hostile-input 900 node bench/hostile-input.mjs; fi
 
 {

@@ -770,6 +770,56 @@ describe('summary and hostile builder output', () => {
   })
 })
 
+describe('signing inputs and what signing reports', () => {
+  const KEYLESS = { ...BASE, sign: 'true', 'sigstore-identity-token': 'eyJhbGciOiJub25lIn0.e30.sig' }
+  const signRows = [
+    ...Object.entries(PAYLOADS).flatMap(([payload, text]) => [
+      ['sigstore-fulcio-url', payload, `https://fulcio.example/${text}`] as const,
+      ['sigstore-rekor-url', payload, `https://rekor.example/${text}`] as const
+    ]),
+    ...Object.entries(PAYLOADS).map(([payload, text]) => ['sign-key', payload, text] as const),
+    ['sigstore-fulcio-url', 'an option', '--insecure'] as const,
+    ['sigstore-rekor-url', 'another host in user info', 'https://rekor.example@evil.example'] as const
+  ]
+  it.concurrent.each(signRows)(
+    '%s with %s is refused before any docker or cosign call',
+    async (input, _, value) => {
+      const docker = fakeDocker()
+      const run = await runAction({ inputs: { ...KEYLESS, [input]: value }, env: docker.env() })
+      expect(run.main.code).toBe(1)
+      expect(run.main.stdout).toContain(`Input "${input}"`)
+      expect(docker.calls()).toEqual([])
+      expectNoInjection(run)
+    }
+  )
+
+  it.concurrent.each(Object.entries(PAYLOADS))(
+    'an identity token whose claims hold a command after a %s: verify-command and summary stay text',
+    async (_, text) => {
+      const claims = {
+        iss: 'https://token.actions.githubusercontent.com',
+        job_workflow_ref: `o/r/.github/workflows/x.yml@refs/heads/${text}<img src=x>`
+      }
+      const token = ['{"alg":"none"}', JSON.stringify(claims), 'sig']
+        .map(part => Buffer.from(part).toString('base64url'))
+        .join('.')
+      const docker = fakeDocker()
+      const run = await runAction({
+        inputs: { ...KEYLESS, 'sigstore-identity-token': token },
+        env: docker.env()
+      })
+      expect(run.main.code).toBe(0)
+      expect(run.outputs.signed).toBe('true')
+      // The identity is one single-quoted shell word, whatever it holds.
+      expect(run.outputs['verify-command']).toContain(`--certificate-identity 'https://github.com/o/r/`)
+      expect(docker.calls().filter(call => call.tool === 'cosign' && call.argv[0] === 'sign')).toHaveLength(1)
+      expect(JSON.stringify(docker.calls().map(call => call.argv))).not.toContain(token)
+      expect(leakedLines(run, [token])).toEqual([])
+      expectNoInjection(run)
+    }
+  )
+})
+
 describe('what other local users and a dead mirror could get', () => {
   const PROXY_PASSWORD = 'Pr0xy-S3cret-9'
 

@@ -214,7 +214,13 @@ const dotenv = (values: Record<string, string>) =>
   Object.entries(values)
     .map(([key, value]) => {
       if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) throw new Error(`bad name ${key}`)
-      if (/[\n\r]/.test(value)) throw new Error(`${key}: multi-line values are not supported here`)
+      if (/\r/.test(value)) throw new Error(`${key}: values with CR are not supported here`)
+      // A multi-line value (a PEM key) in double quotes, its line breaks as \n, which act's dotenv reader expands.
+      if (value.includes('\n')) {
+        if (/["\\$`]/.test(value))
+          throw new Error(`${key}: multi-line values with quotes are not supported here`)
+        return `${key}="${value.replaceAll('\n', '\\n')}"`
+      }
       return `${key}=${value}`
     })
     .join('\n') + '\n'

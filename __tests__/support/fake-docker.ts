@@ -12,6 +12,8 @@ import { join } from 'node:path'
 import { ROOT } from './run-action'
 
 export interface Call {
+  /** 'cosign' for the fake cosign's calls; docker's have none. */
+  tool?: 'cosign'
   argv: string[]
   env: Record<string, string>
   config?: string
@@ -25,6 +27,8 @@ export function fakeDocker() {
   mkdirSync(join(dir, 'bin'))
   mkdirSync(join(dir, 'builders'))
   symlinkSync(join(ROOT, '__tests__/fixtures/fake-docker.cjs'), join(dir, 'bin/docker'))
+  // The runner's cosign, for steps that sign; it records into the same call log.
+  symlinkSync(join(ROOT, '__tests__/fixtures/fake-cosign.cjs'), join(dir, 'bin/cosign'))
   const log = join(dir, 'calls.jsonl')
   writeFileSync(log, '')
   return {

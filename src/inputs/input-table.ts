@@ -1,4 +1,5 @@
 import { DEFAULT_BUILDX_DOWNLOAD_URL, PINNED_BUILDX_VERSION } from '../model/buildx-release'
+import { DEFAULT_COSIGN_DOWNLOAD_URL, PINNED_COSIGN_VERSION } from '../model/cosign-release'
 import type { ListRule } from './list-rule'
 
 /** Where an input is listed in the README and docs/inputs.md. */
@@ -10,7 +11,8 @@ export const INPUT_GROUPS = {
   split: 'Split and merge',
   warm: 'Warm builders',
   output: 'Output',
-  meta: 'Tags and labels from the Git ref'
+  meta: 'Tags and labels from the Git ref',
+  sign: 'Signing'
 } as const
 
 /** What carries a secret, so readInputs masks it before anything logs: the value, a URL's user info, or passwords. */
@@ -263,6 +265,42 @@ export const INPUTS = {
   'meta-annotations': {
     group: 'meta',
     summary: 'Annotations over the generated OCI annotations, `KEY=VALUE` per line.'
+  },
+  sign: {
+    group: 'sign',
+    default: 'false',
+    summary:
+      'Sign the pushed index digest with cosign: `false`, `true`, or `auto` (when an index is pushed and a key, token or OIDC is there).'
+  },
+  'sign-key': {
+    group: 'sign',
+    secret: 'value',
+    summary: 'A cosign private key (PEM): signs offline, no transparency log, no Sigstore service.'
+  },
+  'sign-key-password': { group: 'sign', secret: 'value', summary: "The key's password." },
+  'sigstore-fulcio-url': {
+    group: 'sign',
+    summary: 'Keyless: your own Fulcio; empty: the public one (through the proxy inputs).'
+  },
+  'sigstore-rekor-url': {
+    group: 'sign',
+    summary: 'Keyless: your own Rekor; empty: the public one (through the proxy inputs).'
+  },
+  'sigstore-identity-token': {
+    group: 'sign',
+    secret: 'value',
+    summary: "Keyless: an OIDC token for Fulcio; empty: the job's GitHub OIDC token (`id-token: write`)."
+  },
+  'cosign-version': {
+    group: 'sign',
+    default: `v${PINNED_COSIGN_VERSION}`,
+    summary: "cosign downloaded when the runner's is missing or older than v3.0.0."
+  },
+  'cosign-download-url': {
+    group: 'sign',
+    default: DEFAULT_COSIGN_DOWNLOAD_URL,
+    secret: 'url-credentials',
+    summary: 'Where that cosign comes from; checked against `cosign_checksums.txt`.'
   }
 } as const satisfies Record<string, InputSpec>
 

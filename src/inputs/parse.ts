@@ -13,6 +13,7 @@ import { parseCache } from './cache'
 import { NetworkInputs, parseNetworkInputs } from './network-inputs'
 import { BuilderSetupInputs, parseBuilderSetupInputs } from './builder-inputs'
 import type { RegistryLogin } from '../model/docker-config'
+import { parseSignInputs, SignInputs } from './sign-inputs'
 
 export { parseBoolean }
 
@@ -42,6 +43,8 @@ export interface Inputs extends NetworkInputs, Omit<BuilderSetupInputs, 'warning
   retries: number
   workflow: WorkflowRun
   split: SplitInputs
+  /** The Signing group: whether and how the pushed index is signed (sign-inputs.ts). */
+  sign: SignInputs
 }
 
 export function parseInputs(source: InputSource): Inputs {
@@ -105,6 +108,13 @@ export function parseInputs(source: InputSource): Inputs {
     pushByDigest: split.pushByDigest,
     env: source.env
   })
+  const sign = parseSignInputs(source.get, source.env, {
+    // A call other than build (check, outline, targets) pushes nothing.
+    pushesIndex:
+      split.mergeDigests.length > 0 ||
+      (push && !split.pushByDigest && (build.call === '' || build.call.startsWith('build'))),
+    pushByDigest: split.pushByDigest
+  })
   const network = parseNetworkInputs(source)
   const builderSetup = parseBuilderSetupInputs(source)
 
@@ -146,7 +156,8 @@ export function parseInputs(source: InputSource): Inputs {
     checksAnnotations: envFlag(source.env, 'DOCKER_BUILD_CHECKS_ANNOTATIONS', true),
     retries: parseRetries(get('retries')),
     workflow,
-    split
+    split,
+    sign
   }
 }
 

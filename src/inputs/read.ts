@@ -9,18 +9,27 @@ import { PROXY_INPUTS } from './input-table'
 import { MIN_MASK_LENGTH, proxyCredentialSecrets, urlCredentialSecrets } from '../model/credentials'
 import { readRegularFile } from './regular-file'
 
+/** Inputs read as written, surrounding whitespace included. */
+const KEEP_WHITESPACE = new Set(['secrets', 'sign-key-password'])
+
 /** Reads the workflow inputs; credentials are masked in the log before anything can print them. */
 export async function readInputs(): Promise<Inputs> {
   const env = process.env
-  // secrets keep their surrounding whitespace, as in build-push-action: a key's last newline is part of it.
-  const get = (name: string): string => core.getInput(name, { trimWhitespace: name !== 'secrets' })
+  // secrets keep their surrounding whitespace, as in build-push-action: a key's last newline is part of it. So
+  // does a key's password.
+  const get = (name: string): string => core.getInput(name, { trimWhitespace: !KEEP_WHITESPACE.has(name) })
   PROXY_INPUTS.forEach((_, index) => {
     for (const secret of proxyCredentialSecrets(rawProxyValue({ get, env }, index))) mask(secret)
   })
   for (const value of secretValuesToMask(get('secrets'))) mask(value)
   mask(get('github-token').trim())
+  // Each line of the key, the password as written, the token: before any message could quote them.
+  maskKey(get('sign-key').trim())
+  mask(get('sign-key-password'))
+  mask(get('sigstore-identity-token').trim())
   for (const secret of urlCredentialSecrets(get('context'))) mask(secret)
   for (const secret of urlCredentialSecrets(get('buildx-download-url'))) mask(secret)
+  for (const secret of urlCredentialSecrets(get('cosign-download-url'))) mask(secret)
   // Parsed here, once: YAML is loaded only for a step that logs in, and its masks come before any message.
   const registryAuth = get('registry-auth')
   const registryLogins =
@@ -51,6 +60,15 @@ function mask(secret: string): void {
   core.setSecret(secret)
   const lines = secret.split(/\r\n|\r|\n/)
   if (lines.length > 1) lines.filter(long).forEach(line => core.setSecret(line))
+}
+
+/**
+ * A PEM key is base64 lines between BEGIN and END lines. A value with any other line is no key: it is refused and
+ * never quoted, so it is not registered either (act would read a mask holding "::" as a workflow command).
+ */
+function maskKey(key: string): void {
+  const lines = key.split(/\r\n|\r|\n/)
+  if (lines.every(line => /^[A-Za-z0-9+/=]*$|^-----[A-Z ]+-----$/.test(line))) mask(key)
 }
 
 /** buildkitd.toml is small; anything bigger is not one. */

@@ -1,7 +1,15 @@
-import { InputError, quoteValue } from './input-error'
-import { maskUserInfo } from './credentials'
-import { isLoopbackHost } from './hosts'
-import { goArchOf } from './platform'
+import { compareVersions, releaseDownloadUrl, ReleaseTool, VERSION } from './release-tool'
+
+export {
+  bareVersion,
+  compareVersions,
+  checksumUrl,
+  credentialTransportProblem,
+  downloadFileName,
+  findChecksum,
+  MAX_DOWNLOAD_URL_LENGTH,
+  splitUserInfo
+} from './release-tool'
 
 /** First buildx with `buildx create --buildkitd-config` (earlier releases only had `--config`). */
 export const MIN_BUILDX_VERSION = '0.13.0'
@@ -11,11 +19,6 @@ export const PINNED_BUILDX_VERSION = '0.37.2'
 
 export const DEFAULT_BUILDX_DOWNLOAD_URL =
   'https://github.com/docker/buildx/releases/download/{version}/buildx-{version}.{os}-{arch}{ext}'
-
-const DOWNLOAD_URL_INPUT = 'buildx-download-url'
-
-/** `x.y.z` with an optional `v`, ignoring anything after it (`-rc1`, `+azure-1`, `-desktop.4`). */
-const VERSION = /^v?(\d+)\.(\d+)\.(\d+)(?:[-+~][^\s]*)?$/
 
 /**
  * The x.y.z of `docker buildx version` output ("github.com/docker/buildx v0.37.2 2ef9..." or
@@ -36,22 +39,6 @@ export function parseBuildxVersion(output: string): string | undefined {
   return undefined
 }
 
-/** Compares the x.y.z of two versions (`v` prefix, pre-release and build suffixes ignored): -1, 0 or 1. */
-export function compareVersions(a: string, b: string): number {
-  const left = versionParts(a)
-  const right = versionParts(b)
-  for (let i = 0; i < 3; i++) {
-    if (left[i] !== right[i]) return left[i] < right[i] ? -1 : 1
-  }
-  return 0
-}
-
-function versionParts(version: string): number[] {
-  const match = VERSION.exec(version.trim())
-  if (!match) throw new Error(`Not a version (x.y.z): ${JSON.stringify(version)}`)
-  return match.slice(1, 4).map(Number)
-}
-
 /**
  * Whether to download buildx, given `docker buildx version` output (undefined when the command failed).
  * An unreadable version counts as too old: the pinned buildx is known to work, a guess is not.
@@ -62,221 +49,19 @@ export function needsBuildx(installedOutput: string | undefined): boolean {
   return version === undefined || compareVersions(version, MIN_BUILDX_VERSION) < 0
 }
 
-/** `0.37.2` or `v0.37.2` → `0.37.2`, the form the tool cache is keyed by; throws on anything else. */
-export function bareVersion(version: string): string {
-  const trimmed = version.trim()
-  if (!/^v?\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?$/.test(trimmed)) {
-    throw new Error(`Not a buildx version (x.y.z): ${JSON.stringify(version)}`)
-  }
-  return trimmed.replace(/^v/, '')
+/** buildx's releases: file names use the GOARCH, except 32-bit ARM, which Node reports as "arm" (v7 is what runners have). */
+export const BUILDX_RELEASE: ReleaseTool = {
+  name: 'buildx',
+  cacheName: 'docker-buildx',
+  downloadInput: 'buildx-download-url',
+  skipInput: 'buildx-skip-verification',
+  defaultUrl: DEFAULT_BUILDX_DOWNLOAD_URL,
+  checksumsFile: 'checksums.txt',
+  goArches: new Set(['amd64', 'arm64', 'arm', 'ppc64le', 's390x', 'riscv64']),
+  fileArch: { arm: 'arm-v7' }
 }
 
-const OS: Record<string, string> = { linux: 'linux', darwin: 'darwin', win32: 'windows' }
-
-/**
- * The GOARCHes (platform.ts maps Node's arch to them) that buildx is downloaded for. Release file names use
- * the GOARCH, except where BUILDX_FILE_ARCH says otherwise.
- */
-const BUILDX_GOARCHES = new Set(['amd64', 'arm64', 'arm', 'ppc64le', 's390x', 'riscv64'])
-
-/** Node reports every 32-bit ARM as "arm"; v7 is what runners (and buildx releases) commonly have. */
-const BUILDX_FILE_ARCH: Record<string, string> = { arm: 'arm-v7' }
-
-/** Node's process.arch → the arch part of buildx release file names; undefined where none is downloaded. */
-function buildxArchOf(nodeArch: string): string | undefined {
-  const goArch = goArchOf(nodeArch)
-  if (goArch === undefined || !BUILDX_GOARCHES.has(goArch)) return undefined
-  return BUILDX_FILE_ARCH[goArch] ?? goArch
-}
-
-/** Longer templates are refused before anything scans them: a real one is well under 300 characters. */
-export const MAX_DOWNLOAD_URL_LENGTH = 2048
-
-const PLACEHOLDER_HINT = 'Use only {version}, {os}, {arch} and {ext}.'
-
-/**
- * Expands a download URL template: {version} (with a leading v), {os}, {arch} and {ext} (".exe" on Windows).
- * platform and arch are Node's process.platform and process.arch values. The URL must be https, or http to a
- * loopback address, where no one can sit between the runner and the server.
- */
+/** The buildx download URL for this template, version and runner (see releaseDownloadUrl). */
 export function buildxDownloadUrl(template: string, version: string, platform: string, arch: string): string {
-  if (template.length > MAX_DOWNLOAD_URL_LENGTH) {
-    throw new InputError(
-      DOWNLOAD_URL_INPUT,
-      shorten(maskUserInfo(template)),
-      `${template.length} characters long, more than ${MAX_DOWNLOAD_URL_LENGTH}`,
-      'Give the URL template of one file, such as the default.'
-    )
-  }
-  const os = OS[platform]
-  const buildxArch = buildxArchOf(arch)
-  if (os === undefined || buildxArch === undefined) {
-    throw new Error(`buildx is not published for this runner (${platform}/${arch}).`)
-  }
-  const values: Record<string, string> = {
-    version: `v${bareVersion(version)}`,
-    os,
-    arch: buildxArch,
-    ext: platform === 'win32' ? '.exe' : ''
-  }
-  const shown = maskUserInfo(template)
-  // Values hold no spaces: trimming the result is trimming the template, with positions that match the input.
-  const result = expandTemplate(template, values)
-  if (typeof result !== 'string') {
-    throw new InputError(DOWNLOAD_URL_INPUT, shown, result.problem, PLACEHOLDER_HINT)
-  }
-  const expanded = result.trim()
-  const url = parseHttpUrl(expanded)
-  if (url === undefined) {
-    throw new InputError(
-      DOWNLOAD_URL_INPUT,
-      shown,
-      `not an http(s) URL once expanded (${quoteValue(maskUserInfo(expanded))})`,
-      `Give a URL such as ${DEFAULT_BUILDX_DOWNLOAD_URL}.`
-    )
-  }
-  if (url.protocol === 'http:' && !isPlainHttpSafe(url.hostname)) {
-    throw new InputError(
-      DOWNLOAD_URL_INPUT,
-      shown,
-      `plain http to ${url.hostname}, where anyone on the way could swap the binary and its checksums`,
-      'Use an https:// URL; http:// is only accepted for 127.0.0.0/8, [::1] and localhost.'
-    )
-  }
-  return expanded
-}
-
-/**
- * One pass from left to right; a "{" looks at most MAX_NAME characters ahead and a placeholder is skipped
- * whole, so every character is read a bounded number of times (a regex that rescans from each "{" is
- * quadratic on "{{{{..."). Returns the URL, or what is wrong with the template.
- */
-function expandTemplate(template: string, values: Record<string, string>): string | { problem: string } {
-  const MAX_NAME = 16
-  // A placeholder's text before the last "@" is part of user:password, which messages never show.
-  const secretEnd = template.lastIndexOf('@')
-  const parts: string[] = []
-  let i = 0
-  while (i < template.length) {
-    const open = template.indexOf('{', i)
-    const close = template.indexOf('}', i)
-    if (close !== -1 && (open === -1 || close < open)) {
-      return { problem: `a "}" that closes no placeholder (character ${close + 1})` }
-    }
-    if (open === -1) {
-      parts.push(template.slice(i))
-      break
-    }
-    parts.push(template.slice(i, open))
-    let end = open + 1
-    while (end < template.length && end - open <= MAX_NAME && template[end] !== '{' && template[end] !== '}')
-      end++
-    if (template[end] !== '}') {
-      return { problem: `a "{" that opens no placeholder (character ${open + 1})` }
-    }
-    const name = template.slice(open + 1, end)
-    if (!Object.hasOwn(values, name)) {
-      return {
-        problem:
-          open < secretEnd
-            ? 'an unknown placeholder in the masked user:password part'
-            : `unknown placeholder {${name}}`
-      }
-    }
-    parts.push(values[name])
-    i = end + 1
-  }
-  return parts.join('')
-}
-
-function parseHttpUrl(text: string): URL | undefined {
-  try {
-    const url = new URL(text)
-    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '' ? url : undefined
-  } catch {
-    return undefined
-  }
-}
-
-/**
- * Loopback addresses and the name localhost. Other *.localhost names are not: DNS may answer for them, and
- * @actions/http-client sends them through a configured proxy, where plain http could be read and changed.
- */
-function isPlainHttpSafe(hostname: string): boolean {
-  return isLoopbackHost(hostname) && !hostname.toLowerCase().endsWith('.localhost')
-}
-
-/**
- * A download URL without its user info, and that user info as the Basic Authorization header. @actions/tool-cache
- * prints the URL it is given in a debug line, so a password must reach it as a header, never in the URL.
- */
-export function splitUserInfo(downloadUrl: string): { url: string; authorization?: string } {
-  const url = new URL(downloadUrl)
-  if (url.username === '' && url.password === '') return { url: downloadUrl }
-  const credentials = `${safeDecode(url.username)}:${safeDecode(url.password)}`
-  url.username = ''
-  url.password = ''
-  return { url: url.href, authorization: `Basic ${Buffer.from(credentials).toString('base64')}` }
-}
-
-/**
- * Why a download that carries a password must not start, if it must not: over https only with certificate
- * checks, which NODE_TLS_REJECT_UNAUTHORIZED=0 turns off for every connection of the process. Plain http is
- * only accepted for loopback (buildxDownloadUrl), where there is no one in between.
- */
-export function credentialTransportProblem(
-  downloadUrl: string,
-  env: Record<string, string | undefined>
-): string | undefined {
-  if (new URL(downloadUrl).protocol !== 'https:' || env.NODE_TLS_REJECT_UNAUTHORIZED !== '0') return undefined
-  return (
-    `Input "${DOWNLOAD_URL_INPUT}": its user and password are sent only over https with a checked certificate, ` +
-    'but NODE_TLS_REJECT_UNAUTHORIZED=0 in the step environment turns the check off. Remove that variable; ' +
-    'for a server signed by your own CA, name the CA file in NODE_EXTRA_CA_CERTS instead.'
-  )
-}
-
-function safeDecode(text: string): string {
-  try {
-    return decodeURIComponent(text)
-  } catch {
-    return text
-  }
-}
-
-/** The start of a long value, for a message. */
-function shorten(value: string): string {
-  return value.length > 80 ? `${value.slice(0, 80)}…` : value
-}
-
-/** The file name a download URL ends in, e.g. buildx-v0.37.2.linux-amd64. */
-export function downloadFileName(downloadUrl: string): string {
-  const path = new URL(downloadUrl).pathname
-  return decodeURIComponent(path.slice(path.lastIndexOf('/') + 1))
-}
-
-/**
- * checksums.txt in the directory of the binary, as buildx releases publish it. The query and fragment are
- * dropped: they belong to the binary's URL (a signed URL, say) and would not be valid for another file.
- */
-export function checksumUrl(downloadUrl: string): string {
-  const url = new URL(downloadUrl)
-  url.pathname = url.pathname.replace(/[^/]*$/, 'checksums.txt')
-  url.search = ''
-  url.hash = ''
-  return url.toString()
-}
-
-/**
- * The sha256 listed for fileName in sha256sum output (`HASH  name` or, binary mode, `HASH *name`),
- * lower case; undefined when the file is not listed.
- */
-export function findChecksum(checksumsText: string, fileName: string): string | undefined {
-  for (const line of checksumsText.split(/\r?\n/)) {
-    const match = /^([0-9a-fA-F]{64})\s+\*?(.+)$/.exec(line.trim())
-    if (!match) continue
-    const name = match[2].trim().replace(/^\.\//, '')
-    if (name === fileName) return match[1].toLowerCase()
-  }
-  return undefined
+  return releaseDownloadUrl(BUILDX_RELEASE, template, version, platform, arch)
 }

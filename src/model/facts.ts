@@ -49,3 +49,22 @@ export interface BuildOutcome extends BuildResult {
   /** Cache imports and exports that failed without failing the build. */
   cacheFailures: { step: string; error: string }[]
 }
+
+/** Which cosign signed; report/ puts it in words. */
+export interface CosignFact {
+  /** The runner's own (on PATH, v3 or newer), or cosign-version from the tool cache or downloaded now. */
+  source: 'runner' | 'tool-cache' | 'downloaded'
+  version: string
+}
+
+/** What signing did; report/ puts it in words. */
+export interface SignFact {
+  mode: 'key' | 'keyless'
+  /** repository@digest of each signature pushed. */
+  signed: string[]
+  /** The `cosign verify` command of each, as words. */
+  verify: string[][]
+  /** Key mode: the public key (PEM) and the sha256 of its DER form, in hex. */
+  publicKey?: { pem: string; fingerprint: string }
+  cosign: CosignFact
+}

@@ -27,7 +27,9 @@ const OUTPUT_FORMATS = {
   labels: lines,
   annotations: lines,
   version: text,
-  'meta-json': (json: object): string => JSON.stringify(json)
+  'meta-json': (json: object): string => JSON.stringify(json),
+  signed: (signed: boolean): string => String(signed),
+  'verify-command': lines
 }
 
 export type OutputName = keyof typeof OUTPUT_FORMATS

@@ -14,6 +14,8 @@ import { buildStep } from './build-step'
 import { BuilderSetup } from './builder-setup'
 import { mergeStep } from './merge-step'
 import { planContext } from './read-machine'
+import { prepareSigning, signStep } from './sign-step'
+import { signSummaryRows } from '../report/sign-report'
 
 /** main: inputs → plan → preflight → builder → one build (or the merge of split builds) → outputs and summary. */
 export async function runMain(): Promise<void> {
@@ -35,13 +37,20 @@ export async function runMain(): Promise<void> {
     preflight.drop.length > 0 ? makePlan(inputs, { ...context, droppedMirrors: preflight.drop }) : firstPlan
   await builder.configure(plan)
   useLogins(inputs, context.workDir)
-  if (inputs.split.mergeDigests.length > 0) return mergeStep(inputs, plan, builder, preflight)
+  // cosign ready and the key readable before anything is pushed: a step that cannot sign pushes nothing.
+  const signing = await prepareSigning(inputs, plan, context.workDir)
+  if (inputs.split.mergeDigests.length > 0) return mergeStep(inputs, plan, builder, preflight, signing)
 
   const { start, facts } = await builder.start(plan)
   const { outcome, builder: nodes } = await buildStep(inputs, plan, start)
+  if (signing && outcome.digest === '') {
+    throw new Error('Input "sign": the build pushed no index, so there is no digest to sign.')
+  }
+  const signed = signing ? await signStep(signing, inputs, outcome.digest) : undefined
   if (!inputs.summary) return
   const runFacts = { ...outcome, ...facts, ...nodes, buildx: start.buildx, droppedMirrors: preflight.drop }
-  await writeSummary(summaryTables(summaryRows(inputs, plan, outcome, runFacts), preflight.results))
+  const rows = [...summaryRows(inputs, plan, outcome, runFacts), ...signSummaryRows(inputs.sign, signed)]
+  await writeSummary(summaryTables(rows, preflight.results))
 }
 
 /** Only this step's docker commands see the logins; the daemon and other steps keep their own config. */

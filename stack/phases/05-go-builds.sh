@@ -7,14 +7,15 @@
 # the whole graph to spread over the cores (built one after another, the BuildKit module compiles them a second time
 # under its own path; side by side, twice at once). On two cores or more a second lane downloads runc's modules, then
 # builds runc (cgo: gcc and libseccomp-dev, so after this run's packages phase), which shares little with the others.
-# STACK_GO_LANES=1: one lane, one step after another; STACK_GO_P=N passes -p N to each go command. act (its own
-# dependency versions, so a build of its own) is built for the full stack only.
+# STACK_GO_LANES=1: one lane, one step after another; STACK_GO_P=N passes -p N to each go command. act and cosign
+# (their own dependency versions, so builds of their own) are built for the full stack only: act in the first lane
+# after buildx, cosign (pure Go, the largest of them) in the second after runc, so the two lanes end close together.
 # Default GOCACHE/GOMODCACHE are kept so a second run is cached; binaries go to $BUILD/<tool>-<version>/ and are
 # rebuilt only when missing. Each step logs to $LOGS/go-build-<step>.log; $GO_STATUS/<step>.{start,done,failed} hold
 # the times go-builds-wait reports.
 command -v go >/dev/null || die "go not found (expected /usr/local/go/bin/go)"
 GO_TOOLS=(buildx+buildkit runc) # the steps go-builds-wait reports (downloads ahead of a build are fetch-<step>)
-! full_stack || GO_TOOLS+=(act)
+! full_stack || GO_TOOLS+=(act cosign)
 GO_LANES_N=${STACK_GO_LANES:-$([ "$(nproc)" -ge 2 ] && echo 2 || echo 1)}
 [[ $GO_LANES_N =~ ^[12]$ ]] || die "STACK_GO_LANES must be 1 or 2, not '$GO_LANES_N'"
 GO_P=()
@@ -95,6 +96,12 @@ build_act() {
   [ -x "$out/act" ] || CGO_ENABLED=0 GOBIN=$out go install "${GO_P[@]}" -trimpath "github.com/nektos/act@$ACT_VERSION"
   ln -sfn "$out/act" "$BIN/act"
 }
+build_cosign() { # the e2e signing tests' cosign (the runner's cosign on PATH, as the action finds it)
+  local out=$BUILD/cosign-$COSIGN_VERSION
+  [ -x "$out/cosign" ] ||
+    CGO_ENABLED=0 GOBIN=$out go install "${GO_P[@]}" -trimpath "github.com/sigstore/cosign/v3/cmd/cosign@$COSIGN_VERSION"
+  ln -sfn "$out/cosign" "$BIN/cosign"
+}
 build_runc() { # needs gcc + libseccomp-dev (static lib): static runc with seccomp for a scratch image
   local out=$BUILD/runc-$RUNC_VERSION
   [ -x "$out/runc" ] && return 0
@@ -107,6 +114,10 @@ build_runc() { # needs gcc + libseccomp-dev (static lib): static runc with secco
 fetch_runc() { # -n: load the packages (downloading their modules) and print the build, run nothing
   [ -x "$BUILD/runc-$RUNC_VERSION/runc" ] ||
     CGO_ENABLED=1 go install -n -tags "seccomp netgo osusergo" "github.com/opencontainers/runc@$RUNC_VERSION" >/dev/null
+}
+fetch_cosign() {
+  [ -x "$BUILD/cosign-$COSIGN_VERSION/cosign" ] ||
+    CGO_ENABLED=0 go install -n "github.com/sigstore/cosign/v3/cmd/cosign@$COSIGN_VERSION" >/dev/null
 }
 fetch_act() {
   [ -x "$BUILD/act-$ACT_VERSION/act" ] || CGO_ENABLED=0 go install -n "github.com/nektos/act@$ACT_VERSION" >/dev/null
@@ -165,7 +176,7 @@ T_GO=$(now)
 for t in "${GO_TOOLS[@]}"; do : >"$LOGS/go-build-$t.log"; done
 if [ "$GO_LANES_N" = 2 ]; then
   GO_LANES=("buildx+buildkit" "fetch-runc runc")
-  ! full_stack || GO_LANES=("buildx+buildkit act" "fetch-runc fetch-act runc")
+  ! full_stack || GO_LANES=("buildx+buildkit act" "fetch-runc fetch-act fetch-cosign runc cosign")
 else
   GO_LANES=("${GO_TOOLS[*]}")
 fi

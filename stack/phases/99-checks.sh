@@ -43,3 +43,7 @@ c_git=$(docker run --rm --network host --entrypoint sh "$BUILDKIT_IMAGE" -c 'git
 log "buildkit image: $(head -n1 <<<"$c_git"); ls-remote $GIT_URL $GIT_REF = $GIT_REF_SHA"
 ACT_REPORTED=$("$BIN/act" --version)
 log "act: $ACT_REPORTED"
+# cosign for the signing tests: the version the action's tests expect of a runner's cosign (v3 or newer)
+c_cosign=$("$BIN/cosign" version 2>&1 | sed -n 's/^GitVersion:[[:space:]]*//p')
+[ "$c_cosign" = "$COSIGN_VERSION" ] || die "$BIN/cosign reports version '$c_cosign', not $COSIGN_VERSION"
+log "cosign: $c_cosign"

@@ -37,3 +37,45 @@ describe('a user and password in the download URL', () => {
     )
   })
 })
+
+describe('the signing secrets', () => {
+  it('are registered before anything logs: each line of the key, the password as written, the token', async () => {
+    reset()
+    const key =
+      '-----BEGIN ENCRYPTED SIGSTORE PRIVATE KEY-----\neyJrZGYiOnsibmFtZSI6InNjcnlwdCJ9\nLCJjaXBoZXIiOnt9fQ==\n-----END ENCRYPTED SIGSTORE PRIVATE KEY-----\n'
+    world.inputs = {
+      tags: 'r.example/a:1',
+      sign: 'true',
+      'sign-key': key,
+      'sign-key-password': '  spaced pw  ',
+      'cosign-download-url': 'https://dl-user:C0sign%2Fpw@dl.example/{version}/cosign-{os}-{arch}{ext}'
+    }
+    const inputs = await readInputs()
+    expect(recorded.secrets).toEqual(
+      expect.arrayContaining([
+        key.trim(),
+        'eyJrZGYiOnsibmFtZSI6InNjcnlwdCJ9',
+        'LCJjaXBoZXIiOnt9fQ==',
+        '  spaced pw  ',
+        'C0sign/pw'
+      ])
+    )
+    expect(inputs.sign.keyPassword).toBe('  spaced pw  ')
+  })
+
+  it('registers no line of a sign-key that is not a key (refused unquoted): act reads a mask with "::" as a command', async () => {
+    reset()
+    world.inputs = { tags: 'r.example/a:1', sign: 'true', 'sign-key': 'AAAA\n::set-output name=x::1' }
+    await expect(readInputs()).rejects.toThrow(
+      /Input "sign-key": not a PEM private key \(got "\(not shown\)"\)/
+    )
+    expect(recorded.secrets.filter(secret => secret.includes('::'))).toEqual([])
+  })
+
+  it('masks a token before a refusal could quote anything', async () => {
+    reset()
+    world.inputs = { tags: 'r.example/a:1', sign: 'maybe', 'sigstore-identity-token': 'eyJhbGciOi.tok.sig' }
+    await expect(readInputs()).rejects.toThrow(/Input "sign"/)
+    expect(recorded.secrets).toContain('eyJhbGciOi.tok.sig')
+  })
+})

@@ -116,6 +116,7 @@ describe('stack/up Go builds', () => {
       /waiting for: buildx\+buildkit \(\d+ s\), runc \((queued|downloading \d+ s|\d+ s)\)\n/
     )
     expect(at(run, 'start act')).toBe(-1)
+    expect(at(run, 'start cosign')).toBe(-1)
   })
 
   it('builds act too for the full stack', () => {
@@ -123,6 +124,11 @@ describe('stack/up Go builds', () => {
     expect(run.status).toBe(0)
     expect(at(run, 'start act')).toBeGreaterThanOrEqual(0)
     expect(at(run, 'end act')).toBeGreaterThan(at(run, 'start act'))
+    // cosign, for the signing tests: its downloads ahead, built in the second lane after runc
+    expect(at(run, 'fetch cosign')).toBeGreaterThanOrEqual(0)
+    expect(at(run, 'fetch cosign')).toBeLessThan(at(run, 'start cosign'))
+    expect(at(run, 'end runc')).toBeLessThan(at(run, 'start cosign'))
+    expect(at(run, 'end cosign')).toBeGreaterThan(at(run, 'start cosign'))
   })
 
   it('builds buildx, then BuildKit, when buildx pins another BuildKit version, and says so', () => {

@@ -1,6 +1,6 @@
 import * as exec from '@actions/exec'
 import { accessSync, constants } from 'node:fs'
-import { delimiter, join } from 'node:path'
+import { basename, delimiter, join } from 'node:path'
 import * as log from '../runner/log'
 import { DockerResult, KEEP_STDERR } from './docker-result'
 
@@ -46,19 +46,32 @@ function niceAvailable(): boolean {
 }
 
 /** Runs `docker ARGS` without a shell; never throws on a non-zero exit code. */
-export async function docker(args: string[], options: DockerOptions = {}): Promise<DockerResult> {
+export function docker(args: string[], options: DockerOptions = {}): Promise<DockerResult> {
+  return runProgram('docker', args, options)
+}
+
+/**
+ * Runs `program ARGS` without a shell, as docker commands run: the step environment and this step's Docker config
+ * (the registry logins), the command line echoed with secrets redacted and the output fenced. Never throws on a
+ * non-zero exit code. The echo names the program by its file name.
+ */
+export async function runProgram(
+  program: string,
+  args: string[],
+  options: DockerOptions = {}
+): Promise<DockerResult> {
   // Kept as bytes until the end: a character split between two chunks must not be decoded in halves.
   const stdout: Buffer[] = []
   let stderr = ''
   // What buildx prints can repeat a secret too (inspect lists the driver options with the proxy URLs).
   const redactions = options.redactions ?? []
-  const line = log.formatCommand(args, redactions)
+  const line = log.formatCommand(args, redactions, basename(program))
   const relay = options.silent ? undefined : new log.FencedRelay(redactions)
   if (relay) relay.line(`[command]${line}`)
   else log.debug(line)
   try {
     const [file, argv] =
-      options.lowPriority && niceAvailable() ? ['nice', ['-n', '19', 'docker', ...args]] : ['docker', args]
+      options.lowPriority && niceAvailable() ? ['nice', ['-n', '19', program, ...args]] : [program, args]
     const exitCode = await exec.exec(file, argv, {
       env: { ...(process.env as Record<string, string>), ...stepEnv, ...options.env },
       // exec's own echo would print the unredacted argv, and its relay would not be fenced.

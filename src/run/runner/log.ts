@@ -43,9 +43,13 @@ function escapeControl(char: string): string {
   return named[char] ?? `\\u{${code.toString(16)}}`
 }
 
-/** `docker ARGS` as one line for the log, with secrets replaced ([secret, shown instead]) first. */
-export function formatCommand(args: string[], redactions: [string, string][] = []): string {
-  return `docker ${args.map(arg => oneLine(redact(arg, redactions))).join(' ')}`
+/** `docker ARGS` (or another program's) as one line for the log, with secrets replaced ([secret, shown instead]) first. */
+export function formatCommand(
+  args: string[],
+  redactions: [string, string][] = [],
+  program = 'docker'
+): string {
+  return `${oneLine(program)} ${args.map(arg => oneLine(redact(arg, redactions))).join(' ')}`
 }
 
 export function redact(text: string, redactions: [string, string][]): string {
