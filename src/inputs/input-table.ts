@@ -80,6 +80,22 @@ export const INPUTS = {
       '`registry` (next to the first tag) or an image reference: cache in one word, never fails the build.'
   },
   'no-cache': { group: 'build', default: false, summary: 'Build without cache.' },
+  'cache-mounts': {
+    group: 'build',
+    default: 'off',
+    summary:
+      '`RUN --mount=type=cache` contents kept in your registry: `off`, `registry` (next to the first tag) or an image reference.'
+  },
+  'cache-mounts-max-size': {
+    group: 'build',
+    default: '2GB',
+    summary: 'Cache mounts larger than this together are not saved, nor restored (MB, GB or TB).'
+  },
+  'cache-mounts-helper': {
+    group: 'build',
+    default: 'busybox:1.36',
+    summary: 'The image whose `sh`, `tar` and `find` copy cache mounts in and out, pulled via the mirrors.'
+  },
   pull: { group: 'build', default: false, summary: 'Always pull newer base images.' },
   secrets: {
     group: 'build',

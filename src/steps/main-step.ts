@@ -11,6 +11,8 @@ import { checkNetwork } from '../run/network/network-check'
 import { markMainStarted } from '../run/runner/save-state'
 import { writeSummary } from '../run/runner/job-summary'
 import { buildStep } from './build-step'
+import { restoreStep, saveStep } from './cache-mounts-step'
+import { cacheMountsRows } from '../report/cache-mounts'
 import { BuilderSetup } from './builder-setup'
 import { mergeStep } from './merge-step'
 import { planContext } from './read-machine'
@@ -38,10 +40,16 @@ export async function runMain(): Promise<void> {
   if (inputs.split.mergeDigests.length > 0) return mergeStep(inputs, plan, builder, preflight)
 
   const { start, facts } = await builder.start(plan)
+  const mounts = await restoreStep(inputs, plan, context.workDir)
   const { outcome, builder: nodes } = await buildStep(inputs, plan, start)
+  const saved = await saveStep(inputs, mounts)
   if (!inputs.summary) return
   const runFacts = { ...outcome, ...facts, ...nodes, buildx: start.buildx, droppedMirrors: preflight.drop }
-  await writeSummary(summaryTables(summaryRows(inputs, plan, outcome, runFacts), preflight.results))
+  const rows = [
+    ...summaryRows(inputs, plan, outcome, runFacts),
+    ...(mounts ? cacheMountsRows(mounts.restore, saved) : [])
+  ]
+  await writeSummary(summaryTables(rows, preflight.results))
 }
 
 /** Only this step's docker commands see the logins; the daemon and other steps keep their own config. */

@@ -1,5 +1,5 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
-import{a as v,b as k}from"./chunk-T2MJ3ZCK.js";import{a as c}from"./chunk-TMS6SP7J.js";import"./chunk-AA4YLTAM.js";import{b as $}from"./chunk-WATM2FUJ.js";import"./chunk-XY7QUVLB.js";var d="registry-auth",u=`Write a YAML list, e.g.
+import{a as v,b as k}from"./chunk-EBLASQ4Q.js";import{a as c}from"./chunk-TMS6SP7J.js";import"./chunk-AA4YLTAM.js";import{b as $}from"./chunk-WATM2FUJ.js";import"./chunk-XY7QUVLB.js";var d="registry-auth",u=`Write a YAML list, e.g.
 - registry: ghcr.io
   username: \${{ github.actor }}
   password-env: GHCR_TOKEN

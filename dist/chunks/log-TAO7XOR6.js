@@ -1,2 +1,0 @@
-import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
-import{a,b,c,d,e,f,g,h,i,j,k,l,m}from"./chunk-QZJT5C5J.js";import"./chunk-SLRXLEPX.js";import"./chunk-X74ZRDY3.js";import"./chunk-BDXOPXZP.js";import"./chunk-HRATCO2U.js";import"./chunk-AA4YLTAM.js";import"./chunk-XY7QUVLB.js";export{m as FencedRelay,i as debug,h as error,j as fail,c as formatCommand,k as group,l as holdOutput,e as info,b as neutralize,f as notice,a as oneLine,d as redact,g as warning};
