@@ -8,11 +8,11 @@ export interface Message {
 
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`
 
-/** Sizes as people read them: kB below a megabyte, then MB and GB with one decimal. */
+/** Sizes in the units cache-mounts-max-size takes (1 MB = 1024 kB): kB below a megabyte, then MB and GB. */
 export function formatBytes(bytes: number): string {
-  if (bytes < 1e6) return `${Math.round(bytes / 1e3)} kB`
-  if (bytes < 1e9) return `${(bytes / 1e6).toFixed(1)} MB`
-  return `${(bytes / 1e9).toFixed(1)} GB`
+  if (bytes < 1024 ** 2) return `${Math.round(bytes / 1024)} kB`
+  if (bytes < 1024 ** 3) return `${(bytes / 1024 ** 2).toFixed(1)} MB`
+  return `${(bytes / 1024 ** 3).toFixed(1)} GB`
 }
 
 const total = (mounts: (MountReport | undefined)[], status: MountReport['status']): number =>

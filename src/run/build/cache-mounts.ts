@@ -29,7 +29,7 @@ export async function restoreCacheMounts(
   skipped: string[]
 ): Promise<CacheMountsRestore> {
   const started = Date.now()
-  const ids = plan.mounts.map(mount => bucketId(mount, plan.namespace))
+  const ids = plan.mounts.map(mount => mount.id)
   const elapsed = () => Date.now() - started
   try {
     mkdirSync(plan.context, { recursive: true })
@@ -38,7 +38,7 @@ export async function restoreCacheMounts(
       env: run.env
     })
     const held = usage.exitCode === 0 ? cacheMountIdsInUsage(usage.stdout) : new Set<string>()
-    if (ids.every(id => held.has(id))) {
+    if (plan.mounts.every(mount => held.has(bucketId(mount, plan.namespace)))) {
       const measured = await reportOf(plan.measure, plan.mounts.length, run)
       if (typeof measured === 'string')
         return { kind: 'failed', ids, reason: measured, durationMs: elapsed(), skipped }
