@@ -5,10 +5,10 @@ import { gunzipSync } from 'node:zlib'
 import { artifactName } from '../../src/model/cache-mounts'
 import { findCacheMounts } from '../../src/model/dockerfile-mounts'
 import { join } from 'node:path'
-import { buildWith, expectClean, fixture, run, stack } from '../support/e2e'
+import { buildWith, expectClean, fixture, mirrorInputs, run, stack } from '../support/e2e'
 import { goToolchainImage, ModuleServer, startModuleServer } from '../support/go-modules'
-import { ActionRun } from '../support/run-action'
-import { Registry } from '../support/stack'
+import { ActionRun, runAction } from '../support/run-action'
+import { accessLogLines, logOffset, logSince, Registry } from '../support/stack'
 
 // cache-mounts on the real stack. Every build runs on a FRESH builder (its own name), so a cache mount holds
 // only what the action restored. The Go fixture's dependency comes from a module server that only the named
@@ -242,5 +242,56 @@ describe('cache-mounts: split legs, secrets, a broken artifact', () => {
     expect(await registry.readFile(repository, again.platforms['linux/amd64'].digest, 'arch')).toBe(
       'x86_64\n'.repeat(2)
     )
+  })
+})
+
+describe('cache-mounts on a warm builder', () => {
+  // A buildx store of this test's own, so its warm builders are new and removed at the end.
+  const store = mkdtempSync(join(tmpdir(), 'cache-mounts-warm-store-'))
+  const repository = `e2e/cache-mounts-warm-${run}`
+  afterAll(() => {
+    const names = execFileSync('docker', ['buildx', 'ls', '--format', '{{.Name}}'], {
+      encoding: 'utf8',
+      env: { ...process.env, BUILDX_CONFIG: store }
+    })
+    for (const name of names.split('\n').filter(name => /^mpb-warm-[0-9a-f]{16}$/.test(name)))
+      execFileSync('docker', ['buildx', 'rm', '--', name], { env: { ...process.env, BUILDX_CONFIG: store } })
+    rmSync(store, { recursive: true, force: true })
+  })
+
+  it('pulls nothing when the builder holds the mounts already, and keeps using them', async () => {
+    const warm = (tag: string) =>
+      runAction({
+        inputs: {
+          context: fixture('cache-mounts-arch'),
+          ...mirrorInputs,
+          secrets: `token=${SECRET}`,
+          platforms: 'linux/amd64',
+          tags: `${stack.STACK_PUSH_REGISTRY}/${repository}:${tag}`,
+          'warm-builder': 'true',
+          'driver-opts': `env.MPB_E2E_RUN=cache-mounts-${run}`,
+          'cache-mounts': 'registry'
+        },
+        env: { BUILDX_CONFIG: store },
+        timeoutMs: 480_000
+      })
+    const first = await warm('1')
+    expect(first.main.code).toBe(0)
+    expect(JSON.parse(first.outputs['cache-mounts'])).toMatchObject({ restore: 'failed', save: 'saved' })
+    const pushLog = logOffset(stack.STACK_PUSH_LOG)
+    const second = await warm('2')
+    expect(second.main.code).toBe(0)
+    expect(second.outputs['builder-reused']).toBe('true')
+    expect(JSON.parse(second.outputs['cache-mounts'])).toMatchObject({ restore: 'on-builder', save: 'saved' })
+    // The artifact was not even looked at: its manifest was never asked for.
+    const asked = accessLogLines(logSince(stack.STACK_PUSH_LOG, pushLog)).filter(
+      line => line.path.startsWith(`/v2/${repository}/manifests/cache-mounts`) && line.method === 'GET'
+    )
+    expect(asked).toEqual([])
+    const { platforms } = await registry.platformManifests(repository, '2')
+    expect(await registry.readFile(repository, platforms['linux/amd64'].digest, 'arch')).toBe(
+      'x86_64\n'.repeat(2)
+    )
+    for (const result of [first, second]) rmSync(result.dir, { recursive: true, force: true })
   })
 })
