@@ -6,7 +6,7 @@ import { artifactName } from '../../src/model/cache-mounts'
 import { findCacheMounts } from '../../src/model/dockerfile-mounts'
 import { join } from 'node:path'
 import { buildWith, expectClean, fixture, mirrorInputs, run, stack } from '../support/e2e'
-import { goToolchainImage, ModuleServer, startModuleServer } from '../support/go-modules'
+import { goToolchainImage, GREET, ModuleServer, startModuleServer } from '../support/go-modules'
 import { ActionRun, runAction } from '../support/run-action'
 import { accessLogLines, logOffset, logSince, Registry } from '../support/stack'
 
@@ -37,12 +37,8 @@ let goImage = ''
 let source = ''
 
 beforeAll(async () => {
-  server = await startModuleServer('example.test/greet', 'v1.0.0', {
-    'greet.go': 'package greet\n\nfunc Hello(name string) string { return "hello, " + name }\n'
-  })
-  goImage = await goToolchainImage(stack.STACK_PUSH_REGISTRY, (repository, tag) =>
-    registry.hasTag(repository, tag)
-  )
+  server = await startModuleServer(GREET.module, GREET.version, GREET.files)
+  goImage = await goToolchainImage(stack.STACK_PUSH_REGISTRY)
   source = mkdtempSync(join(tmpdir(), 'cache-mounts-go-'))
   cpSync(fixture('cache-mounts-go'), source, { recursive: true })
 })
@@ -260,7 +256,7 @@ describe('cache-mounts on a warm builder', () => {
   })
 
   it('pulls nothing when the builder holds the mounts already, and keeps using them', async () => {
-    const warm = (tag: string) =>
+    const warm = (tag: string, more: Record<string, string> = {}) =>
       runAction({
         inputs: {
           context: fixture('cache-mounts-arch'),
@@ -270,7 +266,8 @@ describe('cache-mounts on a warm builder', () => {
           tags: `${stack.STACK_PUSH_REGISTRY}/${repository}:${tag}`,
           'warm-builder': 'true',
           'driver-opts': `env.MPB_E2E_RUN=cache-mounts-${run}`,
-          'cache-mounts': 'registry'
+          'cache-mounts': 'registry',
+          ...more
         },
         env: { BUILDX_CONFIG: store },
         timeoutMs: 480_000
@@ -279,7 +276,8 @@ describe('cache-mounts on a warm builder', () => {
     expect(first.main.code).toBe(0)
     expect(JSON.parse(first.outputs['cache-mounts'])).toMatchObject({ restore: 'failed', save: 'saved' })
     const pushLog = logOffset(stack.STACK_PUSH_LOG)
-    const second = await warm('2')
+    // A new ROUND: the RUN step runs again (rather than coming from the warm builder's layer cache) and appends.
+    const second = await warm('2', { 'build-args': 'ROUND=2' })
     expect(second.main.code).toBe(0)
     expect(second.outputs['builder-reused']).toBe('true')
     expect(JSON.parse(second.outputs['cache-mounts'])).toMatchObject({ restore: 'on-builder', save: 'saved' })
@@ -292,6 +290,13 @@ describe('cache-mounts on a warm builder', () => {
     expect(await registry.readFile(repository, platforms['linux/amd64'].digest, 'arch')).toBe(
       'x86_64\n'.repeat(2)
     )
-    for (const result of [first, second]) rmSync(result.dir, { recursive: true, force: true })
+    // Unchanged (the RUN step comes from the layer cache): measured, and nothing pushed.
+    const third = await warm('3')
+    expect(third.main.code).toBe(0)
+    expect(JSON.parse(third.outputs['cache-mounts'])).toMatchObject({
+      restore: 'on-builder',
+      save: 'unchanged'
+    })
+    for (const result of [first, second, third]) rmSync(result.dir, { recursive: true, force: true })
   })
 })

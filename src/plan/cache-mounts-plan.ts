@@ -12,7 +12,8 @@ const NONCE_ARG = 'CACHE_MOUNTS_RUN'
 export interface HelperBuild {
   /** The generated Dockerfile's path, and its text. */
   dockerfile: { path: string; text: string }
-  argv: string[]
+  /** Its argv with a value new to each helper build, so BuildKit runs its RUN rather than reusing a result. */
+  argv: (nonce: string) => string[]
   /** Where a local output lands (restore and measure), with its report file. */
   report?: string
 }
@@ -37,30 +38,30 @@ interface Given {
   builder: string
   buildArgs: string[]
   workDir: string
-  /** Unique to this run. */
-  nonce: string
 }
 
 export function planCacheMounts(given: Given): CacheMountsPlan {
   const dir = `${given.workDir}/cache-mounts`
   const namespaceArg = given.buildArgs.filter(arg => arg.startsWith(`${NAMESPACE_ARG}=`)).at(-1)
   const context = `${dir}/context`
-  const argv = (dockerfile: string, output: string): string[] => [
-    'buildx',
-    'build',
-    '--builder',
-    given.builder,
-    '--file',
-    dockerfile,
-    '--build-arg',
-    `${NONCE_ARG}=${given.nonce}`,
-    ...(namespaceArg ? ['--build-arg', namespaceArg] : []),
-    '--provenance=false',
-    '--sbom=false',
-    '--output',
-    output,
-    context
-  ]
+  const argv =
+    (dockerfile: string, output: string) =>
+    (nonce: string): string[] => [
+      'buildx',
+      'build',
+      '--builder',
+      given.builder,
+      '--file',
+      dockerfile,
+      '--build-arg',
+      `${NONCE_ARG}=${nonce}`,
+      ...(namespaceArg ? ['--build-arg', namespaceArg] : []),
+      '--provenance=false',
+      '--sbom=false',
+      '--output',
+      output,
+      context
+    ]
   const reportBuild = (name: 'restore' | 'measure', script: string, extraMounts: string[]): HelperBuild => {
     const path = `${dir}/${name}.Dockerfile`
     const report = `${dir}/${name}`

@@ -1,5 +1,4 @@
 import * as core from '@actions/core'
-import { randomBytes } from 'node:crypto'
 import type { Inputs } from '../inputs/parse'
 import { readRegularFile } from '../inputs/regular-file'
 import { gitContextHost } from '../inputs/build-options'
@@ -30,6 +29,11 @@ export async function restoreStep(
 ): Promise<CacheMountsRun | undefined> {
   const settings = inputs.cacheMounts
   if (!settings) return undefined
+  if (inputs.noCache) {
+    // BuildKit gives every RUN of a no-cache build empty cache mounts: a restore would be wasted.
+    log.info('Cache mounts: not restored nor saved, as no-cache gives the build empty cache mounts.')
+    return undefined
+  }
   return log.group('Cache mounts: restore', async () => {
     const env: HelperEnv = { builder: plan.builder, env: plan.proxyEnv, redactions: plan.redactions }
     const run = await restoreOf(inputs, plan, workDir, env)
@@ -60,8 +64,7 @@ async function restoreOf(
     settings,
     builder: plan.builder,
     buildArgs: inputs.buildArgs,
-    workDir,
-    nonce: randomBytes(8).toString('hex')
+    workDir
   })
   return { plan: cachePlan, env, restore: await restoreCacheMounts(cachePlan, env, skipped) }
 }

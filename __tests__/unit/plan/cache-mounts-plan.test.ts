@@ -13,8 +13,7 @@ const given = {
   settings: { ref: 'r.example/app:cache-mounts', maxBytes: 2 * 1024 ** 3, helper: 'busybox:1.36' },
   builder: 'builder-x',
   buildArgs: ['A=1', 'BUILDKIT_CACHE_MOUNT_NS=team'],
-  workDir: '/tmp/run',
-  nonce: 'n0nce'
+  workDir: '/tmp/run'
 }
 
 describe('planCacheMounts', () => {
@@ -28,7 +27,7 @@ describe('planCacheMounts', () => {
       '--mount=type=cache,id=gobuild,target=/cache-mounts/1,sharing=locked,uid=1000,gid=1000,mode=0700 '
     )
     expect(run).toContain('--mount=from=r.example/app:cache-mounts,target=/saved ')
-    expect(plan.restore.argv).toEqual([
+    expect(plan.restore.argv('n0nce')).toEqual([
       'buildx',
       'build',
       '--builder',
@@ -60,9 +59,13 @@ describe('planCacheMounts', () => {
     expect(text).toContain('FROM scratch\nCOPY --from=restore /report/ /\n')
   })
 
+  it('gives each helper build a value of its own, so BuildKit never reuses a measure of earlier', () => {
+    expect(plan.measure.argv('one')).not.toEqual(plan.measure.argv('two'))
+  })
+
   it('measures without pulling the artifact', () => {
     expect(plan.measure.dockerfile.text).not.toContain('--mount=from=')
-    expect(plan.measure.argv).toContain('type=local,dest=/tmp/run/cache-mounts/measure')
+    expect(plan.measure.argv('n')).toContain('type=local,dest=/tmp/run/cache-mounts/measure')
   })
 
   it('saves the chosen mounts, one layer each, pushed as an image with no attestations', () => {
@@ -70,13 +73,13 @@ describe('planCacheMounts', () => {
     expect(save.dockerfile.text).toContain(`tar -cf /out/${artifactName(mounts[1])}.tar -C /cache-mounts/1 .`)
     expect(save.dockerfile.text).not.toContain('/cache-mounts/0')
     expect(save.dockerfile.text).toContain(`COPY --link --from=save /out/${artifactName(mounts[1])}.tar /`)
-    expect(save.argv).toContain('type=image,name=r.example/app:cache-mounts,push=true')
-    expect(save.argv).toContain('--provenance=false')
+    expect(save.argv('n')).toContain('type=image,name=r.example/app:cache-mounts,push=true')
+    expect(save.argv('n')).toContain('--provenance=false')
   })
 
   it('leaves the namespace out when the build args do not set it', () => {
     const plain = planCacheMounts({ ...given, buildArgs: [] })
     expect(plain.namespace).toBe('')
-    expect(plain.restore.argv.filter(arg => arg.startsWith('BUILDKIT_CACHE_MOUNT_NS'))).toEqual([])
+    expect(plain.restore.argv('n').filter(arg => arg.startsWith('BUILDKIT_CACHE_MOUNT_NS'))).toEqual([])
   })
 })

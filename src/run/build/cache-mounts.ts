@@ -1,5 +1,6 @@
 // The helper builds that restore cache mounts before the build and save them after it. Each returns a fact and
 // never throws: a cache that cannot be read or written leaves the build as it would be without it.
+import { randomBytes } from 'node:crypto'
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import {
   bucketId,
@@ -76,7 +77,7 @@ export async function saveCacheMounts(
       }
     const build = plan.save(save)
     writeFileSync(build.dockerfile.path, build.dockerfile.text)
-    const result = await docker(build.argv, { env: run.env, redactions: run.redactions })
+    const result = await docker(build.argv(nonce()), { env: run.env, redactions: run.redactions })
     if (result.exitCode !== 0)
       return { kind: 'failed', reason: lastLine(result.stderr), durationMs: elapsed() }
     return {
@@ -92,6 +93,8 @@ export async function saveCacheMounts(
   }
 }
 
+const nonce = (): string => randomBytes(8).toString('hex')
+
 /** Runs a helper build with a local output and reads its report; the reason as text when it failed. */
 async function reportOf(
   build: HelperBuild,
@@ -101,7 +104,7 @@ async function reportOf(
   const report = build.report as string
   rmSync(report, { force: true })
   writeFileSync(build.dockerfile.path, build.dockerfile.text)
-  const result = await docker(build.argv, { env: run.env, redactions: run.redactions })
+  const result = await docker(build.argv(nonce()), { env: run.env, redactions: run.redactions })
   if (result.exitCode !== 0) return lastLine(result.stderr)
   return parseMountReport(readFileSync(report, 'utf8'), count)
 }
