@@ -12,7 +12,8 @@ import { accessLogLines, logOffset, logSince, Registry } from '../support/stack'
 
 // cache-mounts on the real stack. Every build runs on a FRESH builder (its own name), so a cache mount holds
 // only what the action restored. The Go fixture's dependency comes from a module server that only the named
-// proxy reaches (web.proxy-only.onion), and every request it gets is logged.
+// proxy reaches (web.proxy-only.onion), and every request it gets is logged. examples/workflows/cache-mounts.yml
+// is the setting these runs prove: cache-mounts: registry through a mirror and a proxy, with a size bound.
 
 jest.setTimeout(1_800_000)
 
@@ -95,7 +96,8 @@ describe('cache-mounts: registry', () => {
 
   it('a fresh builder restores the module and compile caches: no fetch, only the changed package compiled; off fetches again', async () => {
     // 1. Cold: fetches the module through the named proxy, compiles the standard library, saves the mounts.
-    const cold = await goBuild('cm-cold', repository, 'first', { 'cache-mounts': 'registry' })
+    const settings = { 'cache-mounts': 'registry', 'cache-mounts-max-size': '1GB' }
+    const cold = await goBuild('cm-cold', repository, 'first', settings)
     expect(cold.result.main.code).toBe(0)
     expect(cold.greeting).toBe('hello, first\n')
     expect(cold.fetched).toEqual(expect.arrayContaining(['/example.test/greet/@v/v1.0.0.zip']))
@@ -107,7 +109,7 @@ describe('cache-mounts: registry', () => {
     expect(await registry.hasTag(repository, 'cache-mounts')).toBe(true)
 
     // 2. After a source change, on a new builder: nothing asked of the module server, one package compiled.
-    const warm = await goBuild('cm-restored', repository, 'second', { 'cache-mounts': 'registry' })
+    const warm = await goBuild('cm-restored', repository, 'second', settings)
     expect(warm.result.main.code).toBe(0)
     expect(warm.greeting).toBe('hello, second\n')
     expect(warm.fetched).toEqual([])
