@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import goModules from '../__tests__/support/go-modules.cjs'
 import { runAction } from './lib/action.mjs'
-import { fmt, intFromEnv, median, removeBuilders, retrying, ROOT, table } from './lib/common.mjs'
+import { fmt, intFromEnv, median, REMOVE_WARM, removeBuilders, retrying, ROOT, table } from './lib/common.mjs'
 import { loadNote, runScript, stackBench, startOnStack } from './lib/stack-bench.mjs'
 
 const N = intFromEnv('BENCH_CACHE_MOUNTS_N', 3)
@@ -33,8 +33,6 @@ const LABELS = {
 // A buildx store of this run's own, so its warm builder is new and removed at the end.
 const STORE = mkdtempSync(join(tmpdir(), 'bench-cache-mounts-store-'))
 process.env.BUILDX_CONFIG = STORE
-const REMOVE_WARM =
-  "docker buildx ls --format '{{.Name}}' | grep -E '^mpb-warm-[0-9a-f]{16}$' | xargs -r -n1 docker buildx rm --"
 
 let edition = 0
 async function build(bundle, kind, label, source, server, goImage) {

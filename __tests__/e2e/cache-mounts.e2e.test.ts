@@ -5,7 +5,7 @@ import { gunzipSync } from 'node:zlib'
 import { artifactName } from '../../src/model/cache-mounts'
 import { findCacheMounts } from '../../src/model/dockerfile-mounts'
 import { join } from 'node:path'
-import { buildWith, expectClean, fixture, mirrorInputs, run, stack } from '../support/e2e'
+import { buildWith, expectClean, fixture, mirrorInputs, NO_PROXY_ENV, run, stack } from '../support/e2e'
 import { goToolchainImage, GREET, ModuleServer, startModuleServer } from '../support/go-modules'
 import { ActionRun, runAction } from '../support/run-action'
 import { accessLogLines, logOffset, logSince, Registry } from '../support/stack'
@@ -20,12 +20,6 @@ jest.setTimeout(1_800_000)
 const registry = new Registry(stack.STACK_PUSH_REGISTRY)
 const NAMED_PROXY = stack.STACK_NAMED_PROXY
 const proxyInputs = { 'http-proxy': NAMED_PROXY, 'https-proxy': NAMED_PROXY }
-const NO_PROXY_ENV = Object.fromEntries(
-  ['HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY', 'ALL_PROXY'].flatMap(name => [
-    [name, ''],
-    [name.toLowerCase(), '']
-  ])
-)
 const output = (result: ActionRun) => `${result.main.stdout}\n${result.main.stderr}`
 const warnings = (result: ActionRun) =>
   result.main.stdout
