@@ -64,6 +64,8 @@ export async function saveCacheMounts(
   const started = Date.now()
   const elapsed = () => Date.now() - started
   try {
+    // Its own folders: a save may follow a restore that never got as far as making them.
+    mkdirSync(plan.context, { recursive: true })
     const measured = await reportOf(plan.measure, plan.mounts.length, run)
     if (typeof measured === 'string') return { kind: 'failed', reason: measured, durationMs: elapsed() }
     const { save, tooLarge, changed } = mountsToSave(measured, before, maxBytes)
