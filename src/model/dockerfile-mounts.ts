@@ -174,7 +174,7 @@ function cacheMountOf(value: string, stage: string, line: number): CacheMount | 
   if (fields.has('from'))
     return {
       line,
-      reason: `the cache mount on line ${line} is seeded from "${fields.get('from')}", and BuildKit keys it by that stage's result`
+      reason: `the cache mount on line ${line} is seeded from "${(fields.get('from') ?? '').slice(0, 64)}", and BuildKit keys it by that stage's result`
     }
   const id = fields.get('id') || cleanPath(target)
   if (!SAFE_ID.test(id))

@@ -24,9 +24,10 @@ function perMount(ids: string[], mounts: (MountReport | undefined)[]): string {
     .map((id, index) => {
       const mount = mounts[index]
       if (!mount) return `${id} unknown`
-      return mount.status === 'missing'
-        ? `${id} not saved yet`
-        : `${id} ${mount.status} (${formatBytes(mount.bytes)})`
+      if (mount.status === 'missing') return `${id} not saved yet`
+      const status =
+        mount.status === 'measured' || mount.status === 'present' ? 'on the builder' : mount.status
+      return `${id} ${status} (${formatBytes(mount.bytes)})`
     })
     .join(', ')
 }

@@ -40,6 +40,20 @@ describe('cache mounts in words', () => {
       }
     ])
   })
+  it('says a warm builder held the mounts, and pulled nothing', () => {
+    const onBuilder = {
+      kind: 'on-builder' as const,
+      ids: ['/go/pkg/mod'],
+      mounts: [{ status: 'measured' as const, bytes: 2048, digest: DIGEST }],
+      durationMs: 300
+    }
+    expect(restoreMessages(onBuilder, 'r/app:cache-mounts')).toEqual([
+      {
+        level: 'info',
+        text: 'Cache mounts: the builder holds them already, nothing pulled: /go/pkg/mod on the builder (2 kB) in 0.3 s.'
+      }
+    ])
+  })
   it('warns when nothing could be restored, and the build runs cold', () => {
     const [message] = restoreMessages(
       {
