@@ -71,7 +71,14 @@ async function build(bundle, kind, label, source, server, goImage) {
     throw new Error(
       `${kind} ${label} failed:\n${result.errors.join('\n')}\n${result.main.stdout.slice(-3000)}`
     )
-  return { totalMs: result.totalMs, fetches: server.requests.length - before }
+  const mounts = result.outputs['cache-mounts'] ? JSON.parse(result.outputs['cache-mounts']) : undefined
+  return {
+    totalMs: result.totalMs,
+    fetches: server.requests.length - before,
+    restoreMs: mounts?.restoreMs ?? 0,
+    saveMs: mounts?.saveMs ?? 0,
+    savedBytes: mounts?.savedBytes ?? 0
+  }
 }
 
 async function main() {
@@ -144,12 +151,16 @@ async function main() {
   out.push('')
   out.push(
     table(
-      ['run', '>main + post (ms)', '>/ cold', '>module requests (median)'],
+      ['run', '>main + post (ms)', '>/ cold', '>module requests', '>restore + save (ms)', '>saved (MB)'],
       KINDS.map(kind => [
         LABELS[kind],
         fmt(med(kind), 0),
         fmt(med(kind) / cold, 2),
-        fmt(median(results[kind].map(r => r.fetches)), 0)
+        fmt(median(results[kind].map(r => r.fetches)), 0),
+        kind === 'mounts'
+          ? `${fmt(median(results[kind].map(r => r.restoreMs)), 0)} + ${fmt(median(results[kind].map(r => r.saveMs)), 0)}`
+          : '',
+        kind === 'mounts' ? fmt(median(results[kind].map(r => r.savedBytes)) / 1024 ** 2, 1) : ''
       ])
     )
   )

@@ -144,13 +144,20 @@ async function archBuild(name: string, inputs: Record<string, string>) {
 
 const SECRET = `cache-mounts-secret-${run}-never-saved`
 
-/** Every layer of a single-manifest image, gunzipped, as text (a tar within shows its files' bytes as they are). */
+/** Every layer of a single-manifest image, uncompressed, as text (a tar within shows its files' bytes as they are). */
 async function layerTexts(repository: string, tag: string): Promise<string[]> {
   const { manifest } = await registry.manifest(repository, tag)
   const texts: string[] = []
   for (const layer of manifest.layers ?? []) {
     const bytes = await registry.blob(repository, layer.digest)
-    texts.push((bytes[0] === 0x1f ? gunzipSync(bytes) : bytes).toString('latin1'))
+    // The save compresses with zstd (Node 20 has no zstd: the zstd command), gzip elsewhere.
+    const zstd = bytes.readUInt32LE(0) === 0xfd2fb528
+    const plain = zstd
+      ? execFileSync('zstd', ['-d', '-c'], { input: bytes })
+      : bytes[0] === 0x1f
+        ? gunzipSync(bytes)
+        : bytes
+    texts.push(plain.toString('latin1'))
   }
   return texts
 }

@@ -94,7 +94,8 @@ export function planCacheMounts(given: Given): CacheMountsPlan {
     const path = `${dir}/save.Dockerfile`
     return {
       dockerfile: { path, text },
-      argv: argv(path, `type=image,name=${given.settings.ref},push=true`)
+      // zstd: several times faster than gzip at a similar size, for caches of many small files.
+      argv: argv(path, `type=image,name=${given.settings.ref},push=true,oci-mediatypes=true,compression=zstd`)
     }
   }
   return {

@@ -73,7 +73,9 @@ describe('planCacheMounts', () => {
     expect(save.dockerfile.text).toContain(`tar -cf /out/${artifactName(mounts[1])}.tar -C /cache-mounts/1 .`)
     expect(save.dockerfile.text).not.toContain('/cache-mounts/0')
     expect(save.dockerfile.text).toContain(`COPY --link --from=save /out/${artifactName(mounts[1])}.tar /`)
-    expect(save.argv('n')).toContain('type=image,name=r.example/app:cache-mounts,push=true')
+    expect(save.argv('n')).toContain(
+      'type=image,name=r.example/app:cache-mounts,push=true,oci-mediatypes=true,compression=zstd'
+    )
     expect(save.argv('n')).toContain('--provenance=false')
   })
 

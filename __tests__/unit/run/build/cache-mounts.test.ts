@@ -107,7 +107,9 @@ describe('saveCacheMounts', () => {
       ids: ['/go', '/c'],
       bytes: 13 * 1024
     })
-    expect(calls[1].args).toContain('type=image,name=r/app:cache-mounts,push=true')
+    expect(calls[1].args.some(arg => arg.startsWith('type=image,name=r/app:cache-mounts,push=true'))).toBe(
+      true
+    )
   })
 
   it('a push that fails is a failed save, never an exception', async () => {
