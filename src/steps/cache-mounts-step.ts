@@ -56,7 +56,7 @@ async function restoreOf(
   const skipped = found.skipped.map(skip => skip.reason)
   if (found.syntax && !/^(docker\.io\/)?docker\/dockerfile(-upstream)?(:|@|$)/.test(found.syntax))
     skipped.push(
-      `the Dockerfile names the frontend ${found.syntax}; its cache mounts are assumed to be keyed as BuildKit's Dockerfile frontend keys them`
+      `the Dockerfile names the frontend ${found.syntax.slice(0, 100)}; its cache mounts are assumed to be keyed as BuildKit's Dockerfile frontend keys them`
     )
   if (found.mounts.length === 0) return { env, restore: { kind: 'none-declared', skipped } }
   const cachePlan = planCacheMounts({
