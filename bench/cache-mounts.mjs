@@ -15,7 +15,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import goModules from '../__tests__/support/go-modules.cjs'
-import { runAction } from './lib/action.mjs'
+import { lineTime, runAction } from './lib/action.mjs'
 import { fmt, intFromEnv, median, REMOVE_WARM, removeBuilders, retrying, ROOT, table } from './lib/common.mjs'
 import { loadNote, runScript, stackBench, startOnStack } from './lib/stack-bench.mjs'
 
@@ -72,8 +72,12 @@ async function build(bundle, kind, label, source, server, goImage) {
       `${kind} ${label} failed:\n${result.errors.join('\n')}\n${result.main.stdout.slice(-3000)}`
     )
   const mounts = result.outputs['cache-mounts'] ? JSON.parse(result.outputs['cache-mounts']) : undefined
+  // The build itself: from its command line to the save (or to post, where there is none).
+  const buildStart = lineTime(result, /^\[command\]\S*docker buildx build .*--metadata-file/) ?? NaN
+  const buildEnd = lineTime(result, /^::group::Cache mounts: save/) ?? result.postStarted
   return {
     totalMs: result.totalMs,
+    buildMs: buildEnd - buildStart,
     fetches: server.requests.length - before,
     restoreMs: mounts?.restoreMs ?? 0,
     saveMs: mounts?.saveMs ?? 0,
@@ -151,11 +155,20 @@ async function main() {
   out.push('')
   out.push(
     table(
-      ['run', '>main + post (ms)', '>/ cold', '>module requests', '>restore + save (ms)', '>saved (MB)'],
+      [
+        'run',
+        '>main + post (ms)',
+        '>/ cold',
+        '>build step (ms)',
+        '>module requests',
+        '>restore + save (ms)',
+        '>saved (MB)'
+      ],
       KINDS.map(kind => [
         LABELS[kind],
         fmt(med(kind), 0),
         fmt(med(kind) / cold, 2),
+        fmt(median(results[kind].map(r => r.buildMs)), 0),
         fmt(median(results[kind].map(r => r.fetches)), 0),
         kind === 'mounts'
           ? `${fmt(median(results[kind].map(r => r.restoreMs)), 0)} + ${fmt(median(results[kind].map(r => r.saveMs)), 0)}`
@@ -170,7 +183,8 @@ async function main() {
   out.push(
     `Per round, cache mounts / cold: ${rounds.map(r => fmt(r.mounts.totalMs / r.cold.totalMs, 2)).join(', ')}; ` +
       `layer cache / cold: ${rounds.map(r => fmt(r.layer.totalMs / r.cold.totalMs, 2)).join(', ')}; ` +
-      `warm / cold: ${rounds.map(r => fmt(r.warm.totalMs / r.cold.totalMs, 2)).join(', ')}. Target: cache ` +
+      `warm / cold: ${rounds.map(r => fmt(r.warm.totalMs / r.cold.totalMs, 2)).join(', ')}; the build step ` +
+      `alone, cache mounts / cold: ${rounds.map(r => fmt(r.mounts.buildMs / r.cold.buildMs, 2)).join(', ')}. Target: cache ` +
       `mounts ≤ 0.4 of cold. ${loadNote(start)}`
   )
   console.log(out.join('\n'))

@@ -66,7 +66,8 @@ async function restoreOf(
     buildArgs: inputs.buildArgs,
     workDir
   })
-  return { plan: cachePlan, env, restore: await restoreCacheMounts(cachePlan, env, skipped) }
+  const newBuilder = plan.ownBuilder && !plan.warm
+  return { plan: cachePlan, env, restore: await restoreCacheMounts(cachePlan, env, skipped, newBuilder) }
 }
 
 /** The Dockerfile buildx will read, when it is a local file; else why it cannot be read here. */

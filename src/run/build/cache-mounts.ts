@@ -21,24 +21,25 @@ export interface HelperEnv {
 }
 
 /**
- * Before the build: nothing is pulled when the builder holds every mount already (a warm builder; `buildx du`
- * lists them), they are only measured; otherwise the artifact's mounts are unpacked into empty caches.
+ * Before the build: nothing is pulled when the builder holds every mount already (a warm or existing builder;
+ * `buildx du` lists them), they are only measured; otherwise the artifact's mounts are unpacked into empty caches.
  */
 export async function restoreCacheMounts(
   plan: CacheMountsPlan,
   run: HelperEnv,
-  skipped: string[]
+  skipped: string[],
+  newBuilder: boolean
 ): Promise<CacheMountsRestore> {
   const started = Date.now()
   const ids = plan.mounts.map(mount => mount.id)
   const elapsed = () => Date.now() - started
   try {
     mkdirSync(plan.context, { recursive: true })
-    const usage = await docker(['buildx', 'du', '--builder', run.builder, '--verbose'], {
-      silent: true,
-      env: run.env
-    })
-    const held = usage.exitCode === 0 ? cacheMountIdsInUsage(usage.stdout) : new Set<string>()
+    // A builder this run created holds nothing: only a warm or an existing one is asked.
+    const usage = newBuilder
+      ? undefined
+      : await docker(['buildx', 'du', '--builder', run.builder, '--verbose'], { silent: true, env: run.env })
+    const held = usage?.exitCode === 0 ? cacheMountIdsInUsage(usage.stdout) : new Set<string>()
     if (plan.mounts.every(mount => held.has(bucketId(mount, plan.namespace)))) {
       const measured = await reportOf(plan.measure, plan.mounts.length, run)
       if (typeof measured === 'string')

@@ -49,7 +49,7 @@ const plan = () =>
 describe('restoreCacheMounts', () => {
   it('restores when the builder lacks a mount, through the proxy environment, and reads the report', async () => {
     buildx(['//go'], { restore: `0 present 4 ${A}\n1 restored 8 ${B}\n` })
-    const restore = await restoreCacheMounts(plan(), env, [])
+    const restore = await restoreCacheMounts(plan(), env, [], false)
     expect(restore).toMatchObject({
       kind: 'restored',
       ids: ['/go', '/c'],
@@ -68,7 +68,7 @@ describe('restoreCacheMounts', () => {
 
   it('pulls nothing when the builder holds every mount: it only measures', async () => {
     buildx(['//go', '//c'], { measure: `0 measured 4 ${A}\n1 measured 8 ${B}\n` })
-    const restore = await restoreCacheMounts(plan(), env, [])
+    const restore = await restoreCacheMounts(plan(), env, [], false)
     expect(restore.kind).toBe('on-builder')
     expect(calls[1].args).toContain(`type=local,dest=${dir}/cache-mounts/measure`)
     expect(calls.some(call => call.args.some(arg => arg.includes('restore')))).toBe(false)
@@ -76,11 +76,17 @@ describe('restoreCacheMounts', () => {
 
   it('never throws: a missing artifact is a failed restore with buildx’s reason', async () => {
     buildx([], {})
-    await expect(restoreCacheMounts(plan(), env, ['skipped one'])).resolves.toMatchObject({
+    await expect(restoreCacheMounts(plan(), env, ['skipped one'], false)).resolves.toMatchObject({
       kind: 'failed',
       reason: 'ERROR: failed to solve: not found',
       skipped: ['skipped one']
     })
+  })
+
+  it('does not ask a builder this run created what it holds', async () => {
+    buildx([], { restore: `0 restored 4 ${A}\n1 missing 0 -\n` })
+    await expect(restoreCacheMounts(plan(), env, [], true)).resolves.toMatchObject({ kind: 'restored' })
+    expect(calls.map(call => call.args[1])).toEqual(['build'])
   })
 })
 
