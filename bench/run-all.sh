@@ -3,14 +3,14 @@
 #   bash bench/run-all.sh        (or: npm run bench)
 # Knobs (environment): BENCH_N, BENCH_E2E_N, BENCH_CACHE_N, BENCH_MIRROR_N, BENCH_MIRROR_HOLD_S,
 # BENCH_MIRROR_TIMEOUT_S, BENCH_PROFILE_R, BENCH_QUIET_WAIT_S, BENCH_E2E_LONG_N,
-# BENCH_HOSTILE_R, BENCH_SPLIT_N, BENCH_SPLIT_CONTEXTS, BENCH_WARM_N, BENCH_WARM_CONTEXTS, BENCH_SIGN_N,
-# BENCH_ONLY="overhead profile what-if e2e e2e-long cache split warm mirror sign hostile-input" (a subset).
+# BENCH_HOSTILE_R, BENCH_SPLIT_N, BENCH_SPLIT_CONTEXTS, BENCH_WARM_N, BENCH_WARM_CONTEXTS, BENCH_SIGN_N, BENCH_CACHE_MOUNTS_N,
+# BENCH_ONLY="overhead profile what-if e2e e2e-long cache cache-mounts split warm mirror sign hostile-input" (a subset).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=bench/RESULTS.md
 work=$(mktemp -d /tmp/bench-all-XXXXXX)
 trap 'rm -rf "$work"' EXIT
-only=" ${BENCH_ONLY:-overhead profile what-if e2e e2e-long cache split warm mirror sign hostile-input} "
+only=" ${BENCH_ONLY:-overhead profile what-if e2e e2e-long cache cache-mounts split warm mirror sign hostile-input} "
 wants() { [[ $only == *" $1 "* ]]; }
 
 bash stack/up >"$work/stack.log" 2>&1 || {
@@ -53,6 +53,8 @@ if wants e2e-long; then
   BENCH_E2E_CONTEXT=bench/fixtures/cache BENCH_E2E_N=${BENCH_E2E_LONG_N:-3} section e2e-long 2400 node bench/e2e.mjs
 fi
 if wants cache; then section cache 2400 node bench/cache.mjs; fi
+# After a source change: cache mounts restored on a new builder vs cold, the layer cache alone, a warm builder.
+if wants cache-mounts; then section cache-mounts 3000 node bench/cache-mounts.mjs; fi
 # Split builds (push-by-digest legs + merge-digests) against one two-platform run, on two contexts.
 if wants split; then section split 3000 node bench/split.mjs; fi
 # Unchanged rebuilds: warm builder, fresh builder, by hand, cache: registry (a buildx store of its own).

@@ -27,6 +27,7 @@ import {
   removeBuilders,
   ROOT,
   run,
+  REMOVE_WARM,
   table
 } from './lib/common.mjs'
 import { readIndex } from './lib/registry.mjs'
@@ -50,8 +51,6 @@ const LABELS = {
 const DIGEST = /^sha256:[0-9a-f]{64}$/
 const WARM_NAME = /^mpb-warm-[0-9a-f]{16}$/
 // README "Warm builders on self-hosted runners": how to remove them all by hand.
-const REMOVE_WARM =
-  "docker buildx ls --format '{{.Name}}' | grep -E '^mpb-warm-[0-9a-f]{16}$' | xargs -r -n1 docker buildx rm --"
 
 const { log, PUSH, MIRROR, runId, PREFIX } = stackBench('warm')
 

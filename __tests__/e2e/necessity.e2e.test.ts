@@ -3,7 +3,7 @@ import { createServer, Server } from 'node:http'
 import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { buildWith, expectClean, fixture, mirrorInputs, run, stack } from '../support/e2e'
+import { buildWith, expectClean, fixture, mirrorInputs, NO_PROXY_ENV, run, stack } from '../support/e2e'
 import { ActionRun } from '../support/run-action'
 import {
   accessLogLines,
@@ -25,14 +25,6 @@ import {
 
 jest.setTimeout(900_000)
 
-const PROXY_VARIABLES = ['HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY', 'ALL_PROXY']
-/** The step environment without proxy variables, so only the inputs under test give the action a proxy. */
-const NO_PROXY_ENV = Object.fromEntries(
-  PROXY_VARIABLES.flatMap(name => [
-    [name, ''],
-    [name.toLowerCase(), '']
-  ])
-)
 const NAMED_PROXY = stack.STACK_NAMED_PROXY
 const proxyInputs = { 'http-proxy': NAMED_PROXY, 'https-proxy': NAMED_PROXY }
 const authHost = new URL(stack.STACK_TOKEN_REALM).host

@@ -7,6 +7,13 @@ export const stack = loadStack()
 export const run = Date.now().toString(36)
 export const fixture = (name: string) => join(ROOT, '__tests__/e2e/fixtures', name)
 export const mirrorInputs = { 'registry-mirrors': `http://${stack.STACK_MIRROR}` }
+/** The step environment without proxy variables, so only the inputs under test give the action a proxy. */
+export const NO_PROXY_ENV = Object.fromEntries(
+  ['HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY', 'ALL_PROXY'].flatMap(name => [
+    [name, ''],
+    [name.toLowerCase(), '']
+  ])
+)
 
 /** The ::error:: lines of main, decoded, without the titled annotations. */
 export function failure(result: ActionRun): string {

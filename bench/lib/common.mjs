@@ -241,3 +241,7 @@ export function roundLine(context, label, result, variants, figure, order, busy)
     ` (${order.join(' → ')}; load ${result.load.toFixed(2)}${busy ? `; ${busy}` : ''})`
   )
 }
+
+/** README's command for removing every warm builder (in the buildx store BUILDX_CONFIG names). */
+export const REMOVE_WARM =
+  "docker buildx ls --format '{{.Name}}' | grep -E '^mpb-warm-[0-9a-f]{16}$' | xargs -r -n1 docker buildx rm --"

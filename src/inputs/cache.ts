@@ -39,27 +39,41 @@ export function parseCache(given: Given): CacheOptions {
 }
 
 function cacheRef(given: Given): string | undefined {
-  const value = given.shorthand.trim()
+  return refNextToFirstTag('cache', given.shorthand, given, 'buildcache')
+}
+
+/**
+ * The reference of a `registry` shorthand (`cache`, `cache-mounts`): '' / false is off, registry (or true) is
+ * `<first tag's repository>:<tag>`, one per split-build part (`-<os>-<arch>`) so parts never overwrite or read
+ * each other's, and anything else must be an image reference without a digest.
+ */
+export function refNextToFirstTag(
+  input: string,
+  given: string,
+  build: { tags: string[]; platforms: string[]; pushByDigest: boolean },
+  tag: string
+): string | undefined {
+  const value = given.trim()
   if (value === '' || value === 'false') return undefined
   if (value === 'registry' || value === 'true') {
-    if (given.tags.length === 0) {
+    if (build.tags.length === 0) {
       throw new InputError(
-        'cache',
+        input,
         value,
-        'needs a tag to keep the cache next to, and "tags" is empty',
-        'Add "tags", or give the cache its own reference, e.g. "registry.example.com/team/app:buildcache".'
+        'needs a tag to keep it next to, and "tags" is empty',
+        `Add "tags", or give it its own reference, e.g. "registry.example.com/team/app:${tag}".`
       )
     }
     const part =
-      given.pushByDigest && given.platforms.length === 1 ? `-${given.platforms[0].replace(/\//g, '-')}` : ''
-    return `${imageRepository(given.tags[0])}:buildcache${part}`
+      build.pushByDigest && build.platforms.length === 1 ? `-${build.platforms[0].replace(/\//g, '-')}` : ''
+    return `${imageRepository(build.tags[0])}:${tag}${part}`
   }
   if (isImageReference(value) && !value.includes('@')) return value
   throw new InputError(
-    'cache',
+    input,
     value,
     'not "registry", "false" or an image reference',
-    'Use "registry" for a cache next to the first tag, or a reference such as "registry.example.com/team/app:buildcache".'
+    `Use "registry" for one next to the first tag, or a reference such as "registry.example.com/team/app:${tag}".`
   )
 }
 

@@ -10,6 +10,7 @@ export const INPUT_GROUPS = {
   login: 'Registry login',
   split: 'Split and merge',
   warm: 'Warm builders',
+  mounts: 'Cache mounts',
   output: 'Output',
   meta: 'Tags and labels from the Git ref',
   sign: 'Signing'
@@ -81,7 +82,23 @@ export const INPUTS = {
     summary:
       '`registry` (next to the first tag) or an image reference: cache in one word, never fails the build.'
   },
+  'cache-mounts': {
+    group: 'mounts',
+    default: 'off',
+    summary: '`RUN --mount=type=cache` contents in your registry: `off`, `registry` or an image reference.'
+  },
+  'cache-mounts-max-size': {
+    group: 'mounts',
+    default: '2GB',
+    summary: 'Cache mounts larger than this together are not saved, nor restored (MB, GB or TB).'
+  },
+  'cache-mounts-helper': {
+    group: 'mounts',
+    default: 'busybox:1.36',
+    summary: 'The image whose `sh`, `tar` and `find` copy cache mounts in and out, pulled via the mirrors.'
+  },
   'no-cache': { group: 'build', default: false, summary: 'Build without cache.' },
+
   pull: { group: 'build', default: false, summary: 'Always pull newer base images.' },
   secrets: {
     group: 'build',

@@ -10,6 +10,7 @@ import { isPlatform, suggestPlatform } from '../model/platform'
 import { envFlag, expandDefaultContext, WorkflowRun, workflowRun } from './workflow-run'
 import { parseSplitInputs, SplitInputs } from './split'
 import { parseCache } from './cache'
+import { CacheMountsInputs, parseCacheMounts } from './cache-mounts'
 import { NetworkInputs, parseNetworkInputs } from './network-inputs'
 import { BuilderSetupInputs, parseBuilderSetupInputs } from './builder-inputs'
 import type { RegistryLogin } from '../model/docker-config'
@@ -30,6 +31,8 @@ export interface Inputs extends NetworkInputs, Omit<BuilderSetupInputs, 'warning
   target: string
   cacheFrom: string[]
   cacheTo: string[]
+  /** cache-mounts: where RUN --mount=type=cache contents are kept; undefined when off. */
+  cacheMounts?: CacheMountsInputs
   noCache: boolean
   pull: boolean
   /** The logins of registry-auth, parsed once by readInputs (which loads the YAML library only when it is set). */
@@ -115,6 +118,14 @@ export function parseInputs(source: InputSource): Inputs {
       (push && !split.pushByDigest && (build.call === '' || build.call.startsWith('build'))),
     pushByDigest: split.pushByDigest
   })
+  const cacheMounts = parseCacheMounts({
+    mode: get('cache-mounts'),
+    maxSize: get('cache-mounts-max-size'),
+    helper: get('cache-mounts-helper'),
+    tags,
+    platforms,
+    pushByDigest: split.pushByDigest
+  })
   const network = parseNetworkInputs(source)
   const builderSetup = parseBuilderSetupInputs(source)
 
@@ -135,6 +146,7 @@ export function parseInputs(source: InputSource): Inputs {
     target: text('target'),
     cacheFrom: cache.cacheFrom,
     cacheTo: cache.cacheTo,
+    ...(cacheMounts ? { cacheMounts } : {}),
     noCache: bool('no-cache'),
     pull: bool('pull'),
     ...network,

@@ -23,6 +23,7 @@ const OUTPUT_FORMATS = {
   driver: text,
   'builder-reused': (reused: boolean): string => String(reused),
   'cached-steps': (steps: number): string => String(steps),
+  'cache-mounts': (report: object): string => JSON.stringify(report),
   tags: lines,
   labels: lines,
   annotations: lines,

@@ -11,6 +11,8 @@ import { checkNetwork } from '../run/network/network-check'
 import { markMainStarted } from '../run/runner/save-state'
 import { writeSummary } from '../run/runner/job-summary'
 import { buildStep } from './build-step'
+import { restoreStep, saveStep } from './cache-mounts-step'
+import { cacheMountsRows } from '../report/cache-mounts'
 import { BuilderSetup } from './builder-setup'
 import { mergeStep } from './merge-step'
 import { planContext } from './read-machine'
@@ -42,14 +44,20 @@ export async function runMain(): Promise<void> {
   if (inputs.split.mergeDigests.length > 0) return mergeStep(inputs, plan, builder, preflight, signing)
 
   const { start, facts } = await builder.start(plan)
+  const mounts = await restoreStep(inputs, plan, context.workDir)
   const { outcome, builder: nodes } = await buildStep(inputs, plan, start)
+  const saved = await saveStep(inputs, mounts)
   if (signing && outcome.digest === '') {
     throw new Error('Input "sign": the build pushed no index, so there is no digest to sign.')
   }
   const signed = signing ? await signStep(signing, inputs, outcome.digest) : undefined
   if (!inputs.summary) return
   const runFacts = { ...outcome, ...facts, ...nodes, buildx: start.buildx, droppedMirrors: preflight.drop }
-  const rows = [...summaryRows(inputs, plan, outcome, runFacts), ...signSummaryRows(inputs.sign, signed)]
+  const rows = [
+    ...summaryRows(inputs, plan, outcome, runFacts),
+    ...signSummaryRows(inputs.sign, signed),
+    ...(mounts ? cacheMountsRows(mounts.restore, saved) : [])
+  ]
   await writeSummary(summaryTables(rows, preflight.results))
 }
 

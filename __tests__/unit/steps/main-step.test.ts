@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { runMain } from '../../../src/steps/main-step'
@@ -50,5 +50,73 @@ describe('runMain', () => {
     expect(recorded.outputs.digest).toBe(`sha256:${'a'.repeat(64)}`)
     expect(JSON.parse(recorded.outputs.manifest)).toEqual({ 'linux/amd64': `sha256:${'d'.repeat(64)}` })
     expect(JSON.parse(recorded.saved.saved)).toMatchObject({ builder: 'b', cleanup: true })
+  })
+})
+
+describe('runMain with cache-mounts', () => {
+  runInProcess()
+
+  /** Runs main on a context whose Dockerfile has one cache mount; the build exits with buildCode. */
+  async function mainWithMounts(buildCode: number): Promise<string[]> {
+    const temp = mkdtempSync(join(tmpdir(), 'in-process-'))
+    writeFileSync(join(temp, 'Dockerfile'), 'FROM busybox\nRUN --mount=type=cache,target=/root/.cache true\n')
+    const saved = { ...process.env }
+    Object.assign(process.env, { RUNNER_TEMP: temp, GITHUB_WORKSPACE: temp, GITHUB_STEP_SUMMARY: '' })
+    world.inputs = {
+      context: temp,
+      tags: 'r.example/app:1',
+      platforms: 'linux/amd64',
+      'builder-name': 'b',
+      'mirror-check': 'off',
+      qemu: 'false',
+      'cache-mounts': 'registry'
+    }
+    answerDocker(args => {
+      if (args[1] === 'inspect') return { stdout: INSPECT }
+      const output = args[args.indexOf('--output') + 1] ?? ''
+      const dest = /^type=local,dest=(.*)$/.exec(output)?.[1]
+      if (dest) {
+        mkdirSync(dest, { recursive: true })
+        // The measure after the build sees the mount changed.
+        const digest = dest.endsWith('measure') ? 'b' : 'a'
+        writeFileSync(
+          join(dest, 'result'),
+          `0 ${dest.endsWith('measure') ? 'measured' : 'restored'} 4 ${digest.repeat(64)}\n`
+        )
+        return {}
+      }
+      if (args[1] === 'build' && args.includes('--metadata-file')) return { exitCode: buildCode }
+      return {}
+    })
+    try {
+      await runMain().catch(() => undefined)
+    } finally {
+      process.env = saved
+    }
+    // Each docker call, with the helper build it is (restore, measure, save) named.
+    return calls.map(call => {
+      const output = call.args[call.args.indexOf('--output') + 1] ?? ''
+      const helper = /dest=.*\/(\w+)$/.exec(output)?.[1] ?? (output.startsWith('type=image') ? 'save' : '')
+      return [call.args[0], call.args[1], helper].filter(Boolean).join(' ')
+    })
+  }
+
+  it('restores on the builder before the build and saves after it', async () => {
+    expect(await mainWithMounts(0)).toEqual([
+      // A builder this run created is not asked what cache mounts it holds.
+      'buildx create',
+      'buildx build restore',
+      'buildx build',
+      'buildx inspect',
+      'buildx build measure',
+      'buildx build save'
+    ])
+    expect(JSON.parse(recorded.outputs['cache-mounts'])).toMatchObject({ restore: 'restored', save: 'saved' })
+  })
+
+  it('saves nothing when the build fails', async () => {
+    const commands = await mainWithMounts(1)
+    expect(commands).toContain('buildx build restore')
+    expect(commands.filter(command => command.endsWith('measure') || command.endsWith('save'))).toEqual([])
   })
 })

@@ -1,0 +1,87 @@
+import { artifactName } from '../../../src/model/cache-mounts'
+import { findCacheMounts } from '../../../src/model/dockerfile-mounts'
+import { planCacheMounts } from '../../../src/plan/cache-mounts-plan'
+
+const mounts = findCacheMounts(
+  [
+    'FROM golang',
+    'RUN --mount=type=cache,target=/root/go/pkg/mod --mount=type=cache,id=gobuild,target=/c,uid=1000,gid=1000,mode=0700,sharing=private go build'
+  ].join('\n')
+).mounts
+const given = {
+  mounts,
+  settings: { ref: 'r.example/app:cache-mounts', maxBytes: 2 * 1024 ** 3, helper: 'busybox:1.36' },
+  builder: 'builder-x',
+  buildArgs: ['A=1', 'BUILDKIT_CACHE_MOUNT_NS=team'],
+  workDir: '/tmp/run'
+}
+
+describe('planCacheMounts', () => {
+  const plan = planCacheMounts(given)
+
+  it('mounts each cache as the Dockerfile does (id, owner, mode), with the namespace build arg passed on', () => {
+    expect(plan.namespace).toBe('team')
+    const run = plan.restore.dockerfile.text.split('\n').find(line => line.startsWith('RUN '))
+    expect(run).toContain('--mount=type=cache,id=/root/go/pkg/mod,target=/cache-mounts/0,sharing=locked ')
+    expect(run).toContain(
+      '--mount=type=cache,id=gobuild,target=/cache-mounts/1,sharing=locked,uid=1000,gid=1000,mode=0700 '
+    )
+    expect(run).toContain('--mount=from=r.example/app:cache-mounts,target=/saved ')
+    expect(plan.restore.argv('n0nce')).toEqual([
+      'buildx',
+      'build',
+      '--builder',
+      'builder-x',
+      '--file',
+      '/tmp/run/cache-mounts/restore.Dockerfile',
+      '--build-arg',
+      'CACHE_MOUNTS_RUN=n0nce',
+      '--build-arg',
+      'BUILDKIT_CACHE_MOUNT_NS=team',
+      '--provenance=false',
+      '--sbom=false',
+      '--output',
+      'type=local,dest=/tmp/run/cache-mounts/restore',
+      '/tmp/run/cache-mounts/context'
+    ])
+    expect(plan.restore.report).toBe('/tmp/run/cache-mounts/restore/result')
+  })
+
+  it('runs its script in the exec form, with the bound in kilobytes and the artifact names', () => {
+    const text = plan.restore.dockerfile.text
+    const run = text.split('\n').find(line => line.startsWith('RUN ')) as string
+    const [sh, flag, script] = JSON.parse(run.slice(run.indexOf('["'))) as string[]
+    expect([sh, flag]).toEqual(['sh', '-c'])
+    expect(script).toContain(`-gt ${2 * 1024 * 1024} ]`)
+    expect(script).toContain(`restore 0 ${artifactName(mounts[0])}`)
+    expect(script).toContain(`restore 1 ${artifactName(mounts[1])}`)
+    expect(text).toMatch(/^FROM busybox:1.36 AS restore\nARG CACHE_MOUNTS_RUN\n/)
+    expect(text).toContain('FROM scratch\nCOPY --from=restore /report/ /\n')
+  })
+
+  it('gives each helper build a value of its own, so BuildKit never reuses a measure of earlier', () => {
+    expect(plan.measure.argv('one')).not.toEqual(plan.measure.argv('two'))
+  })
+
+  it('measures without pulling the artifact', () => {
+    expect(plan.measure.dockerfile.text).not.toContain('--mount=from=')
+    expect(plan.measure.argv('n')).toContain('type=local,dest=/tmp/run/cache-mounts/measure')
+  })
+
+  it('saves the chosen mounts, one layer each, pushed as an image with no attestations', () => {
+    const save = plan.save([1])
+    expect(save.dockerfile.text).toContain(`tar -cf /out/${artifactName(mounts[1])}.tar -C /cache-mounts/1 .`)
+    expect(save.dockerfile.text).not.toContain('/cache-mounts/0')
+    expect(save.dockerfile.text).toContain(`COPY --link --from=save /out/${artifactName(mounts[1])}.tar /`)
+    expect(save.argv('n')).toContain(
+      'type=image,name=r.example/app:cache-mounts,push=true,oci-mediatypes=true,compression=zstd'
+    )
+    expect(save.argv('n')).toContain('--provenance=false')
+  })
+
+  it('leaves the namespace out when the build args do not set it', () => {
+    const plain = planCacheMounts({ ...given, buildArgs: [] })
+    expect(plain.namespace).toBe('')
+    expect(plain.restore.argv('n').filter(arg => arg.startsWith('BUILDKIT_CACHE_MOUNT_NS'))).toEqual([])
+  })
+})

@@ -1,0 +1,105 @@
+import {
+  cacheMountsOutput,
+  cacheMountsRows,
+  formatBytes,
+  restoreMessages,
+  saveMessages
+} from '../../../src/report/cache-mounts'
+
+const DIGEST = 'a'.repeat(64)
+const restored = {
+  kind: 'restored' as const,
+  ids: ['/go/pkg/mod', '/root/.cache/go-build', '/x'],
+  mounts: [
+    { status: 'restored' as const, bytes: 3 * 1024 ** 2, digest: DIGEST },
+    { status: 'too-large' as const, bytes: 5 * 1024 ** 3, digest: '' },
+    { status: 'missing' as const, bytes: 0, digest: '' }
+  ],
+  durationMs: 1500,
+  skipped: ['the cache mount on line 4 is seeded from "base"']
+}
+
+describe('cache mounts in words', () => {
+  it('sizes in the units of cache-mounts-max-size', () => {
+    expect([formatBytes(2048), formatBytes(3 * 1024 ** 2), formatBytes(5 * 1024 ** 3)]).toEqual([
+      '2 kB',
+      '3.0 MB',
+      '5.0 GB'
+    ])
+  })
+  it('says what was restored, warns about a mount too large, and notes what is skipped', () => {
+    expect(restoreMessages(restored, 'r/app:cache-mounts')).toEqual([
+      { level: 'notice', text: 'Cache mounts: the cache mount on line 4 is seeded from "base".' },
+      {
+        level: 'warning',
+        text: 'Cache mounts: /root/.cache/go-build in r/app:cache-mounts is larger than cache-mounts-max-size (5.0 GB); it starts empty.'
+      },
+      {
+        level: 'info',
+        text: 'Cache mounts: /go/pkg/mod restored (3.0 MB), /root/.cache/go-build too-large (5.0 GB), /x not saved yet from r/app:cache-mounts in 1.5 s.'
+      }
+    ])
+  })
+  it('says a warm builder held the mounts, and pulled nothing', () => {
+    const onBuilder = {
+      kind: 'on-builder' as const,
+      ids: ['/go/pkg/mod'],
+      mounts: [{ status: 'measured' as const, bytes: 2048, digest: DIGEST }],
+      durationMs: 300
+    }
+    expect(restoreMessages(onBuilder, 'r/app:cache-mounts')).toEqual([
+      {
+        level: 'info',
+        text: 'Cache mounts: the builder holds them already, nothing pulled: /go/pkg/mod on the builder (2 kB) in 0.3 s.'
+      }
+    ])
+  })
+  it('warns when nothing could be restored, and the build runs cold', () => {
+    const [message] = restoreMessages(
+      {
+        kind: 'failed',
+        ids: ['/a'],
+        reason: 'ERROR: r/app:cache-mounts: not found',
+        durationMs: 10,
+        skipped: []
+      },
+      'r/app:cache-mounts'
+    )
+    expect(message.level).toBe('warning')
+    expect(message.text).toMatch(
+      /nothing restored from r\/app:cache-mounts \(ERROR: .*not found\); the build runs with empty/
+    )
+  })
+  it('a save that fails is a warning; the build succeeded', () => {
+    expect(saveMessages({ kind: 'failed', reason: 'push refused', durationMs: 1 })).toEqual([
+      { level: 'warning', text: 'Cache mounts: not saved (push refused). The build and push succeeded.' }
+    ])
+  })
+  it('puts restore and save in the output and the summary', () => {
+    const save = {
+      kind: 'saved' as const,
+      ref: 'r/app:cache-mounts',
+      bytes: 4096,
+      ids: ['/go/pkg/mod'],
+      tooLarge: [],
+      durationMs: 2000
+    }
+    expect(cacheMountsOutput(restored, save)).toEqual({
+      restore: 'restored',
+      restored: [{ id: '/go/pkg/mod', bytes: 3 * 1024 ** 2 }],
+      restoreMs: 1500,
+      save: 'saved',
+      saved: ['/go/pkg/mod'],
+      savedBytes: 4096,
+      saveMs: 2000
+    })
+    expect(cacheMountsRows(restored, save)).toEqual([
+      {
+        label: 'Cache mounts restored',
+        value:
+          '/go/pkg/mod restored (3.0 MB), /root/.cache/go-build too-large (5.0 GB), /x not saved yet; 3.0 MB in 1.5 s'
+      },
+      { label: 'Cache mounts saved', value: '/go/pkg/mod; 4 kB in 2.0 s' }
+    ])
+  })
+})

@@ -1,0 +1,132 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { findCacheMounts } from '../../../../src/model/dockerfile-mounts'
+import { planCacheMounts } from '../../../../src/plan/cache-mounts-plan'
+import { restoreCacheMounts, saveCacheMounts } from '../../../../src/run/build/cache-mounts'
+import { answerDocker, calls, DockerAnswer } from '../../../support/doubles/actions-exec'
+
+const A = 'a'.repeat(64)
+const B = 'b'.repeat(64)
+const mounts = findCacheMounts(
+  'FROM x\nRUN --mount=type=cache,target=/go --mount=type=cache,target=/c true'
+).mounts
+const env = { builder: 'b1', env: { HTTPS_PROXY: 'http://proxy:3128' }, redactions: [] as [string, string][] }
+let dir = ''
+
+/** buildx as the helpers see it: `du` lists `held`; a local output writes `report` where --output points. */
+function buildx(held: string[], reports: Record<string, string>, push: DockerAnswer = {}) {
+  answerDocker(args => {
+    if (args[1] === 'du')
+      return {
+        stdout: held.map(id => `Description:  cached mount /x from exec sh with id "${id}"\n`).join('')
+      }
+    const output = args[args.indexOf('--output') + 1]
+    const dest = /^type=local,dest=(.*)$/.exec(output)?.[1]
+    if (!dest) return push
+    const name = dest.split('/').at(-1) as string
+    if (reports[name] === undefined) return { exitCode: 1, stderr: 'ERROR: failed to solve: not found\n' }
+    mkdirSync(dest, { recursive: true })
+    writeFileSync(join(dest, 'result'), reports[name])
+    return {}
+  })
+}
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'cache-mounts-run-'))
+})
+afterEach(() => rmSync(dir, { recursive: true, force: true }))
+
+const plan = () =>
+  planCacheMounts({
+    mounts,
+    settings: { ref: 'r/app:cache-mounts', maxBytes: 1024 ** 3, helper: 'busybox:1.36' },
+    builder: 'b1',
+    buildArgs: [],
+    workDir: dir
+  })
+
+describe('restoreCacheMounts', () => {
+  it('restores when the builder lacks a mount, through the proxy environment, and reads the report', async () => {
+    buildx(['//go'], { restore: `0 present 4 ${A}\n1 restored 8 ${B}\n` })
+    const restore = await restoreCacheMounts(plan(), env, [], false)
+    expect(restore).toMatchObject({
+      kind: 'restored',
+      ids: ['/go', '/c'],
+      mounts: [
+        { status: 'present', bytes: 4096, digest: A },
+        { status: 'restored', bytes: 8192, digest: B }
+      ]
+    })
+    expect(calls.map(call => call.args.slice(0, 2))).toEqual([
+      ['buildx', 'du'],
+      ['buildx', 'build']
+    ])
+    expect(calls[1].env.HTTPS_PROXY).toBe('http://proxy:3128')
+    expect(calls[1].args).toContain(`${dir}/cache-mounts/restore.Dockerfile`)
+  })
+
+  it('pulls nothing when the builder holds every mount: it only measures', async () => {
+    buildx(['//go', '//c'], { measure: `0 measured 4 ${A}\n1 measured 8 ${B}\n` })
+    const restore = await restoreCacheMounts(plan(), env, [], false)
+    expect(restore.kind).toBe('on-builder')
+    expect(calls[1].args).toContain(`type=local,dest=${dir}/cache-mounts/measure`)
+    expect(calls.some(call => call.args.some(arg => arg.includes('restore')))).toBe(false)
+  })
+
+  it('never throws: a missing artifact is a failed restore with buildx’s reason', async () => {
+    buildx([], {})
+    await expect(restoreCacheMounts(plan(), env, ['skipped one'], false)).resolves.toMatchObject({
+      kind: 'failed',
+      reason: 'ERROR: failed to solve: not found',
+      skipped: ['skipped one']
+    })
+  })
+
+  it('does not ask a builder this run created what it holds', async () => {
+    buildx([], { restore: `0 restored 4 ${A}\n1 missing 0 -\n` })
+    await expect(restoreCacheMounts(plan(), env, [], true)).resolves.toMatchObject({ kind: 'restored' })
+    expect(calls.map(call => call.args[1])).toEqual(['build'])
+  })
+})
+
+describe('saveCacheMounts', () => {
+  const restored = [
+    { status: 'restored' as const, bytes: 4096, digest: A },
+    { status: 'restored' as const, bytes: 8192, digest: B }
+  ]
+
+  it('pushes nothing when no mount changed since the restore', async () => {
+    buildx([], { measure: `0 measured 4 ${A}\n1 measured 8 ${B}\n` })
+    await expect(saveCacheMounts(plan(), env, restored, 1024 ** 3)).resolves.toMatchObject({
+      kind: 'unchanged'
+    })
+    expect(calls).toHaveLength(1)
+  })
+
+  it('pushes the mounts when one changed, and says which and how large', async () => {
+    buildx([], { measure: `0 measured 4 ${A}\n1 measured 9 ${A}\n` })
+    const save = await saveCacheMounts(plan(), env, restored, 1024 ** 3)
+    expect(save).toMatchObject({
+      kind: 'saved',
+      ref: 'r/app:cache-mounts',
+      ids: ['/go', '/c'],
+      bytes: 13 * 1024
+    })
+    expect(calls[1].args.some(arg => arg.startsWith('type=image,name=r/app:cache-mounts,push=true'))).toBe(
+      true
+    )
+  })
+
+  it('a push that fails is a failed save, never an exception', async () => {
+    buildx(
+      [],
+      { measure: `0 measured 4 ${B}\n1 measured 8 ${B}\n` },
+      { exitCode: 1, stderr: 'ERROR: push denied\n' }
+    )
+    await expect(saveCacheMounts(plan(), env, restored, 1024 ** 3)).resolves.toMatchObject({
+      kind: 'failed',
+      reason: 'ERROR: push denied'
+    })
+  })
+})

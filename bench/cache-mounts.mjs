@@ -1,0 +1,193 @@
+// cache-mounts on the real stack: the Go fixture of the cache-mounts e2e test (a module whose dependency comes
+// from a Go module server only the named proxy reaches; the module and compile caches are cache mounts), built
+// after a source change four ways:
+//   cold    a new builder, no cache options
+//   layer   a new builder, cache-from/cache-to type=registry (the layer cache alone)
+//   mounts  a new builder, cache-mounts with its own reference (restored before, saved after)
+//   warm    warm-builder: true, the builder an earlier run left (its mounts are on it)
+// One warm-up round primes the layer cache, the mounts and the warm builder; then N rounds, the order of the
+// four rotating from round to round; every build changes the source first. Medians and per-round ratios.
+//
+//   node bench/cache-mounts.mjs          # N=3
+//   BENCH_CACHE_MOUNTS_N=5 node bench/cache-mounts.mjs
+import { execFileSync } from 'node:child_process'
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import goModules from '../__tests__/support/go-modules.cjs'
+import { lineTime, runAction } from './lib/action.mjs'
+import { fmt, intFromEnv, median, REMOVE_WARM, removeBuilders, retrying, ROOT, table } from './lib/common.mjs'
+import { loadNote, runScript, stackBench, startOnStack } from './lib/stack-bench.mjs'
+
+const N = intFromEnv('BENCH_CACHE_MOUNTS_N', 3)
+const BUDGET_MS = intFromEnv('BENCH_CACHE_MOUNTS_BUDGET_S', 2400) * 1000
+const { log, stack, PUSH, MIRROR, runId, PREFIX } = stackBench('cache-mounts')
+const KINDS = ['cold', 'layer', 'mounts', 'warm']
+const LABELS = {
+  cold: 'cold: a new builder, no cache options',
+  layer: 'layer cache: a new builder, `cache-from`/`cache-to` type=registry',
+  mounts: 'cache mounts: a new builder, `cache-mounts` (restored, then saved)',
+  warm: 'warm: `warm-builder: true`, builder left by an earlier run'
+}
+
+// A buildx store of this run's own, so its warm builder is new and removed at the end.
+const STORE = mkdtempSync(join(tmpdir(), 'bench-cache-mounts-store-'))
+process.env.BUILDX_CONFIG = STORE
+
+let edition = 0
+async function build(bundle, kind, label, source, server, goImage) {
+  edition += 1
+  const main = join(source, 'main.go')
+  writeFileSync(
+    main,
+    readFileSync(main, 'utf8').replace(/const edition = "[^"]*"/, `const edition = "e${edition}"`)
+  )
+  const before = server.requests.length
+  const options = {
+    cold: {},
+    layer: {
+      'cache-from': `type=registry,ref=${PUSH}/bench/cache-mounts-layers:${runId}`,
+      'cache-to': `type=registry,ref=${PUSH}/bench/cache-mounts-layers:${runId},mode=max`
+    },
+    mounts: { 'cache-mounts': `${PUSH}/bench/cache-mounts:${runId}` },
+    warm: { 'warm-builder': 'true', 'driver-opts': `env.MPB_BENCH_RUN=${runId}` }
+  }[kind]
+  const result = await runAction({
+    bundle,
+    inputs: {
+      context: source,
+      platforms: 'linux/amd64',
+      'registry-mirrors': `http://${MIRROR}`,
+      'http-proxy': stack.STACK_NAMED_PROXY,
+      'https-proxy': stack.STACK_NAMED_PROXY,
+      'build-args': `GO_IMAGE=${goImage}\nGOPROXY=http://${stack.STACK_PROXY_ONLY_WEB_NAME}:${server.port}`,
+      tags: `${PUSH}/bench/cache-mounts-image:${runId}-${label}-${kind}`,
+      ...(kind === 'warm' ? {} : { 'builder-name': `${PREFIX}-${kind}-${label}` }),
+      ...options
+    },
+    timeoutMs: 900_000
+  })
+  if (!result.ok)
+    throw new Error(
+      `${kind} ${label} failed:\n${result.errors.join('\n')}\n${result.main.stdout.slice(-3000)}`
+    )
+  const mounts = result.outputs['cache-mounts'] ? JSON.parse(result.outputs['cache-mounts']) : undefined
+  // The build itself: from its command line to the save (or to post, where there is none).
+  const buildStart = lineTime(result, /^\[command\]\S*docker buildx build .*--metadata-file/) ?? NaN
+  const buildEnd = lineTime(result, /^::group::Cache mounts: save/) ?? result.postStarted
+  return {
+    totalMs: result.totalMs,
+    buildMs: buildEnd - buildStart,
+    fetches: server.requests.length - before,
+    restoreMs: mounts?.restoreMs ?? 0,
+    saveMs: mounts?.saveMs ?? 0,
+    savedBytes: mounts?.savedBytes ?? 0
+  }
+}
+
+async function main() {
+  const start = await startOnStack({ PUSH, MIRROR, log })
+  const { dist, node } = start
+  const server = await goModules.startModuleServer(
+    goModules.GREET.module,
+    goModules.GREET.version,
+    goModules.GREET.files
+  )
+  const goImage = await goModules.goToolchainImage(PUSH)
+  const source = mkdtempSync(join(tmpdir(), 'bench-cache-mounts-'))
+  cpSync(join(ROOT, '__tests__/e2e/fixtures/cache-mounts-go'), source, { recursive: true })
+  const deadline = Date.now() + BUDGET_MS
+  const results = Object.fromEntries(KINDS.map(kind => [kind, []]))
+  const rounds = []
+  try {
+    for (const kind of ['layer', 'mounts', 'warm']) {
+      const r = await retrying(
+        `warm-up ${kind}`,
+        2,
+        () => build(dist.bundle, kind, 'w', source, server, goImage),
+        log
+      )
+      log(`warm-up ${kind}: ${fmt(r.totalMs, 0)} ms, ${r.fetches} module requests`)
+    }
+    for (let i = 0; i < N && Date.now() < deadline; i++) {
+      const order = KINDS.map((_, at) => KINDS[(at + i) % KINDS.length])
+      const round = {}
+      for (const kind of order) {
+        round[kind] = await retrying(
+          `${kind} ${i}`,
+          2,
+          () => build(dist.bundle, kind, String(i), source, server, goImage),
+          log
+        )
+        results[kind].push(round[kind])
+      }
+      rounds.push(round)
+      log(
+        `round ${i + 1}/${N} (${order.join(' → ')}): ` +
+          KINDS.map(
+            kind => `${kind} ${fmt(round[kind].totalMs, 0)} ms (${round[kind].fetches} fetches)`
+          ).join(', ')
+      )
+    }
+  } finally {
+    await server.close()
+    rmSync(source, { recursive: true, force: true })
+    const left = await removeBuilders(PREFIX)
+    if (left.length > 0) log(`removed leftover builders: ${left.join(', ')}`)
+    try {
+      execFileSync('bash', ['-c', REMOVE_WARM], { stdio: 'ignore', timeout: 120_000 })
+    } finally {
+      rmSync(STORE, { recursive: true, force: true })
+    }
+    dist.cleanup()
+  }
+  const med = kind => median(results[kind].map(r => r.totalMs))
+  const cold = med('cold')
+  const out = []
+  out.push(`### Cache mounts after a source change (medians of N=${rounds.length} rounds)`)
+  out.push('')
+  out.push(
+    "The Go fixture of `__tests__/e2e/cache-mounts.e2e.test.ts` (this machine's Go on busybox, amd64; one " +
+      'dependency from a Go module server that only the named proxy reaches; `RUN --mount=type=cache` on the ' +
+      'module cache and the compile cache), its source changed before every build, pushed to ' +
+      `${PUSH}. Action on Node ${node}, bundle ${dist.id}; main + post.`
+  )
+  out.push('')
+  out.push(
+    table(
+      [
+        'run',
+        '>main + post (ms)',
+        '>/ cold',
+        '>build step (ms)',
+        '>module requests',
+        '>restore + save (ms)',
+        '>saved (MB)'
+      ],
+      KINDS.map(kind => [
+        LABELS[kind],
+        fmt(med(kind), 0),
+        fmt(med(kind) / cold, 2),
+        fmt(median(results[kind].map(r => r.buildMs)), 0),
+        fmt(median(results[kind].map(r => r.fetches)), 0),
+        kind === 'mounts'
+          ? `${fmt(median(results[kind].map(r => r.restoreMs)), 0)} + ${fmt(median(results[kind].map(r => r.saveMs)), 0)}`
+          : '',
+        kind === 'mounts' ? fmt(median(results[kind].map(r => r.savedBytes)) / 1024 ** 2, 1) : ''
+      ])
+    )
+  )
+  out.push('')
+  out.push(`Cache mounts / cold: **${fmt(med('mounts') / cold, 2)}**`)
+  out.push('')
+  out.push(
+    `Per round, cache mounts / cold: ${rounds.map(r => fmt(r.mounts.totalMs / r.cold.totalMs, 2)).join(', ')}; ` +
+      `layer cache / cold: ${rounds.map(r => fmt(r.layer.totalMs / r.cold.totalMs, 2)).join(', ')}; ` +
+      `warm / cold: ${rounds.map(r => fmt(r.warm.totalMs / r.cold.totalMs, 2)).join(', ')}; the build step ` +
+      `alone, cache mounts / cold: ${rounds.map(r => fmt(r.mounts.buildMs / r.cold.buildMs, 2)).join(', ')}. Target: cache ` +
+      `mounts ≤ 0.4 of cold. ${loadNote(start)}`
+  )
+  console.log(out.join('\n'))
+}
+
+runScript(main, PREFIX)

@@ -1,0 +1,108 @@
+// Cache mounts kept in the registry: their names in the artifact, what the helper builds report, and the rules
+// that decide what is restored and saved (pure).
+import { createHash } from 'node:crypto'
+import { CacheMount, cacheMountKey } from './dockerfile-mounts'
+
+/** A cache mount's file in the artifact: `<name>.tar`, named by its BuildKit key, so edits elsewhere keep it. */
+export function artifactName(mount: CacheMount): string {
+  return `mount-${createHash('sha256').update(cacheMountKey(mount)).digest('hex').slice(0, 20)}`
+}
+
+/** What a helper build found for one mount (restore, or the measure before a save). */
+export interface MountReport {
+  /**
+   * restored: copied in from the artifact; present: the builder had content already (left as it is); missing:
+   * not in the artifact; too-large: over cache-mounts-max-size; corrupt: would not unpack (left empty);
+   * measured: read without restoring.
+   */
+  status: 'restored' | 'present' | 'missing' | 'too-large' | 'corrupt' | 'measured'
+  bytes: number
+  /** Of the names, sizes, times, modes and owners of every file: what tells a changed mount. '' when empty. */
+  digest: string
+}
+
+const STATUSES = new Set(['restored', 'present', 'missing', 'too-large', 'corrupt', 'measured'])
+
+/**
+ * The report file of a helper build: one line per mount, `<index> <status> <kilobytes> <digest or ->`. Lines that
+ * do not parse are left out, so a mount with no line counts as unknown (never as unchanged).
+ */
+export function parseMountReport(text: string, count: number): (MountReport | undefined)[] {
+  const reports: (MountReport | undefined)[] = Array.from({ length: count }, () => undefined)
+  for (const line of text.split('\n')) {
+    const match = /^(\d{1,4}) ([a-z-]+) (\d{1,15}) ([0-9a-f]{64}|-)$/.exec(line.trim())
+    if (!match || !STATUSES.has(match[2]) || Number(match[1]) >= count) continue
+    reports[Number(match[1])] = {
+      status: match[2] as MountReport['status'],
+      bytes: Number(match[3]) * 1024,
+      digest: match[4] === '-' ? '' : match[4]
+    }
+  }
+  return reports
+}
+
+/**
+ * The cache mount ids a builder holds, from `docker buildx du --verbose`: BuildKit describes each cache mount
+ * record as `cached mount <target> from exec <command> with id "<namespace>/<id>"`.
+ */
+export function cacheMountIdsInUsage(text: string): Set<string> {
+  const ids = new Set<string>()
+  for (const line of text.split('\n')) {
+    if (!/^Description:\s+cached mount /.test(line)) continue
+    // The command may itself hold `with id "`; the id is the last quoted value of the line.
+    const match = /with id "([^"]*)"\s*$/.exec(line)
+    if (match) ids.add(match[1])
+  }
+  return ids
+}
+
+/** The id BuildKit gives the cache of a mount: `<BUILDKIT_CACHE_MOUNT_NS>/<id>`. */
+export function bucketId(mount: Pick<CacheMount, 'id'>, namespace: string): string {
+  return `${namespace}/${mount.id}`
+}
+
+/** What a save keeps: the mounts that fit together under the bound (in order), and those that do not. */
+export function mountsToSave(
+  measured: (MountReport | undefined)[],
+  before: (MountReport | undefined)[],
+  maxBytes: number
+): { save: number[]; tooLarge: number[]; changed: boolean } {
+  const changed = measured.some(
+    (now, index) => now !== undefined && now.digest !== '' && now.digest !== (before[index]?.digest ?? '')
+  )
+  const save: number[] = []
+  const tooLarge: number[] = []
+  let total = 0
+  measured.forEach((now, index) => {
+    if (now === undefined || now.digest === '') return
+    if (total + now.bytes > maxBytes) tooLarge.push(index)
+    else {
+      save.push(index)
+      total += now.bytes
+    }
+  })
+  return { save, tooLarge, changed }
+}
+
+/** What the restore before the build did; report/ puts it in words. */
+export type CacheMountsRestore =
+  | { kind: 'none-declared'; skipped: string[] }
+  /** The Dockerfile cannot be read here (a Git context, or a file outside reach). */
+  | { kind: 'dockerfile-unreadable'; reason: string }
+  /** The builder holds every mount already (a warm builder): nothing is pulled. */
+  | { kind: 'on-builder'; ids: string[]; mounts: (MountReport | undefined)[]; durationMs: number }
+  | {
+      kind: 'restored'
+      ids: string[]
+      mounts: (MountReport | undefined)[]
+      durationMs: number
+      skipped: string[]
+    }
+  /** No artifact yet, or it could not be read: the build runs cold. */
+  | { kind: 'failed'; ids: string[]; reason: string; durationMs: number; skipped: string[] }
+
+/** What the save after the build did; report/ puts it in words. */
+export type CacheMountsSave =
+  | { kind: 'unchanged'; durationMs: number }
+  | { kind: 'saved'; ref: string; bytes: number; ids: string[]; tooLarge: string[]; durationMs: number }
+  | { kind: 'failed'; reason: string; durationMs: number }
