@@ -12,13 +12,13 @@ import {
   writeFileSync
 } from 'node:fs'
 import { createServer, Server } from 'node:http'
-import { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { buildWith, commandLine, expectClean, failure, fixture, run, stack } from '../support/e2e'
 import { runExample } from '../support/examples'
 import { ActionRun, leakedLines } from '../support/run-action'
 import { logOffset, logSince, Manifest, Registry, TokenRegistry, tokenLogEntries } from '../support/stack'
+import { listenOnLoopback } from '../support/loopback-server'
 
 // Signing on the real stack, key mode: cosign signs the pushed index digest offline (no transparency log, no
 // Sigstore service, no trust root download) through the same proxy, insecure-registry and login settings as the
@@ -481,8 +481,8 @@ describe('examples/workflows/signing.yml under act', () => {
         response.end()
       }
     })
-    await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
-    mirror = `http://127.0.0.1:${(server.address() as AddressInfo).port}/cosign`
+    const port = await listenOnLoopback(server)
+    mirror = `http://127.0.0.1:${port}/cosign`
   })
   afterAll(() => new Promise<void>(resolve => server.close(() => resolve())))
 
@@ -540,8 +540,8 @@ describe('a step that cannot sign pushes nothing', () => {
         response.end()
       }
     })
-    await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+    const port = await listenOnLoopback(server)
+    base = `http://127.0.0.1:${port}`
   })
   afterAll(() => new Promise<void>(resolve => server.close(() => resolve())))
 

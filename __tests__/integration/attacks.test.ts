@@ -12,7 +12,6 @@ import {
 import { createHash } from 'node:crypto'
 import { execFileSync } from 'node:child_process'
 import { createServer } from 'node:http'
-import { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fakeDocker } from '../support/fake-docker'
@@ -20,6 +19,7 @@ import { parse } from 'yaml'
 import { ActionRun, leakedLines, ROOT, runAction, runPostOnly } from '../support/run-action'
 import { GITHUB_COMMANDS, maskedLog, parseRunnerOutput } from '../support/runner-commands'
 import { interceptingProxy, selfSignedCertificate, tokenRegistry } from '../support/tls-servers'
+import { listenOnLoopback } from '../support/loopback-server'
 
 /**
  * Attacks on the bundle, run as the runner runs it (INPUT_*, files, state, post) against a recording fake
@@ -593,8 +593,7 @@ describe('credentials on the wire', () => {
         if (request.url === '/v9.9.9/checksums.txt') return void response.end(`${checksum} *buildx\n`)
         response.writeHead(404).end()
       })
-      await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
-      const port = (server.address() as AddressInfo).port
+      const port = await listenOnLoopback(server)
       try {
         const docker = fakeDocker()
         const run = await runAction({

@@ -1,8 +1,8 @@
 import { existsSync, readdirSync } from 'node:fs'
 import { createServer } from 'node:http'
-import { AddressInfo } from 'node:net'
 import { Call, fakeDocker } from '../support/fake-docker'
 import { leakedLines, runAction } from '../support/run-action'
+import { listenOnLoopback } from '../support/loopback-server'
 
 // Signing, run as the runner runs the bundle, against the recording fake docker and fake cosign: what cosign is
 // given (argv, environment), and when, relative to the build and the merge.
@@ -102,8 +102,7 @@ describe('sign: true with a key', () => {
       response.statusCode = 404
       response.end()
     })
-    await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
-    const port = (server.address() as AddressInfo).port
+    const port = await listenOnLoopback(server)
     try {
       const docker = fakeDocker()
       const run = await runAction({
