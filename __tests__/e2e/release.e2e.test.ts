@@ -1,5 +1,8 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { buildWith, failure } from '../support/e2e'
+import { cosignMirror, keyPair, requireCosign, secretsOf, verify } from '../support/cosign'
+import { buildWith, failure, run as testRun } from '../support/e2e'
 import { ExampleRun, newRun, printed, runExample, stack } from '../support/examples'
 import { ROOT } from '../support/run-action'
 import { Registry } from '../support/stack'
@@ -116,7 +119,19 @@ describe('examples/workflows/release.yml', () => {
 })
 
 describe('the reusable workflow with meta-* inputs', () => {
-  it('a tag push builds each platform on its runner and merges them under 1.2.3, 1.2, 1 and latest', async () => {
+  const work = mkdtempSync(join(tmpdir(), 'release-e2e-'))
+  let mirror: Awaited<ReturnType<typeof cosignMirror>>
+  beforeAll(async () => {
+    requireCosign()
+    mirror = await cosignMirror()
+  })
+  afterAll(async () => {
+    await mirror.close()
+    rmSync(work, { recursive: true, force: true })
+  })
+
+  it('a tag push builds each platform on its runner, merges them under 1.2.3, 1.2, 1 and latest, and signs the index once', async () => {
+    const signer = keyPair(work, 'signer', testRun)
     const run = newRun()
     const repository = `examples-${run}/reusable-release`
     // The SBOM generator the caller names, pushed where the legs' BuildKit pulls it from.
@@ -133,13 +148,36 @@ describe('the reusable workflow with meta-* inputs', () => {
       // The legs build the caller's commit from its Git server (the default context), as on a real server.
       serveRepository: true,
       labels: ['ubuntu-24.04-arm'],
-      timeoutMs: 420_000
+      timeoutMs: 420_000,
+      env: { RUNNER_TOOL_CACHE: mkdtempSync(join(work, 'tools-')) },
+      secrets: { COSIGN_PRIVATE_KEY: signer.key.trim(), COSIGN_PASSWORD: signer.password },
+      extraSubstitutions: [{ example: 'https://releases.internal.example/cosign', stack: mirror.url }]
     })
     expectSucceeded(result)
     const tags = ['1.2.3', '1.2', '1', 'latest']
     const digest = await oneIndex(pushRegistry, result.repository, tags)
     expect(printed(result.log, 'show', 'index')).toEqual([digest])
     expect(printed(result.log, 'show', 'version')).toEqual(['1.2.3'])
+    expect(printed(result.log, 'show', 'signed')).toEqual(['true'])
+    // Signed once, by the merge (the legs get no key): cosign fetched once from the mirror and checked.
+    expect(mirror.served).toEqual([
+      '/cosign/v3.1.3/cosign-linux-amd64',
+      '/cosign/v3.1.3/cosign_checksums.txt'
+    ])
+    expect(result.log.match(/\[command\]cosign sign /g) ?? []).toHaveLength(1)
+    // Every tag verifies with the key, and not with another one.
+    const home = join(work, 'verify-home')
+    const plainHttp = ['--allow-http-registry', '--allow-insecure-registry', '--insecure-ignore-tlog=true']
+    for (const tag of tags) {
+      const ref = `${stack.STACK_PUSH_REGISTRY}/${result.repository}:${tag}`
+      const checked = verify(home, ['--key', signer.pub, ...plainHttp, ref])
+      expect({ tag, code: checked.code, out: checked.out.slice(-500) }).toMatchObject({ tag, code: 0 })
+      expect(checked.out).toContain(digest)
+    }
+    const other = keyPair(work, 'other', testRun)
+    const ref = `${stack.STACK_PUSH_REGISTRY}/${result.repository}:1.2.3`
+    expect(verify(home, ['--key', other.pub, ...plainHttp, ref]).code).not.toBe(0)
+    for (const secret of secretsOf(signer)) expect(result.log).not.toContain(secret)
     expect(printed(result.log, 'show', 'tags')).toEqual([
       tags.map(tag => `${stack.STACK_PUSH_REGISTRY}/${result.repository}:${tag}`).join(',')
     ])

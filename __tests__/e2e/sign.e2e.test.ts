@@ -1,6 +1,5 @@
-import { execFileSync, spawnSync } from 'node:child_process'
+import { spawnSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { readFile } from 'node:fs/promises'
 import {
   existsSync,
   rmSync,
@@ -14,11 +13,29 @@ import {
 import { createServer, Server } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { buildWith, commandLine, expectClean, failure, fixture, run, stack } from '../support/e2e'
+import {
+  buildWith,
+  commandLine,
+  expectClean,
+  failure,
+  fixture,
+  NO_PROXY_ENV,
+  run,
+  stack
+} from '../support/e2e'
 import { runExample } from '../support/examples'
 import { ActionRun, leakedLines } from '../support/run-action'
 import { logOffset, logSince, Manifest, Registry, TokenRegistry, tokenLogEntries } from '../support/stack'
 import { listenOnLoopback } from '../support/loopback-server'
+import {
+  COSIGN,
+  cosignMirror,
+  KeyPair,
+  keyPair,
+  requireCosign,
+  secretsOf,
+  verify as verifyAs
+} from '../support/cosign'
 
 // Signing on the real stack, key mode: cosign signs the pushed index digest offline (no transparency log, no
 // Sigstore service, no trust root download) through the same proxy, insecure-registry and login settings as the
@@ -27,57 +44,16 @@ import { listenOnLoopback } from '../support/loopback-server'
 
 jest.setTimeout(900_000)
 
-/** The stack's cosign (stack/up builds it), or the one built beside it with `go install` before the stack had it. */
-const COSIGN =
-  [stack.STACK_COSIGN, '/var/tmp/cosign-try/bin/cosign'].find(path => path && existsSync(path)) ?? ''
-
 const work = mkdtempSync(join(tmpdir(), 'sign-e2e-'))
 /** A PATH entry that holds cosign, so the action finds the runner's cosign. */
 const cosignBin = join(work, 'bin')
-const PROXY_VARIABLES = ['HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY', 'ALL_PROXY']
-/** No proxy variables in the step: only the proxy inputs give the action (and cosign) a proxy. */
-const NO_PROXY_ENV = Object.fromEntries(
-  PROXY_VARIABLES.flatMap(name => [
-    [name, ''],
-    [name.toLowerCase(), '']
-  ])
-)
 const withCosign = { ...NO_PROXY_ENV, PATH: `${cosignBin}:${process.env.PATH}` }
 
-interface KeyPair {
-  key: string
-  pub: string
-  password: string
-}
-
-/** A cosign key pair with its own password, written by `cosign generate-key-pair` in a folder of its own. */
-function keyPair(name: string): KeyPair {
-  const dir = join(work, name)
-  mkdirSync(dir)
-  const password = `pw-${name}-${run}-Xq7`
-  execFileSync(COSIGN, ['generate-key-pair'], {
-    cwd: dir,
-    env: { ...process.env, COSIGN_PASSWORD: password },
-    stdio: 'ignore'
-  })
-  return { key: readFileSync(join(dir, 'cosign.key'), 'utf8'), pub: join(dir, 'cosign.pub'), password }
-}
-
-/** The key's secret parts as they could leak: its whole text, each body line, the password. */
-function secretsOf(pair: KeyPair): string[] {
-  const lines = pair.key.split('\n').filter(line => line.length >= 16 && !line.startsWith('-----'))
-  return [pair.key.trim(), ...lines, pair.password]
-}
-
-/** Runs `cosign verify` as a user would, with the step's kind of settings given as variables; never throws. */
-function verify(args: string[], env: Record<string, string> = {}) {
-  const result = spawnSync(COSIGN, ['verify', ...args], {
-    env: { ...process.env, ...NO_PROXY_ENV, HOME: join(work, 'verify-home'), ...env },
-    encoding: 'utf8',
-    timeout: 120_000
-  })
-  return { code: result.status, out: `${result.stdout}${result.stderr}` }
-}
+/** A key pair of this test's own. */
+const newKeyPair = (name: string): KeyPair => keyPair(work, name, run)
+/** `cosign verify` as a user runs it, in a home of this test's own. */
+const verify = (args: string[], env: Record<string, string> = {}) =>
+  verifyAs(join(work, 'verify-home'), args, env)
 
 /**
  * What a user who verifies on the token registry has: a Docker config with its login, the named proxy (the only
@@ -166,11 +142,11 @@ let other: KeyPair
 afterAll(() => rmSync(work, { recursive: true, force: true }))
 
 beforeAll(() => {
-  if (COSIGN === '') throw new Error('No cosign: run "bash stack/up" (it builds cosign into STACK_COSIGN).')
+  requireCosign()
   mkdirSync(cosignBin)
   symlinkSync(COSIGN, join(cosignBin, 'cosign'))
-  signer = keyPair('signer')
-  other = keyPair('other')
+  signer = newKeyPair('signer')
+  other = newKeyPair('other')
 })
 
 describe('sign: true with a key, through the proxy, to a registry addressed by name', () => {
@@ -464,27 +440,12 @@ describe('signing a split build', () => {
 })
 
 describe('examples/workflows/signing.yml under act', () => {
-  let server: Server
-  let mirror: string
-  const served: string[] = []
+  let mirror: Awaited<ReturnType<typeof cosignMirror>>
 
   beforeAll(async () => {
-    // A mirror of cosign's releases: this cosign and the cosign_checksums.txt that lists it, as a release does.
-    const binary = await readFile(COSIGN)
-    const sum = createHash('sha256').update(binary).digest('hex')
-    server = createServer((request, response) => {
-      served.push(request.url ?? '')
-      if (request.url === '/cosign/v3.1.3/cosign_checksums.txt') response.end(`${sum}  cosign-linux-amd64\n`)
-      else if (request.url === '/cosign/v3.1.3/cosign-linux-amd64') response.end(binary)
-      else {
-        response.statusCode = 404
-        response.end()
-      }
-    })
-    const port = await listenOnLoopback(server)
-    mirror = `http://127.0.0.1:${port}/cosign`
+    mirror = await cosignMirror()
   })
-  afterAll(() => new Promise<void>(resolve => server.close(() => resolve())))
+  afterAll(() => mirror.close())
 
   it('signs through the company proxy with the step login, with cosign from the mirror, and prints how to verify', async () => {
     const result = await runExample('signing.yml', {
@@ -500,10 +461,13 @@ describe('examples/workflows/signing.yml under act', () => {
         COSIGN_PRIVATE_KEY: signer.key.trim(),
         COSIGN_PASSWORD: signer.password
       },
-      extraSubstitutions: [{ example: 'https://mirror.corp.example/cosign', stack: mirror }]
+      extraSubstitutions: [{ example: 'https://mirror.corp.example/cosign', stack: mirror.url }]
     })
     expect({ status: result.status, tail: result.log.slice(-3000) }).toMatchObject({ status: 0 })
-    expect(served).toEqual(['/cosign/v3.1.3/cosign-linux-amd64', '/cosign/v3.1.3/cosign_checksums.txt'])
+    expect(mirror.served).toEqual([
+      '/cosign/v3.1.3/cosign-linux-amd64',
+      '/cosign/v3.1.3/cosign_checksums.txt'
+    ])
     expect(result.log).toContain('Cached cosign 3.1.3')
     const tag = `${stack.STACK_TOKEN_REGISTRY}/${result.repository}:${result.sha}`
     const printed = new RegExp(
