@@ -1,7 +1,8 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { randomBytes } from 'node:crypto'
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { request } from 'node:http'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { basename, join } from 'node:path'
 import { copyModules, startCopiedModuleServer } from '../../support/go-modules'
 
 const HASH = 'h1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA='
@@ -14,7 +15,9 @@ function put(path: string, text: string): void {
 }
 
 beforeEach(() => {
-  cache = mkdtempSync(join(tmpdir(), 'go-modules-test-'))
+  // Lower case, so a path out of a copy into it is one the server's pattern takes.
+  cache = join(tmpdir(), `go-modules-test-${randomBytes(6).toString('hex')}`)
+  mkdirSync(cache)
   for (const version of ['v1.0.0', 'v1.1.0'])
     for (const ext of ['mod', 'info', 'zip'])
       put(`example.test/a/@v/${version}.${ext}`, `a ${version} ${ext}`)
@@ -95,7 +98,9 @@ describe('startCopiedModuleServer', () => {
         '/example.test/b/@v/v2.0.0.info', // not in the cache
         '/../secret',
         '/example.test/../../secret/@v/v1.mod',
-        '/%2e%2e/%2e%2e/secret/@v/v1.mod'
+        '/%2e%2e/%2e%2e/secret/@v/v1.mod',
+        // out of the copy into the cache, to a file that is there
+        `/../${basename(cache)}/example.test/a/@v/v1.1.0.mod`
       ]
       for (const path of refused) expect([path, (await ask(server.port, path))[0]]).toEqual([path, 404])
       expect((await ask(server.port, '/example.test/a/@v/v1.0.0.mod', 'POST'))[0]).toBe(404)
