@@ -1,6 +1,5 @@
-// cache-mounts on the real stack: the Go fixture of the cache-mounts e2e test (a module whose dependency comes
-// from a Go module server only the named proxy reaches; the module and compile caches are cache mounts), built
-// after a source change four ways:
+// cache-mounts on the real stack: a Go module whose dependencies come from a Go module server only the named proxy
+// reaches (the module and compile caches are cache mounts), built after a source change four ways:
 //   cold    a new builder, no cache options
 //   layer   a new builder, cache-from/cache-to type=registry (the layer cache alone)
 //   mounts  a new builder, cache-mounts with its own reference (restored before, saved after)
@@ -8,8 +7,13 @@
 // One warm-up round primes the layer cache, the mounts and the warm builder; then N rounds, the order of the
 // four rotating from round to round; every build changes the source first. Medians and per-round ratios.
 //
-//   node bench/cache-mounts.mjs          # N=3
-//   BENCH_CACHE_MOUNTS_N=5 node bench/cache-mounts.mjs
+// The fixture (BENCH_CACHE_MOUNTS_FIXTURE):
+//   service  (default) bench/fixtures/cache-mounts-service, a small gRPC + HTTP service with real third-party
+//            modules, served from a copy of the versions its go.sum names taken from this machine's Go module cache
+//   hello    the e2e test's fixture: one tiny module and net/http (a new builder's fixed costs swamp its compile)
+//
+//   node bench/cache-mounts.mjs          # N=3, service
+//   BENCH_CACHE_MOUNTS_N=5 BENCH_CACHE_MOUNTS_FIXTURE=hello node bench/cache-mounts.mjs
 import { execFileSync } from 'node:child_process'
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -23,6 +27,39 @@ const N = intFromEnv('BENCH_CACHE_MOUNTS_N', 3)
 const BUDGET_MS = intFromEnv('BENCH_CACHE_MOUNTS_BUDGET_S', 2400) * 1000
 const { log, stack, PUSH, MIRROR, runId, PREFIX } = stackBench('cache-mounts')
 const KINDS = ['cold', 'layer', 'mounts', 'warm']
+const MODULES_MAX_BYTES = 200 * 1024 ** 2
+const FIXTURES = {
+  service: {
+    dir: 'bench/fixtures/cache-mounts-service',
+    about:
+      'A small Go service, `bench/fixtures/cache-mounts-service` (urfave/cli, sigs.k8s.io/yaml, logrus, x/text, ' +
+      'gRPC with health and reflection, protobuf; their go.sum committed), its modules served from a copy of the ' +
+      "versions its go.sum names, taken from this machine's Go module cache",
+    start: () =>
+      goModules.startCopiedModuleServer(
+        readFileSync(join(ROOT, 'bench/fixtures/cache-mounts-service/go.sum'), 'utf8'),
+        join(
+          execFileSync('/usr/local/go/bin/go', ['env', 'GOMODCACHE'], { encoding: 'utf8' }).trim(),
+          'cache/download'
+        ),
+        MODULES_MAX_BYTES
+      )
+  },
+  hello: {
+    dir: '__tests__/e2e/fixtures/cache-mounts-go',
+    about:
+      'The Go fixture of `__tests__/e2e/cache-mounts.e2e.test.ts` (one tiny dependency and net/http), its module ' +
+      'served by a module server of its own',
+    start: () =>
+      goModules.startModuleServer(goModules.GREET.module, goModules.GREET.version, goModules.GREET.files)
+  }
+}
+const FIXTURE_NAME = process.env.BENCH_CACHE_MOUNTS_FIXTURE || 'service'
+const FIXTURE = FIXTURES[FIXTURE_NAME]
+if (!FIXTURE)
+  throw new Error(
+    `BENCH_CACHE_MOUNTS_FIXTURE=${FIXTURE_NAME}: not a fixture; use one of ${Object.keys(FIXTURES).join(', ')}`
+  )
 const LABELS = {
   cold: 'cold: a new builder, no cache options',
   layer: 'layer cache: a new builder, `cache-from`/`cache-to` type=registry',
@@ -71,6 +108,8 @@ async function build(bundle, kind, label, source, server, goImage) {
     throw new Error(
       `${kind} ${label} failed:\n${result.errors.join('\n')}\n${result.main.stdout.slice(-3000)}`
     )
+  if (server.requests.length > before)
+    log(`${kind} ${label}: module requests ${server.requests.slice(before).join(' ')}`)
   const mounts = result.outputs['cache-mounts'] ? JSON.parse(result.outputs['cache-mounts']) : undefined
   // The build itself: from its command line to the save (or to post, where there is none).
   const buildStart = lineTime(result, /^\[command\]\S*docker buildx build .*--metadata-file/) ?? NaN
@@ -88,14 +127,12 @@ async function build(bundle, kind, label, source, server, goImage) {
 async function main() {
   const start = await startOnStack({ PUSH, MIRROR, log })
   const { dist, node } = start
-  const server = await goModules.startModuleServer(
-    goModules.GREET.module,
-    goModules.GREET.version,
-    goModules.GREET.files
-  )
+  const server = await FIXTURE.start()
+  if (server.bytes !== undefined)
+    log(`module server: ${fmt(server.bytes / 1024 ** 2, 1)} MB of modules copied`)
   const goImage = await goModules.goToolchainImage(PUSH)
   const source = mkdtempSync(join(tmpdir(), 'bench-cache-mounts-'))
-  cpSync(join(ROOT, '__tests__/e2e/fixtures/cache-mounts-go'), source, { recursive: true })
+  cpSync(join(ROOT, FIXTURE.dir), source, { recursive: true })
   const deadline = Date.now() + BUDGET_MS
   const results = Object.fromEntries(KINDS.map(kind => [kind, []]))
   const rounds = []
@@ -147,9 +184,9 @@ async function main() {
   out.push(`### Cache mounts after a source change (medians of N=${rounds.length} rounds)`)
   out.push('')
   out.push(
-    "The Go fixture of `__tests__/e2e/cache-mounts.e2e.test.ts` (this machine's Go on busybox, amd64; one " +
-      'dependency from a Go module server that only the named proxy reaches; `RUN --mount=type=cache` on the ' +
-      'module cache and the compile cache), its source changed before every build, pushed to ' +
+    `${FIXTURE.about} (fixture \`${FIXTURE_NAME}\`; this machine's Go on busybox, amd64; the module server ` +
+      'only the named proxy reaches; `RUN --mount=type=cache` on the module cache and the compile cache), ' +
+      'one line of main.go changed before every build, pushed to ' +
       `${PUSH}. Action on Node ${node}, bundle ${dist.id}; main + post.`
   )
   out.push('')

@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process'
+import { execFileSync, spawnSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { createServer as createHttpServer, Server } from 'node:http'
@@ -34,6 +34,12 @@ const imageId = (): string | undefined => {
   }
 }
 
+/** Takes the BuildKit image out of the daemon; one already gone (another run on this stack took it) is fine too. */
+function removeImage(): void {
+  spawnSync('docker', ['rmi', IMAGE], { stdio: 'ignore', timeout: 60_000 })
+  expect(imageId()).toBeUndefined()
+}
+
 describe('BuildKit image missing from the daemon', () => {
   afterAll(() => {
     // Leave the stack as stack/up made it, whatever happened above.
@@ -41,8 +47,7 @@ describe('BuildKit image missing from the daemon', () => {
   })
 
   it('is pulled through the Docker Hub mirror, tagged, and reported', async () => {
-    execFileSync('docker', ['rmi', IMAGE], { stdio: 'ignore' })
-    expect(imageId()).toBeUndefined()
+    removeImage()
     const before = logOffset(stack.STACK_MIRROR_LOG)
     const { builder, result } = await buildWith('image', { push: 'false', platforms: 'linux/amd64' })
     expect(failure(result)).toBe('')
@@ -109,7 +114,7 @@ describe('a first mirror that accepts connections and never answers', () => {
   })
 
   it('never pulls a missing BuildKit image through the mirror the preflight dropped', async () => {
-    execFileSync('docker', ['rmi', IMAGE], { stdio: 'ignore' })
+    removeImage()
     try {
       const started = Date.now()
       const { builder, result } = await buildWith('deadpull', {

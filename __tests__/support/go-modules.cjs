@@ -2,10 +2,20 @@
 // ES modules and the TypeScript tests load the same code; go-modules.ts gives it types).
 /* global fetch, AbortSignal */
 const { execFileSync } = require('node:child_process')
-const { cpSync, mkdtempSync, rmSync, writeFileSync } = require('node:fs')
+const {
+  copyFileSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync
+} = require('node:fs')
 const { createServer } = require('node:http')
 const { tmpdir } = require('node:os')
-const { join } = require('node:path')
+const { dirname, join, resolve, sep } = require('node:path')
 const { crc32 } = require('node:zlib')
 
 /** A zip archive of stored (uncompressed) entries: what the Go module proxy protocol serves as a module. */
@@ -48,11 +58,36 @@ function storedZip(files) {
 }
 
 /**
+ * An HTTP server on 127.0.0.1 answering GET with `answer(path)` (`[content type, body]`, or undefined for a 404),
+ * logging every path asked in `requests`.
+ */
+async function serveAnswers(answer) {
+  const requests = []
+  const server = createServer((request, response) => {
+    const path = request.url ?? ''
+    requests.push(path)
+    const found = request.method === 'GET' ? answer(path) : undefined
+    if (!found) {
+      response.statusCode = 404
+      response.end('not found\n')
+      return
+    }
+    response.setHeader('Content-Type', found[0])
+    response.end(found[1])
+  })
+  await new Promise(resolve => server.listen(0, '127.0.0.1', resolve))
+  return {
+    port: server.address().port,
+    requests,
+    close: () => new Promise(resolve => server.close(() => resolve()))
+  }
+}
+
+/**
  * A Go module proxy (GOPROXY protocol) on 127.0.0.1 serving one module at one version, logging every path asked
  * in `requests`: `<module>/@v/list`, `.info`, `.mod` and `.zip`; anything else is a 404.
  */
 async function startModuleServer(module, version, files) {
-  const requests = []
   const goMod = `module ${module}\n\ngo 1.21\n`
   const zip = storedZip(
     Object.fromEntries(
@@ -71,23 +106,73 @@ async function startModuleServer(module, version, files) {
     [`/${module}/@v/${version}.mod`]: ['text/plain', goMod],
     [`/${module}/@v/${version}.zip`]: ['application/zip', zip]
   }
-  const server = createServer((request, response) => {
-    const path = request.url ?? ''
-    requests.push(path)
-    const answer = answers[path]
-    if (!answer) {
-      response.statusCode = 404
-      response.end('not found\n')
-      return
+  return serveAnswers(path => answers[path])
+}
+
+/** A module path or version as Go writes it in proxy URLs and the module cache: an upper-case letter is `!` + it in lower case. */
+const escapeModulePath = text => text.replace(/[A-Z]/g, letter => `!${letter.toLowerCase()}`)
+
+/**
+ * Copies the module versions a go.sum names from `cache` (a folder in GOPROXY layout, such as this machine's
+ * `$(go env GOMODCACHE)/cache/download`) into a new temp folder: every version's .mod, and its .info and .zip where
+ * `cache` has them (a `/go.mod` line alone needs no .zip). Throws, removing the copy, when a .mod is missing, a
+ * go.sum line is not `module version hash`, or the copy would pass `maxBytes`. Returns the folder and its size.
+ */
+function copyModules(goSum, cache, maxBytes) {
+  const dir = mkdtempSync(join(tmpdir(), 'go-modules-'))
+  let bytes = 0
+  const copy = (from, to) => {
+    bytes += statSync(from).size
+    if (bytes > maxBytes) throw new Error(`the modules go.sum names pass ${maxBytes} bytes`)
+    mkdirSync(dirname(to), { recursive: true })
+    copyFileSync(from, to)
+  }
+  try {
+    const versions = new Set()
+    for (const line of goSum.split('\n').filter(text => text.trim() !== '')) {
+      const match = /^(\S+) (v[^/\s]+)(\/go\.mod)? h1:\S+$/.exec(line)
+      if (!match || match[1].split('/').includes('..')) throw new Error(`not a go.sum line: ${line}`)
+      versions.add(`${match[1]} ${match[2]}`)
     }
-    response.setHeader('Content-Type', answer[0])
-    response.end(answer[1])
+    for (const entry of versions) {
+      const [module, version] = entry.split(' ').map(escapeModulePath)
+      const from = join(cache, module, '@v', version)
+      const to = join(dir, module, '@v', version)
+      if (!existsSync(`${from}.mod`)) throw new Error(`${entry}: no ${from}.mod`)
+      for (const ext of ['.mod', '.info', '.zip']) if (existsSync(from + ext)) copy(from + ext, to + ext)
+    }
+    return { dir, bytes }
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true })
+    throw error
+  }
+}
+
+const TYPES = { '.mod': 'text/plain', '.info': 'application/json', '.zip': 'application/zip' }
+
+/**
+ * A Go module proxy on 127.0.0.1 serving, read-only, a copy of the module versions `goSum` names, taken from
+ * `cache` (see copyModules; at most `maxBytes`). Only `<module>/@v/<version>.{mod,info,zip}` files of the copy are
+ * answered, anything else (a list, a path out of the copy) is a 404; every path asked is logged in `requests`.
+ * close() stops the server and removes the copy.
+ */
+async function startCopiedModuleServer(goSum, cache, maxBytes) {
+  const { dir, bytes } = copyModules(goSum, cache, maxBytes)
+  const server = await serveAnswers(path => {
+    const match = /^\/([!a-z0-9._~/-]+)\/@v\/([!a-zA-Z0-9._+-]+)(\.mod|\.info|\.zip)$/.exec(path)
+    if (!match || `${match[1]}/${match[2]}`.split('/').some(part => part === '..' || part === '.'))
+      return undefined
+    const file = resolve(dir, match[1], '@v', match[2] + match[3])
+    if (!file.startsWith(dir + sep) || !existsSync(file)) return undefined
+    return [TYPES[match[3]], readFileSync(file)]
   })
-  await new Promise(resolve => server.listen(0, '127.0.0.1', resolve))
   return {
-    port: server.address().port,
-    requests,
-    close: () => new Promise(resolve => server.close(() => resolve()))
+    ...server,
+    bytes,
+    close: async () => {
+      await server.close()
+      rmSync(dir, { recursive: true, force: true })
+    }
   }
 }
 
@@ -133,4 +218,11 @@ async function goToolchainImage(registry) {
   }
 }
 
-module.exports = { storedZip, startModuleServer, goToolchainImage, GREET }
+module.exports = {
+  storedZip,
+  startModuleServer,
+  copyModules,
+  startCopiedModuleServer,
+  goToolchainImage,
+  GREET
+}
