@@ -196,6 +196,11 @@ export function secretEnvName(index: number): string {
   return `MPB_BUILD_SECRET_${index}`
 }
 
+/** The Dockerfile buildx reads for a local context: the file input, or Dockerfile at the context's root. */
+export function localDockerfilePath(inputs: { context: string; file: string }): string {
+  return inputs.file || `${inputs.context}/Dockerfile`
+}
+
 /**
  * host[:port] of a Git build context, as BuildKit looks up GIT_AUTH_TOKEN.<host[:port]>; undefined for a local
  * context. URL() finds the host, so user info ("https://user:token@host/...") is never taken for it.

@@ -1,5 +1,6 @@
 import * as core from '@actions/core'
 import { readFileSync, statSync } from 'node:fs'
+import { localDockerfilePath } from '../inputs/build-options'
 import type { Inputs } from '../inputs/parse'
 import type { BuildOutcome } from '../model/facts'
 import type { BuilderNodes, BuilderStart } from '../run/builder/builder'
@@ -56,7 +57,7 @@ function annotateBuildChecks(inputs: Inputs, metadata: string): void {
   })
   const dockerfile = located && {
     path: located.path,
-    text: located.local ? readSmallFile(inputs.file || `${inputs.context}/Dockerfile`) : undefined
+    text: located.local ? readSmallFile(localDockerfilePath(inputs)) : undefined
   }
   for (const { message, properties } of checkAnnotations(warnings, dockerfile))
     log.warning(message, properties)

@@ -1,7 +1,7 @@
 import * as core from '@actions/core'
 import type { Inputs } from '../inputs/parse'
 import { readRegularFile } from '../inputs/regular-file'
-import { gitContextHost } from '../inputs/build-options'
+import { gitContextHost, localDockerfilePath } from '../inputs/build-options'
 import type { CacheMountsRestore, CacheMountsSave } from '../model/cache-mounts'
 import { findCacheMounts } from '../model/dockerfile-mounts'
 import { CacheMountsPlan, planCacheMounts } from '../plan/cache-mounts-plan'
@@ -76,7 +76,7 @@ function readDockerfile(inputs: Inputs): string | { reason: string } {
     return {
       reason: 'the build context is not a local folder, so its Dockerfile cannot be read before the build'
     }
-  const path = inputs.file || `${inputs.context}/Dockerfile`
+  const path = localDockerfilePath(inputs)
   try {
     return readRegularFile(path, 1024 * 1024)
   } catch (error) {

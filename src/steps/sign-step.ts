@@ -9,6 +9,7 @@ import { verifyCommands } from '../report/sign-report'
 import type { ReadyCosign } from '../run/sign/cosign'
 import { failure } from '../run/runner/command-failure'
 import * as log from '../run/runner/log'
+import { lastLine } from '../model/output-line'
 
 /** What signing needs after the push, made ready before the build. */
 export interface SigningReady {
@@ -88,8 +89,4 @@ export async function signStep(ready: SigningReady, inputs: Inputs, digest: stri
     setOutputs(core.setOutput, { signed: true, 'verify-command': verifyCommands(fact) })
     return fact
   })
-}
-
-function lastLine(text: string): string {
-  return text.trim().split('\n').at(-1)?.trim() || 'no output'
 }

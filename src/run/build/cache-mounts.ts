@@ -13,6 +13,7 @@ import {
 } from '../../model/cache-mounts'
 import type { CacheMountsPlan, HelperBuild } from '../../plan/cache-mounts-plan'
 import { docker } from '../docker/docker'
+import { lastLine } from '../../model/output-line'
 
 export interface HelperEnv {
   builder: string
@@ -82,7 +83,7 @@ export async function saveCacheMounts(
     writeFileSync(build.dockerfile.path, build.dockerfile.text)
     const result = await docker(build.argv(nonce()), { env: run.env, redactions: run.redactions })
     if (result.exitCode !== 0)
-      return { kind: 'failed', reason: lastLine(result.stderr), durationMs: elapsed() }
+      return { kind: 'failed', reason: whyFailed(result.stderr), durationMs: elapsed() }
     return {
       kind: 'saved',
       ref: plan.ref,
@@ -97,6 +98,8 @@ export async function saveCacheMounts(
 }
 
 const nonce = (): string => randomBytes(8).toString('hex')
+/** A failed helper build's reason, one line, bounded. */
+const whyFailed = (stderr: string): string => lastLine(stderr, 'ERROR:').slice(0, 500)
 
 /** Runs a helper build with a local output and reads its report; the reason as text when it failed. */
 async function reportOf(
@@ -108,13 +111,6 @@ async function reportOf(
   rmSync(report, { force: true })
   writeFileSync(build.dockerfile.path, build.dockerfile.text)
   const result = await docker(build.argv(nonce()), { env: run.env, redactions: run.redactions })
-  if (result.exitCode !== 0) return lastLine(result.stderr)
+  if (result.exitCode !== 0) return whyFailed(result.stderr)
   return parseMountReport(readFileSync(report, 'utf8'), count)
-}
-
-/** The line of a failed helper build that says why (buildx ends with `ERROR: …`). */
-function lastLine(stderr: string): string {
-  const lines = stderr.trim().split('\n')
-  const error = lines.filter(line => line.startsWith('ERROR:')).at(-1)
-  return (error ?? lines.at(-1) ?? 'no output').trim().slice(0, 500)
 }

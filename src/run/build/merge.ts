@@ -9,6 +9,7 @@ import { docker } from '../docker/docker'
 import { failure } from '../runner/command-failure'
 import { indexImages, platformDigests } from '../../model/metadata-output'
 import { retryTransient } from '../docker/retry'
+import { lastLine } from '../../model/output-line'
 
 /**
  * Merges the pushed digests into one index under every tag. The index is first made without pushing it
@@ -63,10 +64,6 @@ export async function runMerge(inputs: Inputs, plan: Plan): Promise<MergeOutcome
 
 function quiet(plan: Plan) {
   return { env: plan.proxyEnv, redactions: plan.redactions, silent: true }
-}
-
-function lastLine(text: string): string {
-  return text.trim().split('\n').at(-1)?.trim() || 'no output'
 }
 
 function platformMismatch(missing: string[], duplicated: string[]): string {

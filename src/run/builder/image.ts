@@ -9,6 +9,7 @@ import { configuredDockerContext } from '../docker/config-files'
 import type { RegistryModel } from '../../model/registries'
 import { docker } from '../docker/docker'
 import { isPermanent, retry } from '../docker/retry'
+import { lastLine } from '../../model/output-line'
 
 export interface ImageSource {
   /** Where the image came from: "local", a mirror reference, or the image name itself (pulled upstream). */
@@ -98,16 +99,6 @@ export async function imageInDaemon(image: string): Promise<boolean> {
   }
   const found = await docker(['image', 'inspect', '--format', '{{.Id}}', '--', image], { silent: true })
   return found.exitCode === 0
-}
-
-function lastLine(text: string): string {
-  return (
-    text
-      .trim()
-      .split('\n')
-      .filter(line => line.trim() !== '')
-      .at(-1) ?? 'no output'
-  )
 }
 
 /** The daemon's copy of an image, else one pulled through the plan's mirrors of its registry. */

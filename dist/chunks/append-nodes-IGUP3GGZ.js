@@ -1,5 +1,5 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
-import{e as h,m as w}from"./chunk-UPFPUXPA.js";import"./chunk-M4ISEBM6.js";import"./chunk-SIZKI6H3.js";import"./chunk-XCPFMDRQ.js";import{b as v}from"./chunk-T2MJ3ZCK.js";import"./chunk-LKFLQFKB.js";import{a as c}from"./chunk-MPN7T2GV.js";import"./chunk-HRATCO2U.js";import{a as t}from"./chunk-TMS6SP7J.js";import"./chunk-AA4YLTAM.js";import"./chunk-WATM2FUJ.js";import"./chunk-XY7QUVLB.js";var e=`Write a YAML list, e.g.
+import{e as h,n as w}from"./chunk-SMY3NAIK.js";import"./chunk-M4ISEBM6.js";import"./chunk-SIZKI6H3.js";import"./chunk-XCPFMDRQ.js";import{b as v}from"./chunk-T2MJ3ZCK.js";import"./chunk-LKFLQFKB.js";import{a as c}from"./chunk-MPN7T2GV.js";import"./chunk-HRATCO2U.js";import{a as t}from"./chunk-TMS6SP7J.js";import"./chunk-AA4YLTAM.js";import"./chunk-WATM2FUJ.js";import"./chunk-XY7QUVLB.js";var e=`Write a YAML list, e.g.
 - name: arm64
   endpoint: ssh://runner@arm-host
   platforms: linux/arm64
