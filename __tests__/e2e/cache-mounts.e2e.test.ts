@@ -103,6 +103,7 @@ describe('cache-mounts: registry', () => {
     expect(await registry.hasTag(repository, 'cache-mounts')).toBe(true)
 
     // 2. After a source change, on a new builder: nothing asked of the module server, one package compiled.
+    const layersBefore = (await registry.manifest(repository, 'cache-mounts')).manifest.layers ?? []
     const warm = await goBuild('cm-restored', repository, 'second', settings)
     expect(warm.result.main.code).toBe(0)
     expect(warm.greeting).toBe('hello, second OK\n')
@@ -116,6 +117,19 @@ describe('cache-mounts: registry', () => {
       '/root/go/pkg/mod'
     ])
     expect(warm.result.summary).toContain('Cache mounts restored')
+    // Only the compile cache changed: it is packed and pushed again; the module cache's layer is the very blob
+    // the registry held, so none of it is sent again.
+    expect(warmReport).toMatchObject({
+      save: 'saved',
+      saved: ['/root/.cache/go-build'],
+      kept: ['/root/go/pkg/mod']
+    })
+    const layersAfter = (await registry.manifest(repository, 'cache-mounts')).manifest.layers ?? []
+    const moduleLayer = await layerNamed(repository, 'cache-mounts', '/root/go/pkg/mod')
+    expect(layersBefore.map(layer => layer.digest)).toContain(moduleLayer)
+    expect(layersAfter.map(layer => layer.digest).filter(digest => digest !== moduleLayer)).not.toEqual(
+      layersBefore.map(layer => layer.digest).filter(digest => digest !== moduleLayer)
+    )
 
     // 3. Necessity: the same change with cache-mounts off fetches the module and compiles everything again.
     const off = await goBuild('cm-off', repository, 'third', { 'cache-mounts': 'off' })
@@ -143,6 +157,21 @@ async function archBuild(name: string, inputs: Record<string, string>) {
 }
 
 const SECRET = `cache-mounts-secret-${run}-never-saved`
+
+/** The digest of the artifact's layer that holds the Go fixture's mount with this id (its first tar header). */
+async function layerNamed(repository: string, tag: string, id: string): Promise<string> {
+  const mount = findCacheMounts(readFileSync(join(source, 'Dockerfile'), 'utf8')).mounts.find(
+    m => m.id === id
+  )
+  if (!mount) throw new Error(`the Go fixture declares no cache mount ${id}`)
+  const { manifest } = await registry.manifest(repository, tag)
+  for (const layer of manifest.layers ?? []) {
+    const bytes = await registry.blob(repository, layer.digest)
+    const head = execFileSync('sh', ['-c', 'zstd -dc 2>/dev/null | head -c 512'], { input: bytes })
+    if (head.toString('latin1').includes(`${artifactName(mount)}.tar`)) return layer.digest
+  }
+  throw new Error(`no layer of ${repository}:${tag} holds ${id}`)
+}
 
 /** Every layer of a single-manifest image, uncompressed, as text (a tar within shows its files' bytes as they are). */
 async function layerTexts(repository: string, tag: string): Promise<string[]> {

@@ -17,7 +17,10 @@ export interface MountReport {
    */
   status: 'restored' | 'present' | 'missing' | 'too-large' | 'corrupt' | 'measured'
   bytes: number
-  /** Of the names, sizes, times, modes and owners of every file: what tells a changed mount. '' when empty. */
+  /**
+   * Of the names, modes and owners of every entry, and the sizes and times of all but folders (an unpacked tar
+   * gives folders new times): what tells a changed mount. '' when empty.
+   */
   digest: string
 }
 
@@ -61,15 +64,18 @@ export function bucketId(mount: Pick<CacheMount, 'id'>, namespace: string): stri
   return `${namespace}/${mount.id}`
 }
 
-/** What a save keeps: the mounts that fit together under the bound (in order), and those that do not. */
+/**
+ * What a save keeps: the mounts that fit together under the bound (in order), and those that do not. Of those
+ * kept, `carried` were restored from the artifact and are unchanged since: their layer is copied from it as it
+ * is, so the registry is not sent again what it holds.
+ */
 export function mountsToSave(
   measured: (MountReport | undefined)[],
   before: (MountReport | undefined)[],
   maxBytes: number
-): { save: number[]; tooLarge: number[]; changed: boolean } {
-  const changed = measured.some(
-    (now, index) => now !== undefined && now.digest !== '' && now.digest !== (before[index]?.digest ?? '')
-  )
+): { save: number[]; carried: number[]; tooLarge: number[]; changed: boolean } {
+  const unchanged = (index: number): boolean => measured[index]?.digest === (before[index]?.digest ?? '')
+  const changed = measured.some((now, index) => now !== undefined && now.digest !== '' && !unchanged(index))
   const save: number[] = []
   const tooLarge: number[] = []
   let total = 0
@@ -81,7 +87,8 @@ export function mountsToSave(
       total += now.bytes
     }
   })
-  return { save, tooLarge, changed }
+  const carried = save.filter(index => before[index]?.status === 'restored' && unchanged(index))
+  return { save, carried, tooLarge, changed }
 }
 
 /** What the restore before the build did; report/ puts it in words. */
@@ -104,5 +111,14 @@ export type CacheMountsRestore =
 /** What the save after the build did; report/ puts it in words. */
 export type CacheMountsSave =
   | { kind: 'unchanged'; durationMs: number }
-  | { kind: 'saved'; ref: string; bytes: number; ids: string[]; tooLarge: string[]; durationMs: number }
+  /** ids and bytes: the mounts packed and sent; kept: those carried from the artifact as they were. */
+  | {
+      kind: 'saved'
+      ref: string
+      bytes: number
+      ids: string[]
+      kept: string[]
+      tooLarge: string[]
+      durationMs: number
+    }
   | { kind: 'failed'; reason: string; durationMs: number }

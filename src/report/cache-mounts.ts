@@ -102,7 +102,7 @@ export function saveMessages(save: CacheMountsSave): Message[] {
         })),
         {
           level: 'info',
-          text: `Cache mounts: saved ${save.ids.join(', ')} (${formatBytes(save.bytes)}) to ${save.ref} in ${seconds(save.durationMs)}.`
+          text: `Cache mounts: saved ${save.ids.join(', ')} (${formatBytes(save.bytes)}) to ${save.ref} in ${seconds(save.durationMs)}.${keptText(save.kept)}`
         }
       ]
     case 'failed':
@@ -114,6 +114,9 @@ export function saveMessages(save: CacheMountsSave): Message[] {
       ]
   }
 }
+
+const keptText = (kept: string[]): string =>
+  kept.length > 0 ? ` Unchanged, kept as saved before: ${kept.join(', ')}.` : ''
 
 /** The `cache-mounts` output: what was restored and saved, with sizes in bytes and times in milliseconds. */
 export function cacheMountsOutput(restore: CacheMountsRestore, save: CacheMountsSave | undefined): object {
@@ -130,6 +133,7 @@ export function cacheMountsOutput(restore: CacheMountsRestore, save: CacheMounts
     save: save?.kind ?? 'skipped',
     saved: save?.kind === 'saved' ? save.ids : [],
     savedBytes: save?.kind === 'saved' ? save.bytes : 0,
+    kept: save?.kind === 'saved' ? save.kept : [],
     saveMs: save?.durationMs ?? 0
   }
 }
@@ -151,7 +155,7 @@ export function cacheMountsRows(
     save === undefined
       ? 'no'
       : save.kind === 'saved'
-        ? `${save.ids.join(', ')}; ${formatBytes(save.bytes)} in ${seconds(save.durationMs)}`
+        ? `${save.ids.join(', ')}; ${formatBytes(save.bytes)} in ${seconds(save.durationMs)}${save.kept.length > 0 ? `; kept unchanged: ${save.kept.join(', ')}` : ''}`
         : save.kind === 'unchanged'
           ? 'unchanged, not pushed'
           : `no (${save.reason.slice(0, MAX_SHOWN)})`

@@ -64,11 +64,13 @@ describe('mountsToSave', () => {
       )
     ).toEqual({
       save: [0, 1],
+      carried: [1],
       tooLarge: [],
       changed: true
     })
     expect(mountsToSave([at(DIGEST, 600), at(OTHER, 600)], [], 1000 * 1024)).toEqual({
       save: [0],
+      carried: [],
       tooLarge: [1],
       changed: true
     })
@@ -76,8 +78,23 @@ describe('mountsToSave', () => {
   it('never counts an empty mount as a change', () => {
     expect(mountsToSave([{ status: 'measured', bytes: 0, digest: '' }], [], 1e9)).toEqual({
       save: [],
+      carried: [],
       tooLarge: [],
       changed: false
+    })
+  })
+  it('carries only mounts restored from the artifact and unchanged since, never ones the builder held', () => {
+    const now = [at(DIGEST, 1), at(DIGEST, 1), at(OTHER, 1)]
+    const before = [
+      { status: 'restored' as const, bytes: 1024, digest: DIGEST },
+      { status: 'present' as const, bytes: 1024, digest: DIGEST },
+      { status: 'restored' as const, bytes: 1024, digest: DIGEST }
+    ]
+    expect(mountsToSave(now, before, 1e9)).toEqual({
+      save: [0, 1, 2],
+      carried: [0],
+      tooLarge: [],
+      changed: true
     })
   })
 })

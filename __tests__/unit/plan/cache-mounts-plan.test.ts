@@ -79,6 +79,32 @@ describe('planCacheMounts', () => {
     expect(save.argv('n')).toContain('--provenance=false')
   })
 
+  it('copies a carried mount from the artifact as it is, and packs and mounts only the others', () => {
+    const save = plan.save([0, 1], [0])
+    const text = save.dockerfile.text
+    expect(text).toContain('FROM r.example/app:cache-mounts AS saved\n')
+    expect(text).not.toContain('/cache-mounts/0')
+    expect(text).toContain(`tar -cf /out/${artifactName(mounts[1])}.tar -C /cache-mounts/1 .`)
+    const copies = text.split('\n').filter(line => line.startsWith('COPY '))
+    expect(copies).toEqual([
+      `COPY --link --from=saved /${artifactName(mounts[0])}.tar /`,
+      `COPY --link --from=save /out/${artifactName(mounts[1])}.tar /`
+    ])
+    expect(plan.save([1]).dockerfile.text).not.toContain(' AS saved')
+  })
+
+  it('unpacks the mounts side by side and reports them in order', () => {
+    const script = JSON.parse(
+      (plan.restore.dockerfile.text.split('\n').find(line => line.startsWith('RUN ')) as string).replace(
+        /^[^[]*/,
+        ''
+      )
+    )[2] as string
+    expect(script).toContain(`restore 0 ${artifactName(mounts[0])} > /tmp/report.0 &\n`)
+    expect(script).toContain(`restore 1 ${artifactName(mounts[1])} > /tmp/report.1 &\nwait\n`)
+    expect(script).toMatch(/cat \/tmp\/report\.0 \/tmp\/report\.1 > \/report\/result$/)
+  })
+
   it('leaves the namespace out when the build args do not set it', () => {
     const plain = planCacheMounts({ ...given, buildArgs: [] })
     expect(plain.namespace).toBe('')

@@ -81,6 +81,7 @@ describe('cache mounts in words', () => {
       ref: 'r/app:cache-mounts',
       bytes: 4096,
       ids: ['/go/pkg/mod'],
+      kept: [],
       tooLarge: [],
       durationMs: 2000
     }
@@ -91,6 +92,7 @@ describe('cache mounts in words', () => {
       save: 'saved',
       saved: ['/go/pkg/mod'],
       savedBytes: 4096,
+      kept: [],
       saveMs: 2000
     })
     expect(cacheMountsRows(restored, save)).toEqual([
@@ -101,5 +103,29 @@ describe('cache mounts in words', () => {
       },
       { label: 'Cache mounts saved', value: '/go/pkg/mod; 4 kB in 2.0 s' }
     ])
+  })
+  it('names the unchanged mounts a save kept from the artifact as they were', () => {
+    const save = {
+      kind: 'saved' as const,
+      ref: 'r/app:cache-mounts',
+      bytes: 4096,
+      ids: ['/root/.cache/go-build'],
+      kept: ['/go/pkg/mod'],
+      tooLarge: [],
+      durationMs: 2000
+    }
+    expect(saveMessages(save)).toEqual([
+      {
+        level: 'info',
+        text: 'Cache mounts: saved /root/.cache/go-build (4 kB) to r/app:cache-mounts in 2.0 s. Unchanged, kept as saved before: /go/pkg/mod.'
+      }
+    ])
+    expect(cacheMountsOutput(restored, save)).toMatchObject({
+      saved: ['/root/.cache/go-build'],
+      kept: ['/go/pkg/mod']
+    })
+    expect(cacheMountsRows(restored, save)[1].value).toBe(
+      '/root/.cache/go-build; 4 kB in 2.0 s; kept unchanged: /go/pkg/mod'
+    )
   })
 })

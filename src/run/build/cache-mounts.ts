@@ -70,31 +70,43 @@ export async function saveCacheMounts(
     mkdirSync(plan.context, { recursive: true })
     const measured = await reportOf(plan.measure, plan.mounts.length, run)
     if (typeof measured === 'string') return { kind: 'failed', reason: measured, durationMs: elapsed() }
-    const { save, tooLarge, changed } = mountsToSave(measured, before, maxBytes)
+    const { save, carried, tooLarge, changed } = mountsToSave(measured, before, maxBytes)
     const tooLargeIds = tooLarge.map(index => plan.mounts[index].id)
     if (!changed) return { kind: 'unchanged', durationMs: elapsed() }
-    if (save.length === 0)
+    if (save.length === carried.length)
       return {
         kind: 'failed',
         reason: `every changed mount is over the size bound (${tooLargeIds.join(', ')})`,
         durationMs: elapsed()
       }
-    const build = plan.save(save)
-    writeFileSync(build.dockerfile.path, build.dockerfile.text)
-    const result = await docker(build.argv(nonce()), { env: run.env, redactions: run.redactions })
+    let kept = carried
+    let result = await runHelper(plan.save(save, kept), run)
+    // The artifact may be gone or replaced since the restore: pack every mount afresh instead.
+    if (result.exitCode !== 0 && kept.length > 0) {
+      kept = []
+      result = await runHelper(plan.save(save), run)
+    }
     if (result.exitCode !== 0)
       return { kind: 'failed', reason: whyFailed(result.stderr), durationMs: elapsed() }
+    const packed = save.filter(index => !kept.includes(index))
     return {
       kind: 'saved',
       ref: plan.ref,
-      bytes: save.reduce((sum, index) => sum + (measured[index]?.bytes ?? 0), 0),
-      ids: save.map(index => plan.mounts[index].id),
+      bytes: packed.reduce((sum, index) => sum + (measured[index]?.bytes ?? 0), 0),
+      ids: packed.map(index => plan.mounts[index].id),
+      kept: kept.map(index => plan.mounts[index].id),
       tooLarge: tooLargeIds,
       durationMs: elapsed()
     }
   } catch (error) {
     return { kind: 'failed', reason: (error as Error).message, durationMs: elapsed() }
   }
+}
+
+/** Writes a helper build's Dockerfile and runs it with a value new to this run. */
+async function runHelper(build: HelperBuild, run: HelperEnv): Promise<{ exitCode: number; stderr: string }> {
+  writeFileSync(build.dockerfile.path, build.dockerfile.text)
+  return docker(build.argv(nonce()), { env: run.env, redactions: run.redactions })
 }
 
 const nonce = (): string => randomBytes(8).toString('hex')
@@ -109,8 +121,7 @@ async function reportOf(
 ): Promise<(MountReport | undefined)[] | string> {
   const report = build.report as string
   rmSync(report, { force: true })
-  writeFileSync(build.dockerfile.path, build.dockerfile.text)
-  const result = await docker(build.argv(nonce()), { env: run.env, redactions: run.redactions })
+  const result = await runHelper(build, run)
   if (result.exitCode !== 0) return whyFailed(result.stderr)
   return parseMountReport(readFileSync(report, 'utf8'), count)
 }

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { findCacheMounts } from '../../../../src/model/dockerfile-mounts'
@@ -104,18 +104,42 @@ describe('saveCacheMounts', () => {
     expect(calls).toHaveLength(1)
   })
 
-  it('pushes the mounts when one changed, and says which and how large', async () => {
+  it('pushes the mounts when one changed, packing only that one, and says which and how large', async () => {
     buildx([], { measure: `0 measured 4 ${A}\n1 measured 9 ${A}\n` })
     const save = await saveCacheMounts(plan(), env, restored, 1024 ** 3)
     expect(save).toMatchObject({
       kind: 'saved',
       ref: 'r/app:cache-mounts',
-      ids: ['/go', '/c'],
-      bytes: 13 * 1024
+      ids: ['/c'],
+      kept: ['/go'],
+      bytes: 9 * 1024
     })
+    expect(calls).toHaveLength(2)
     expect(calls[1].args.some(arg => arg.startsWith('type=image,name=r/app:cache-mounts,push=true'))).toBe(
       true
     )
+    expect(readFileSync(join(dir, 'cache-mounts/save.Dockerfile'), 'utf8')).toContain(
+      'FROM r/app:cache-mounts AS saved'
+    )
+  })
+
+  it('packs every mount afresh when the artifact to carry from cannot be read', async () => {
+    let pushes = 0
+    answerDocker(args => {
+      const output = args[args.indexOf('--output') + 1]
+      if (output.startsWith('type=local,')) {
+        const dest = output.slice('type=local,dest='.length)
+        mkdirSync(dest, { recursive: true })
+        writeFileSync(join(dest, 'result'), `0 measured 4 ${A}\n1 measured 9 ${A}\n`)
+        return {}
+      }
+      pushes += 1
+      return pushes === 1 ? { exitCode: 1, stderr: 'ERROR: r/app:cache-mounts: not found\n' } : {}
+    })
+    const save = await saveCacheMounts(plan(), env, restored, 1024 ** 3)
+    expect(save).toMatchObject({ kind: 'saved', ids: ['/go', '/c'], kept: [], bytes: 13 * 1024 })
+    expect(pushes).toBe(2)
+    expect(readFileSync(join(dir, 'cache-mounts/save.Dockerfile'), 'utf8')).not.toContain(' AS saved')
   })
 
   it('a push that fails is a failed save, never an exception', async () => {
