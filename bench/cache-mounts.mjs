@@ -1,19 +1,24 @@
 // cache-mounts on the real stack: a Go module whose dependencies come from a Go module server only the named proxy
-// reaches (the module and compile caches are cache mounts), built after a source change four ways:
-//   cold    a new builder, no cache options
-//   layer   a new builder, cache-from/cache-to type=registry (the layer cache alone)
-//   mounts  a new builder, cache-mounts with its own reference (restored before, saved after)
-//   warm    warm-builder: true, the builder an earlier run left (its mounts are on it)
+// reaches (the module and compile caches are cache mounts), built after a source change on a new builder:
+//   cold      no cache options
+//   layer     cache-from/cache-to type=registry (the layer cache alone)
+//   mounts    cache-mounts with its own reference (restored before, saved after)
+//   warm      warm-builder: true, the builder an earlier run left (its mounts are on it)
+//   loopback  as cold, but the module server answers at loopback speed
+// The module server of every run but `loopback` answers over a modelled slow path (BENCH_CACHE_MOUNTS_LINK,
+// `<Mbit/s>mbit/<ms>ms`, default 20mbit/100ms: one link of that rate shared by all answers, each answer starting
+// that many ms after its request), as a proxy to a module mirror far away does; `none` drops the model and the
+// loopback run. The model is the bench's: the stack has no slow network, and loopback makes downloads free.
 // One warm-up round primes the layer cache, the mounts and the warm builder; then N rounds, the order of the
-// four rotating from round to round; every build changes the source first. Medians and per-round ratios.
+// kinds rotating from round to round; every build changes the source first. Medians and per-round ratios.
 //
 // The fixture (BENCH_CACHE_MOUNTS_FIXTURE):
 //   service  (default) bench/fixtures/cache-mounts-service, a small gRPC + HTTP service with real third-party
 //            modules, served from a copy of the versions its go.sum names taken from this machine's Go module cache
 //   hello    the e2e test's fixture: one tiny module and net/http (a new builder's fixed costs swamp its compile)
 //
-//   node bench/cache-mounts.mjs          # N=3, service
-//   BENCH_CACHE_MOUNTS_N=5 BENCH_CACHE_MOUNTS_FIXTURE=hello node bench/cache-mounts.mjs
+//   node bench/cache-mounts.mjs          # N=3, service, 20mbit/100ms
+//   BENCH_CACHE_MOUNTS_N=5 BENCH_CACHE_MOUNTS_FIXTURE=hello BENCH_CACHE_MOUNTS_LINK=none node bench/cache-mounts.mjs
 import { execFileSync } from 'node:child_process'
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -26,8 +31,20 @@ import { loadNote, runScript, stackBench, startOnStack } from './lib/stack-bench
 const N = intFromEnv('BENCH_CACHE_MOUNTS_N', 3)
 const BUDGET_MS = intFromEnv('BENCH_CACHE_MOUNTS_BUDGET_S', 2400) * 1000
 const { log, stack, PUSH, MIRROR, runId, PREFIX } = stackBench('cache-mounts')
-const KINDS = ['cold', 'layer', 'mounts', 'warm']
 const MODULES_MAX_BYTES = 200 * 1024 ** 2
+const LINK = parseLink(process.env.BENCH_CACHE_MOUNTS_LINK ?? '20mbit/100ms')
+const KINDS = LINK ? ['cold', 'layer', 'mounts', 'warm', 'loopback'] : ['cold', 'layer', 'mounts', 'warm']
+
+/** `<Mbit/s>mbit/<ms>ms`, or `none`. */
+function parseLink(text) {
+  if (text === 'none') return undefined
+  const match = /^(\d+(?:\.\d+)?)mbit\/(\d+)ms$/.exec(text)
+  if (!match) throw new Error(`BENCH_CACHE_MOUNTS_LINK=${text}: write <Mbit/s>mbit/<ms>ms, or none`)
+  return { mbit: Number(match[1]), bytesPerSecond: (Number(match[1]) * 1e6) / 8, delayMs: Number(match[2]) }
+}
+const LINK_TEXT = LINK
+  ? `a modelled path of ${LINK.mbit} Mbit/s shared by all answers, each starting ${LINK.delayMs} ms after its request`
+  : 'loopback speed'
 const FIXTURES = {
   service: {
     dir: 'bench/fixtures/cache-mounts-service',
@@ -35,14 +52,15 @@ const FIXTURES = {
       'A small Go service, `bench/fixtures/cache-mounts-service` (urfave/cli, sigs.k8s.io/yaml, logrus, x/text, ' +
       'gRPC with health and reflection, protobuf; their go.sum committed), its modules served from a copy of the ' +
       "versions its go.sum names, taken from this machine's Go module cache",
-    start: () =>
+    start: link =>
       goModules.startCopiedModuleServer(
         readFileSync(join(ROOT, 'bench/fixtures/cache-mounts-service/go.sum'), 'utf8'),
         join(
           execFileSync('/usr/local/go/bin/go', ['env', 'GOMODCACHE'], { encoding: 'utf8' }).trim(),
           'cache/download'
         ),
-        MODULES_MAX_BYTES
+        MODULES_MAX_BYTES,
+        link
       )
   },
   hello: {
@@ -50,8 +68,13 @@ const FIXTURES = {
     about:
       'The Go fixture of `__tests__/e2e/cache-mounts.e2e.test.ts` (one tiny dependency and net/http), its module ' +
       'served by a module server of its own',
-    start: () =>
-      goModules.startModuleServer(goModules.GREET.module, goModules.GREET.version, goModules.GREET.files)
+    start: link =>
+      goModules.startModuleServer(
+        goModules.GREET.module,
+        goModules.GREET.version,
+        goModules.GREET.files,
+        link
+      )
   }
 }
 const FIXTURE_NAME = process.env.BENCH_CACHE_MOUNTS_FIXTURE || 'service'
@@ -64,7 +87,8 @@ const LABELS = {
   cold: 'cold: a new builder, no cache options',
   layer: 'layer cache: a new builder, `cache-from`/`cache-to` type=registry',
   mounts: 'cache mounts: a new builder, `cache-mounts` (restored, then saved)',
-  warm: 'warm: `warm-builder: true`, builder left by an earlier run'
+  warm: 'warm: `warm-builder: true`, builder left by an earlier run',
+  loopback: 'cold, the module server at loopback speed'
 }
 
 // A buildx store of this run's own, so its warm builder is new and removed at the end.
@@ -72,7 +96,8 @@ const STORE = mkdtempSync(join(tmpdir(), 'bench-cache-mounts-store-'))
 process.env.BUILDX_CONFIG = STORE
 
 let edition = 0
-async function build(bundle, kind, label, source, server, goImage) {
+async function build(bundle, kind, label, source, servers, goImage) {
+  const server = kind === 'loopback' ? servers.loopback : servers.main
   edition += 1
   const main = join(source, 'main.go')
   writeFileSync(
@@ -82,6 +107,7 @@ async function build(bundle, kind, label, source, server, goImage) {
   const before = server.requests.length
   const options = {
     cold: {},
+    loopback: {},
     layer: {
       'cache-from': `type=registry,ref=${PUSH}/bench/cache-mounts-layers:${runId}`,
       'cache-to': `type=registry,ref=${PUSH}/bench/cache-mounts-layers:${runId},mode=max`
@@ -127,9 +153,10 @@ async function build(bundle, kind, label, source, server, goImage) {
 async function main() {
   const start = await startOnStack({ PUSH, MIRROR, log })
   const { dist, node } = start
-  const server = await FIXTURE.start()
-  if (server.bytes !== undefined)
-    log(`module server: ${fmt(server.bytes / 1024 ** 2, 1)} MB of modules copied`)
+  const served = await FIXTURE.start(LINK && goModules.modelLink(LINK))
+  const servers = { main: served, loopback: LINK ? await FIXTURE.start(undefined) : served }
+  if (served.bytes !== undefined)
+    log(`module server: ${fmt(served.bytes / 1024 ** 2, 1)} MB of modules copied`)
   const goImage = await goModules.goToolchainImage(PUSH)
   const source = mkdtempSync(join(tmpdir(), 'bench-cache-mounts-'))
   cpSync(join(ROOT, FIXTURE.dir), source, { recursive: true })
@@ -141,7 +168,7 @@ async function main() {
       const r = await retrying(
         `warm-up ${kind}`,
         2,
-        () => build(dist.bundle, kind, 'w', source, server, goImage),
+        () => build(dist.bundle, kind, 'w', source, servers, goImage),
         log
       )
       log(`warm-up ${kind}: ${fmt(r.totalMs, 0)} ms, ${r.fetches} module requests`)
@@ -153,7 +180,7 @@ async function main() {
         round[kind] = await retrying(
           `${kind} ${i}`,
           2,
-          () => build(dist.bundle, kind, String(i), source, server, goImage),
+          () => build(dist.bundle, kind, String(i), source, servers, goImage),
           log
         )
         results[kind].push(round[kind])
@@ -167,7 +194,8 @@ async function main() {
       )
     }
   } finally {
-    await server.close()
+    await served.close()
+    if (servers.loopback !== served) await servers.loopback.close()
     rmSync(source, { recursive: true, force: true })
     const left = await removeBuilders(PREFIX)
     if (left.length > 0) log(`removed leftover builders: ${left.join(', ')}`)
@@ -185,7 +213,8 @@ async function main() {
   out.push('')
   out.push(
     `${FIXTURE.about} (fixture \`${FIXTURE_NAME}\`; this machine's Go on busybox, amd64; the module server ` +
-      'only the named proxy reaches; `RUN --mount=type=cache` on the module cache and the compile cache), ' +
+      `only the named proxy reaches, answering at ${LINK_TEXT}; \`RUN --mount=type=cache\` on the module ` +
+      'cache and the compile cache), ' +
       'one line of main.go changed before every build, pushed to ' +
       `${PUSH}. Action on Node ${node}, bundle ${dist.id}; main + post.`
   )
@@ -217,10 +246,20 @@ async function main() {
   out.push('')
   out.push(`Cache mounts / cold: **${fmt(med('mounts') / cold, 2)}**`)
   out.push('')
+  if (LINK) {
+    out.push(
+      `With the module server at loopback speed (downloads free), cache mounts / cold: ${fmt(med('mounts') / med('loopback'), 2)}`
+    )
+    out.push('')
+  }
   out.push(
     `Per round, cache mounts / cold: ${rounds.map(r => fmt(r.mounts.totalMs / r.cold.totalMs, 2)).join(', ')}; ` +
       `layer cache / cold: ${rounds.map(r => fmt(r.layer.totalMs / r.cold.totalMs, 2)).join(', ')}; ` +
-      `warm / cold: ${rounds.map(r => fmt(r.warm.totalMs / r.cold.totalMs, 2)).join(', ')}; the build step ` +
+      `warm / cold: ${rounds.map(r => fmt(r.warm.totalMs / r.cold.totalMs, 2)).join(', ')}; ` +
+      (LINK
+        ? `cache mounts / cold at loopback speed: ${rounds.map(r => fmt(r.mounts.totalMs / r.loopback.totalMs, 2)).join(', ')}; `
+        : '') +
+      'the build step ' +
       `alone, cache mounts / cold: ${rounds.map(r => fmt(r.mounts.buildMs / r.cold.buildMs, 2)).join(', ')}. Target: cache ` +
       `mounts ≤ 0.4 of cold. ${loadNote(start)}`
   )

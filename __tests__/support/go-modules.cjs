@@ -58,10 +58,41 @@ function storedZip(files) {
 }
 
 /**
- * An HTTP server on 127.0.0.1 answering GET with `answer(path)` (`[content type, body]`, or undefined for a 404),
- * logging every path asked in `requests`.
+ * A model of a slow network path to a far server (the bench's, never a test's): every answer starts `delayMs`
+ * after its request, and all answers share one link of `bytesPerSecond`, sent in turn a chunk at a time.
+ * `reserve(bytes)` books the link for a chunk and says how many ms from `now()` it may be sent.
  */
-async function serveAnswers(answer) {
+function modelLink({ bytesPerSecond, delayMs }, now = () => performance.now()) {
+  let free = 0
+  return {
+    delayMs,
+    reserve(bytes) {
+      const at = Math.max(now(), free)
+      free = at + (bytes / bytesPerSecond) * 1000
+      return free - now()
+    }
+  }
+}
+
+const LINK_CHUNK = 16 * 1024
+const sleep = ms => new Promise(resolve => setTimeout(resolve, Math.max(0, ms)))
+
+async function sendOver(link, response, body) {
+  await sleep(link.delayMs)
+  for (let at = 0; at < body.length; at += LINK_CHUNK) {
+    const chunk = body.subarray(at, at + LINK_CHUNK)
+    await sleep(link.reserve(chunk.length))
+    if (response.destroyed) return
+    response.write(chunk)
+  }
+  response.end()
+}
+
+/**
+ * An HTTP server on 127.0.0.1 answering GET with `answer(path)` (`[content type, body]`, or undefined for a 404),
+ * logging every path asked in `requests`; its answers go over `link` (modelLink) when one is given.
+ */
+async function serveAnswers(answer, link) {
   const requests = []
   const server = createServer((request, response) => {
     const path = request.url ?? ''
@@ -73,7 +104,8 @@ async function serveAnswers(answer) {
       return
     }
     response.setHeader('Content-Type', found[0])
-    response.end(found[1])
+    if (link) sendOver(link, response, Buffer.from(found[1])).catch(() => response.destroy())
+    else response.end(found[1])
   })
   await new Promise(resolve => server.listen(0, '127.0.0.1', resolve))
   return {
@@ -85,9 +117,9 @@ async function serveAnswers(answer) {
 
 /**
  * A Go module proxy (GOPROXY protocol) on 127.0.0.1 serving one module at one version, logging every path asked
- * in `requests`: `<module>/@v/list`, `.info`, `.mod` and `.zip`; anything else is a 404.
+ * in `requests`: `<module>/@v/list`, `.info`, `.mod` and `.zip`; anything else is a 404. Over `link` when given.
  */
-async function startModuleServer(module, version, files) {
+async function startModuleServer(module, version, files, link) {
   const goMod = `module ${module}\n\ngo 1.21\n`
   const zip = storedZip(
     Object.fromEntries(
@@ -106,7 +138,7 @@ async function startModuleServer(module, version, files) {
     [`/${module}/@v/${version}.mod`]: ['text/plain', goMod],
     [`/${module}/@v/${version}.zip`]: ['application/zip', zip]
   }
-  return serveAnswers(path => answers[path])
+  return serveAnswers(path => answers[path], link)
 }
 
 /** A module path or version as Go writes it in proxy URLs and the module cache: an upper-case letter is `!` + it in lower case. */
@@ -154,9 +186,9 @@ const TYPES = { '.mod': 'text/plain', '.info': 'application/json', '.zip': 'appl
  * A Go module proxy on 127.0.0.1 serving, read-only, a copy of the module versions `goSum` names, taken from
  * `cache` (see copyModules; at most `maxBytes`). Only `<module>/@v/<version>.{mod,info,zip}` files of the copy are
  * answered, anything else (a list, a path out of the copy) is a 404; every path asked is logged in `requests`.
- * close() stops the server and removes the copy.
+ * Its answers go over `link` (modelLink) when one is given. close() stops the server and removes the copy.
  */
-async function startCopiedModuleServer(goSum, cache, maxBytes) {
+async function startCopiedModuleServer(goSum, cache, maxBytes, link) {
   const { dir, bytes } = copyModules(goSum, cache, maxBytes)
   const server = await serveAnswers(path => {
     const match = /^\/([!a-z0-9._~/-]+)\/@v\/([!a-zA-Z0-9._+-]+)(\.mod|\.info|\.zip)$/.exec(path)
@@ -165,7 +197,7 @@ async function startCopiedModuleServer(goSum, cache, maxBytes) {
     const file = resolve(dir, match[1], '@v', match[2] + match[3])
     if (!file.startsWith(dir + sep) || !existsSync(file)) return undefined
     return [TYPES[match[3]], readFileSync(file)]
-  })
+  }, link)
   return {
     ...server,
     bytes,
@@ -223,6 +255,7 @@ module.exports = {
   startModuleServer,
   copyModules,
   startCopiedModuleServer,
+  modelLink,
   goToolchainImage,
   GREET
 }

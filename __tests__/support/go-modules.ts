@@ -14,12 +14,30 @@ export interface CopiedModuleServer extends ModuleServer {
   bytes: number
 }
 
+/** What modelLink gives: an answer's start delay, and the booking of one shared link a chunk at a time. */
+export interface Link {
+  delayMs: number
+  reserve(bytes: number): number
+}
+
 interface GoModules {
-  startModuleServer(module: string, version: string, files: Record<string, string>): Promise<ModuleServer>
+  startModuleServer(
+    module: string,
+    version: string,
+    files: Record<string, string>,
+    link?: Link
+  ): Promise<ModuleServer>
   copyModules(goSum: string, cache: string, maxBytes: number): { dir: string; bytes: number }
-  startCopiedModuleServer(goSum: string, cache: string, maxBytes: number): Promise<CopiedModuleServer>
+  startCopiedModuleServer(
+    goSum: string,
+    cache: string,
+    maxBytes: number,
+    link?: Link
+  ): Promise<CopiedModuleServer>
+  modelLink(model: { bytesPerSecond: number; delayMs: number }, now?: () => number): Link
   goToolchainImage(registry: string): Promise<string>
   GREET: { module: string; version: string; files: Record<string, string> }
 }
 
-export const { startModuleServer, copyModules, startCopiedModuleServer, goToolchainImage, GREET } = shared
+export const { startModuleServer, copyModules, startCopiedModuleServer, modelLink, goToolchainImage, GREET } =
+  shared

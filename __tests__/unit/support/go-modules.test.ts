@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:
 import { request } from 'node:http'
 import { tmpdir } from 'node:os'
 import { basename, join } from 'node:path'
-import { copyModules, startCopiedModuleServer } from '../../support/go-modules'
+import { copyModules, modelLink, startCopiedModuleServer } from '../../support/go-modules'
 
 const HASH = 'h1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA='
 let cache: string
@@ -116,6 +116,37 @@ describe('startCopiedModuleServer', () => {
       expect(copies.filter(name => !existsSync(join(tmpdir(), name))).length).toBe(1)
     } finally {
       if (!closed) await server.close()
+    }
+  })
+})
+
+describe('modelLink', () => {
+  it('books one shared link: a chunk waits for those booked before it, at the given rate', () => {
+    let clock = 1000
+    const link = modelLink({ bytesPerSecond: 1000, delayMs: 100 }, () => clock)
+    expect(link.delayMs).toBe(100)
+    expect(link.reserve(500)).toBe(500)
+    // A second answer's chunk at the same moment goes after the first's.
+    expect(link.reserve(1000)).toBe(1500)
+    clock += 1500
+    expect(link.reserve(0)).toBe(0)
+    // Idle time is not saved up: after a pause the link sends at its rate again, no faster.
+    clock += 10_000
+    expect(link.reserve(250)).toBe(250)
+  })
+
+  it('answers over the link whole, and no sooner than the model lets it', async () => {
+    const zip = 'y'.repeat(40 * 1024)
+    writeFileSync(join(cache, 'example.test/a/@v/v1.0.0.zip'), zip)
+    const link = modelLink({ bytesPerSecond: 400 * 1024, delayMs: 50 })
+    const server = await startCopiedModuleServer(SUM, cache, 1_000_000, link)
+    try {
+      const started = performance.now()
+      expect(await ask(server.port, '/example.test/a/@v/v1.0.0.zip')).toEqual([200, zip])
+      // 50 ms of delay and 100 ms for 40 kB at 400 kB/s: a bound the model sets, not a speed claim.
+      expect(performance.now() - started).toBeGreaterThanOrEqual(140)
+    } finally {
+      await server.close()
     }
   })
 })
