@@ -70,6 +70,11 @@ export function findCacheMounts(text: string): DockerfileMounts {
   }
 }
 
+/** Whether a `# syntax=` names BuildKit's Dockerfile frontend, whose cache mount keys this reader follows. */
+export function isDockerfileFrontend(syntax: string): boolean {
+  return /^(docker\.io\/)?docker\/dockerfile(-upstream)?(:|@|$)/.test(syntax)
+}
+
 /**
  * What tells two caches apart in BuildKit: the id, and the owner and mode (with any of them set, BuildKit
  * seeds the cache from a directory it makes, and keys the cache by that directory too).

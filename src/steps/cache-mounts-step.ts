@@ -3,7 +3,7 @@ import type { Inputs } from '../inputs/parse'
 import { readRegularFile } from '../inputs/regular-file'
 import { gitContextHost, localDockerfilePath } from '../inputs/build-options'
 import type { CacheMountsRestore, CacheMountsSave } from '../model/cache-mounts'
-import { findCacheMounts } from '../model/dockerfile-mounts'
+import { findCacheMounts, isDockerfileFrontend } from '../model/dockerfile-mounts'
 import { CacheMountsPlan, planCacheMounts } from '../plan/cache-mounts-plan'
 import type { Plan } from '../plan/plan'
 import { cacheMountsOutput, restoreMessages, saveMessages } from '../report/cache-mounts'
@@ -54,7 +54,7 @@ async function restoreOf(
     return { env, restore: { kind: 'dockerfile-unreadable', reason: text.reason } }
   const found = findCacheMounts(text)
   const skipped = found.skipped.map(skip => skip.reason)
-  if (found.syntax && !/^(docker\.io\/)?docker\/dockerfile(-upstream)?(:|@|$)/.test(found.syntax))
+  if (found.syntax && !isDockerfileFrontend(found.syntax))
     skipped.push(
       `the Dockerfile names the frontend ${found.syntax.slice(0, 100)}; its cache mounts are assumed to be keyed as BuildKit's Dockerfile frontend keys them`
     )

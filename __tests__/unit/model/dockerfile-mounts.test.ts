@@ -1,4 +1,4 @@
-import { cacheMountKey, findCacheMounts } from '../../../src/model/dockerfile-mounts'
+import { cacheMountKey, findCacheMounts, isDockerfileFrontend } from '../../../src/model/dockerfile-mounts'
 
 const ids = (text: string) => findCacheMounts(text).mounts.map(mount => mount.id)
 
@@ -117,5 +117,24 @@ describe('findCacheMounts: the cache mounts BuildKit would key', () => {
 
   it('reads CRLF files and a BOM', () => {
     expect(ids('\uFEFFFROM x\r\nRUN --mount=type=cache,target=/crlf \\\r\n  true\r\n')).toEqual(['/crlf'])
+  })
+})
+
+describe('isDockerfileFrontend', () => {
+  it("takes docker/dockerfile in any tag or digest, on Docker Hub's name or not, and no other frontend", () => {
+    for (const syntax of [
+      'docker/dockerfile:1.7',
+      'docker.io/docker/dockerfile:1',
+      'docker/dockerfile-upstream:master',
+      'docker/dockerfile@sha256:' + 'a'.repeat(64),
+      'docker/dockerfile'
+    ])
+      expect([syntax, isDockerfileFrontend(syntax)]).toEqual([syntax, true])
+    for (const syntax of [
+      'tonistiigi/dockerfile:1',
+      'docker/dockerfile-extra:1',
+      'example.com/docker/dockerfile:1'
+    ])
+      expect([syntax, isDockerfileFrontend(syntax)]).toEqual([syntax, false])
   })
 })

@@ -19,6 +19,16 @@ const restored = {
   skipped: ['the cache mount on line 4 is seeded from "base"']
 }
 
+const SAVED = {
+  kind: 'saved' as const,
+  ref: 'r/app:cache-mounts',
+  bytes: 4096,
+  ids: ['/go/pkg/mod'],
+  kept: [] as string[],
+  tooLarge: [] as string[],
+  durationMs: 2000
+}
+
 describe('cache mounts in words', () => {
   it('sizes in the units of cache-mounts-max-size', () => {
     expect([formatBytes(2048), formatBytes(3 * 1024 ** 2), formatBytes(5 * 1024 ** 3)]).toEqual([
@@ -76,15 +86,7 @@ describe('cache mounts in words', () => {
     ])
   })
   it('puts restore and save in the output and the summary', () => {
-    const save = {
-      kind: 'saved' as const,
-      ref: 'r/app:cache-mounts',
-      bytes: 4096,
-      ids: ['/go/pkg/mod'],
-      kept: [],
-      tooLarge: [],
-      durationMs: 2000
-    }
+    const save = SAVED
     expect(cacheMountsOutput(restored, save)).toEqual({
       restore: 'restored',
       restored: [{ id: '/go/pkg/mod', bytes: 3 * 1024 ** 2 }],
@@ -105,15 +107,7 @@ describe('cache mounts in words', () => {
     ])
   })
   it('names the unchanged mounts a save kept from the artifact as they were', () => {
-    const save = {
-      kind: 'saved' as const,
-      ref: 'r/app:cache-mounts',
-      bytes: 4096,
-      ids: ['/root/.cache/go-build'],
-      kept: ['/go/pkg/mod'],
-      tooLarge: [],
-      durationMs: 2000
-    }
+    const save = { ...SAVED, ids: ['/root/.cache/go-build'], kept: ['/go/pkg/mod'] }
     expect(saveMessages(save)).toEqual([
       {
         level: 'info',
