@@ -1,6 +1,6 @@
 // A Go module server and a Go toolchain image for the cache-mounts e2e test and bench (CommonJS, so the bench's
 // ES modules and the TypeScript tests load the same code; go-modules.ts gives it types).
-/* global fetch, AbortSignal */
+/* global fetch, AbortSignal, performance, setTimeout */
 const { execFileSync } = require('node:child_process')
 const {
   copyFileSync,
