@@ -18,8 +18,8 @@ export interface MountReport {
   status: 'restored' | 'present' | 'missing' | 'too-large' | 'corrupt' | 'measured'
   bytes: number
   /**
-   * Of the names, modes and owners of every entry, and the sizes and times of all but folders (an unpacked tar
-   * gives folders new times): what tells a changed mount. '' when empty.
+   * Of the names, modes and owners of every entry, and the sizes and times of all but folders (a file made and
+   * removed again changes only its folder's time): what tells a changed mount. '' when empty.
    */
   digest: string
 }

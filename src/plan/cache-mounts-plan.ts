@@ -160,7 +160,8 @@ function helperStage(
 const MEASURE = [
   'measure() {',
   '  if [ -z "$(ls -A "$1")" ]; then echo "0 -"; return; fi',
-  // Folders without their times: tar gives an unpacked folder the time it was made, and a restore is no change.
+  // Folders without their times: a file made and removed again (a lock, a temp file) changes its folder's time
+  // and nothing else, and is no change to keep.
   '  echo "$(du -sk "$1" | cut -f1) $(cd "$1" && { find . -type d -exec stat -c "d %n %a %u %g" {} +; find . ! -type d -exec stat -c "f %n %s %Y %a %u %g" {} +; } | sort | sha256sum | cut -c1-64)"',
   '}'
 ].join('\n')
