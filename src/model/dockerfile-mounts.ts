@@ -1,5 +1,6 @@
 // The cache mounts a Dockerfile declares, read as BuildKit's Dockerfile frontend reads RUN --mount (pure).
 import { splitCsvLine } from './csv'
+import { instructionsOf, leadingFlags } from './dockerfile-instructions'
 
 /** One `RUN --mount=type=cache` as BuildKit keys it. */
 export interface CacheMount {
@@ -56,7 +57,7 @@ export function findCacheMounts(text: string): DockerfileMounts {
       continue
     }
     if (keyword !== 'RUN') continue
-    for (const value of runMountFlags(rest)) {
+    for (const value of mountValues(rest)) {
       const parsed = cacheMountOf(value, stage, line)
       if (parsed === undefined) continue
       if ('reason' in parsed) skipped.push(parsed)
@@ -83,83 +84,12 @@ export function cacheMountKey(mount: Pick<CacheMount, 'id' | 'uid' | 'gid' | 'mo
   return [mount.id, mount.uid ?? '', mount.gid ?? '', mount.mode ?? ''].join('\u0000')
 }
 
-interface Instruction {
-  keyword: string
-  rest: string
-  line: number
-}
-
-/** Parser directives at the top (`# syntax=`, `# escape=`), then the instructions with continuations joined. */
-function instructionsOf(text: string): { directives: Record<string, string>; instructions: Instruction[] } {
-  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/)
-  const directives: Record<string, string> = {}
-  let at = 0
-  for (; at < lines.length; at += 1) {
-    const directive = /^\s*#\s*([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.*?)\s*$/.exec(lines[at])
-    if (!directive || directives[directive[1].toLowerCase()] !== undefined) break
-    directives[directive[1].toLowerCase()] = directive[2]
-  }
-  const escape = directives.escape === '`' ? '`' : '\\'
-  const instructions: Instruction[] = []
-  while (at < lines.length) {
-    const line = at + 1
-    if (/^\s*(#|$)/.test(lines[at])) {
-      at += 1
-      continue
-    }
-    let joined = ''
-    let current = lines[at]
-    at += 1
-    // A line ending in the escape character goes on; comment and empty lines inside are dropped.
-    while (current.trimEnd().endsWith(escape) && at <= lines.length) {
-      joined += current.trimEnd().slice(0, -1)
-      while (at < lines.length && /^\s*(#|$)/.test(lines[at])) at += 1
-      if (at >= lines.length) {
-        current = ''
-        break
-      }
-      current = lines[at]
-      at += 1
-    }
-    joined += current
-    const match = /^\s*(\S+)\s*(.*)$/s.exec(joined)
-    if (!match) continue
-    const instruction = { keyword: match[1].toUpperCase(), rest: match[2], line }
-    instructions.push(instruction)
-    at = skipHeredocs(instruction.rest, lines, at)
-  }
-  return { directives, instructions }
-}
-
-/** Past the bodies of the heredocs an instruction opens (`<<EOF`, `<<-EOF`, `<<"EOF"`), each up to its word. */
-function skipHeredocs(rest: string, lines: string[], at: number): number {
-  const words = [...rest.matchAll(/<<(-?)(["']?)([A-Za-z_][A-Za-z0-9_]*)\2/g)].map(found => found[3])
-  for (const word of words) {
-    while (at < lines.length && lines[at].replace(/^\t+/, '').trimEnd() !== word) at += 1
-    at += 1
-  }
-  return at
-}
-
-/** The values of the `--mount=` flags that open a RUN (flags end at the first word that is not one). */
-function runMountFlags(rest: string): string[] {
-  const values: string[] = []
-  let at = 0
-  for (;;) {
-    while (at < rest.length && /\s/.test(rest[at])) at += 1
-    if (!rest.startsWith('--', at)) return values
-    // A flag word runs to the next unquoted blank; quotes inside it are taken away, as BuildKit does.
-    let word = ''
-    let quote = ''
-    for (; at < rest.length && (quote !== '' || !/\s/.test(rest[at])); at += 1) {
-      const char = rest[at]
-      if (quote === '' && (char === '"' || char === "'")) quote = char
-      else if (char === quote) quote = ''
-      else word += char
-    }
-    const flag = /^--mount=(.*)$/is.exec(word)
-    if (flag) values.push(flag[1])
-  }
+/** The values of a RUN's `--mount=` flags. */
+function mountValues(rest: string): string[] {
+  return leadingFlags(rest).flags.flatMap(flag => {
+    const found = /^--mount=(.*)$/is.exec(flag)
+    return found ? [found[1]] : []
+  })
 }
 
 /** A `--mount` value as a cache mount; undefined when it is another type of mount. */
