@@ -122,3 +122,8 @@ export type CacheMountsSave =
       durationMs: number
     }
   | { kind: 'failed'; reason: string; durationMs: number }
+
+/** The pull of the build's base images beside the restore; report/ puts it in words. */
+export type BasesPrefetch =
+  | { kind: 'pulled'; images: number; durationMs: number }
+  | { kind: 'failed'; images: number; reason: string; durationMs: number }

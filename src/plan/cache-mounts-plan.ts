@@ -2,6 +2,7 @@
 // argv (pure). They run on the build's own builder, so its mirrors, proxy, TLS and logins apply to them too.
 import type { CacheMountsInputs } from '../inputs/cache-mounts'
 import { artifactName } from '../model/cache-mounts'
+import type { BaseImage } from '../model/dockerfile-bases'
 import type { CacheMount } from '../model/dockerfile-mounts'
 
 /** The build arg that namespaces every cache id of a build (BuildKit's Dockerfile frontend reads it). */
@@ -33,6 +34,8 @@ export interface CacheMountsPlan {
   save: (indexes: number[], carried?: number[]) => HelperBuild
   /** The empty folder every helper build has as its context. */
   context: string
+  /** Pulls the build's base images onto the builder while the restore runs; none when there are none to pull. */
+  prefetch?: { build: HelperBuild; images: number }
 }
 
 interface Given {
@@ -41,6 +44,9 @@ interface Given {
   builder: string
   buildArgs: string[]
   workDir: string
+  /** The build's base images (findBaseImages) and platforms, for the prefetch. */
+  bases: BaseImage[]
+  platforms: string[]
 }
 
 export function planCacheMounts(given: Given): CacheMountsPlan {
@@ -118,7 +124,46 @@ export function planCacheMounts(given: Given): CacheMountsPlan {
       `--mount=from=${given.settings.ref},target=/saved`
     ]),
     measure: reportBuild('measure', measureScript(given), []),
-    save
+    save,
+    ...(given.bases.length > 0
+      ? { prefetch: { build: prefetchBuild(given, dir, context), images: given.bases.length } }
+      : {})
+  }
+}
+
+/**
+ * A build that mounts each base image in a RUN, so BuildKit pulls and unpacks it as the user's build would (same
+ * reference, same platforms), and outputs nothing. The user's build then finds them on the builder. Its RUN runs
+ * on the build platform, whatever platform each base is for.
+ */
+function prefetchBuild(given: Given, dir: string, context: string): HelperBuild {
+  const path = `${dir}/prefetch.Dockerfile`
+  const text = [
+    ...given.bases.map(
+      (base, index) =>
+        `FROM ${base.platform !== undefined ? `--platform=${base.platform} ` : ''}${base.ref} AS base${index}`
+    ),
+    `FROM --platform=$BUILDPLATFORM ${given.settings.helper}`,
+    `ARG ${NONCE_ARG}`,
+    `RUN ${given.bases.map((_, index) => `--mount=from=base${index},target=/bases/${index}`).join(' ')} ["true"]`,
+    ''
+  ].join('\n')
+  return {
+    dockerfile: { path, text },
+    argv: nonce => [
+      'buildx',
+      'build',
+      '--builder',
+      given.builder,
+      '--file',
+      path,
+      '--build-arg',
+      `${NONCE_ARG}=${nonce}`,
+      ...(given.platforms.length > 0 ? ['--platform', given.platforms.join(',')] : []),
+      '--output',
+      'type=cacheonly',
+      context
+    ]
   }
 }
 

@@ -1,4 +1,4 @@
-import type { CacheMountsRestore, CacheMountsSave, MountReport } from '../model/cache-mounts'
+import type { BasesPrefetch, CacheMountsRestore, CacheMountsSave, MountReport } from '../model/cache-mounts'
 import { MAX_SHOWN } from '../model/diagnosis'
 
 export interface Message {
@@ -82,6 +82,14 @@ export function restoreMessages(restore: CacheMountsRestore, ref: string): Messa
         }
       ]
   }
+}
+
+/** The job log line of the base images pulled beside the restore. */
+export function prefetchMessage(prefetch: BasesPrefetch): string {
+  const images = `${prefetch.images} base image${prefetch.images === 1 ? '' : 's'}`
+  return prefetch.kind === 'pulled'
+    ? `Cache mounts: the build's ${images} pulled beside the restore in ${seconds(prefetch.durationMs)}.`
+    : `Cache mounts: the build's ${images} not pulled beside the restore (${prefetch.reason.slice(0, MAX_SHOWN)}); the build pulls them itself.`
 }
 
 /** The job log lines of the save. */

@@ -2,13 +2,14 @@ import * as core from '@actions/core'
 import type { Inputs } from '../inputs/parse'
 import { readRegularFile } from '../inputs/regular-file'
 import { gitContextHost, localDockerfilePath } from '../inputs/build-options'
-import type { CacheMountsRestore, CacheMountsSave } from '../model/cache-mounts'
+import type { BasesPrefetch, CacheMountsRestore, CacheMountsSave } from '../model/cache-mounts'
+import { findBaseImages } from '../model/dockerfile-bases'
 import { findCacheMounts, isDockerfileFrontend } from '../model/dockerfile-mounts'
 import { CacheMountsPlan, planCacheMounts } from '../plan/cache-mounts-plan'
 import type { Plan } from '../plan/plan'
-import { cacheMountsOutput, restoreMessages, saveMessages } from '../report/cache-mounts'
+import { cacheMountsOutput, prefetchMessage, restoreMessages, saveMessages } from '../report/cache-mounts'
 import { setOutputs } from '../report/outputs'
-import { HelperEnv, restoreCacheMounts, saveCacheMounts } from '../run/build/cache-mounts'
+import { HelperEnv, prefetchBases, restoreCacheMounts, saveCacheMounts } from '../run/build/cache-mounts'
 import * as log from '../run/runner/log'
 
 /** What the restore left for the save after the build. */
@@ -16,6 +17,8 @@ export interface CacheMountsRun {
   plan?: CacheMountsPlan
   env: HelperEnv
   restore: CacheMountsRestore
+  /** The pull of the build's base images beside the restore, on a new builder. */
+  prefetch?: BasesPrefetch
 }
 
 /**
@@ -38,6 +41,7 @@ export async function restoreStep(
     const env: HelperEnv = { builder: plan.builder, env: plan.proxyEnv, redactions: plan.redactions }
     const run = await restoreOf(inputs, plan, workDir, env)
     restoreMessages(run.restore, settings.ref).forEach(({ level, text }) => log[level](text))
+    if (run.prefetch) log.info(prefetchMessage(run.prefetch))
     return run
   })
 }
@@ -59,15 +63,22 @@ async function restoreOf(
       `the Dockerfile names the frontend ${found.syntax.slice(0, 100)}; its cache mounts are assumed to be keyed as BuildKit's Dockerfile frontend keys them`
     )
   if (found.mounts.length === 0) return { env, restore: { kind: 'none-declared', skipped } }
+  const newBuilder = plan.ownBuilder && !plan.warm
   const cachePlan = planCacheMounts({
     mounts: found.mounts,
     settings,
     builder: plan.builder,
     buildArgs: inputs.buildArgs,
-    workDir
+    workDir,
+    // A builder made for this run has no base image yet: pulling them beside the restore hides the restore.
+    bases: newBuilder ? findBaseImages(text, { buildArgs: inputs.buildArgs, target: inputs.target }) : [],
+    platforms: inputs.platforms
   })
-  const newBuilder = plan.ownBuilder && !plan.warm
-  return { plan: cachePlan, env, restore: await restoreCacheMounts(cachePlan, env, skipped, newBuilder) }
+  const [restore, prefetch] = await Promise.all([
+    restoreCacheMounts(cachePlan, env, skipped, newBuilder),
+    prefetchBases(cachePlan, env)
+  ])
+  return { plan: cachePlan, env, restore, ...(prefetch ? { prefetch } : {}) }
 }
 
 /** The Dockerfile buildx will read, when it is a local file; else why it cannot be read here. */

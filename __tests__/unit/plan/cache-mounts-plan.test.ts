@@ -13,7 +13,9 @@ const given = {
   settings: { ref: 'r.example/app:cache-mounts', maxBytes: 2 * 1024 ** 3, helper: 'busybox:1.36' },
   builder: 'builder-x',
   buildArgs: ['A=1', 'BUILDKIT_CACHE_MOUNT_NS=team'],
-  workDir: '/tmp/run'
+  workDir: '/tmp/run',
+  bases: [] as { ref: string; platform?: string }[],
+  platforms: [] as string[]
 }
 
 describe('planCacheMounts', () => {
@@ -103,6 +105,44 @@ describe('planCacheMounts', () => {
     expect(script).toContain(`restore 0 ${artifactName(mounts[0])} > /tmp/report.0 &\n`)
     expect(script).toContain(`restore 1 ${artifactName(mounts[1])} > /tmp/report.1 &\nwait\n`)
     expect(script).toMatch(/cat \/tmp\/report\.0 \/tmp\/report\.1 > \/report\/result$/)
+  })
+
+  it('has no prefetch when there is no base image to pull', () => {
+    expect(plan.prefetch).toBeUndefined()
+  })
+
+  it('pulls the base images as the build would, on its platforms, mounting each in one RUN that outputs nothing', () => {
+    const prefetch = planCacheMounts({
+      ...given,
+      bases: [{ ref: '127.0.0.1:5000/go:1.26', platform: '$BUILDPLATFORM' }, { ref: 'alpine:3.20' }],
+      platforms: ['linux/amd64', 'linux/arm64']
+    }).prefetch
+    expect(prefetch?.images).toBe(2)
+    expect(prefetch?.build.dockerfile.text).toBe(
+      [
+        'FROM --platform=$BUILDPLATFORM 127.0.0.1:5000/go:1.26 AS base0',
+        'FROM alpine:3.20 AS base1',
+        'FROM --platform=$BUILDPLATFORM busybox:1.36',
+        'ARG CACHE_MOUNTS_RUN',
+        'RUN --mount=from=base0,target=/bases/0 --mount=from=base1,target=/bases/1 ["true"]',
+        ''
+      ].join('\n')
+    )
+    expect(prefetch?.build.argv('n')).toEqual([
+      'buildx',
+      'build',
+      '--builder',
+      'builder-x',
+      '--file',
+      '/tmp/run/cache-mounts/prefetch.Dockerfile',
+      '--build-arg',
+      'CACHE_MOUNTS_RUN=n',
+      '--platform',
+      'linux/amd64,linux/arm64',
+      '--output',
+      'type=cacheonly',
+      '/tmp/run/cache-mounts/context'
+    ])
   })
 
   it('leaves the namespace out when the build args do not set it', () => {

@@ -2,6 +2,7 @@ import {
   cacheMountsOutput,
   cacheMountsRows,
   formatBytes,
+  prefetchMessage,
   restoreMessages,
   saveMessages
 } from '../../../src/report/cache-mounts'
@@ -120,6 +121,17 @@ describe('cache mounts in words', () => {
     })
     expect(cacheMountsRows(restored, save)[1].value).toBe(
       '/root/.cache/go-build; 4 kB in 2.0 s; kept unchanged: /go/pkg/mod'
+    )
+  })
+})
+
+describe('prefetchMessage', () => {
+  it('says how many base images were pulled beside the restore, or why not', () => {
+    expect(prefetchMessage({ kind: 'pulled', images: 1, durationMs: 9800 })).toBe(
+      "Cache mounts: the build's 1 base image pulled beside the restore in 9.8 s."
+    )
+    expect(prefetchMessage({ kind: 'failed', images: 2, reason: 'ERROR: denied', durationMs: 1 })).toBe(
+      "Cache mounts: the build's 2 base images not pulled beside the restore (ERROR: denied); the build pulls them itself."
     )
   })
 })

@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto'
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import {
+  BasesPrefetch,
   bucketId,
   cacheMountIdsInUsage,
   CacheMountsRestore,
@@ -53,6 +54,28 @@ export async function restoreCacheMounts(
     return { kind: 'restored', ids, mounts: restored, durationMs: elapsed(), skipped }
   } catch (error) {
     return { kind: 'failed', ids, reason: (error as Error).message, durationMs: elapsed(), skipped }
+  }
+}
+
+/**
+ * Pulls the build's base images onto a new builder while the restore runs, so the build finds them there. A
+ * failure only means the build pulls them itself.
+ */
+export async function prefetchBases(
+  plan: CacheMountsPlan,
+  run: HelperEnv
+): Promise<BasesPrefetch | undefined> {
+  if (!plan.prefetch) return undefined
+  const { build, images } = plan.prefetch
+  const started = Date.now()
+  try {
+    mkdirSync(plan.context, { recursive: true })
+    const result = await runHelper(build, run)
+    if (result.exitCode !== 0)
+      return { kind: 'failed', images, reason: whyFailed(result.stderr), durationMs: Date.now() - started }
+    return { kind: 'pulled', images, durationMs: Date.now() - started }
+  } catch (error) {
+    return { kind: 'failed', images, reason: (error as Error).message, durationMs: Date.now() - started }
   }
 }
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { findCacheMounts } from '../../../../src/model/dockerfile-mounts'
 import { planCacheMounts } from '../../../../src/plan/cache-mounts-plan'
-import { restoreCacheMounts, saveCacheMounts } from '../../../../src/run/build/cache-mounts'
+import { prefetchBases, restoreCacheMounts, saveCacheMounts } from '../../../../src/run/build/cache-mounts'
 import { answerDocker, calls, DockerAnswer } from '../../../support/doubles/actions-exec'
 
 const A = 'a'.repeat(64)
@@ -43,7 +43,9 @@ const plan = () =>
     settings: { ref: 'r/app:cache-mounts', maxBytes: 1024 ** 3, helper: 'busybox:1.36' },
     builder: 'b1',
     buildArgs: [],
-    workDir: dir
+    workDir: dir,
+    bases: [],
+    platforms: []
   })
 
 describe('restoreCacheMounts', () => {
@@ -151,6 +153,43 @@ describe('saveCacheMounts', () => {
     await expect(saveCacheMounts(plan(), env, restored, 1024 ** 3)).resolves.toMatchObject({
       kind: 'failed',
       reason: 'ERROR: push denied'
+    })
+  })
+})
+
+describe('prefetchBases', () => {
+  const withBases = () =>
+    planCacheMounts({
+      mounts,
+      settings: { ref: 'r/app:cache-mounts', maxBytes: 1024 ** 3, helper: 'busybox:1.36' },
+      builder: 'b1',
+      buildArgs: [],
+      workDir: dir,
+      bases: [{ ref: 'golang:1.26' }],
+      platforms: ['linux/arm64']
+    })
+
+  it('runs nothing when there is no base image to pull', async () => {
+    buildx([], {})
+    await expect(prefetchBases(plan(), env)).resolves.toBeUndefined()
+    expect(calls).toHaveLength(0)
+  })
+
+  it('pulls through the proxy environment, and a failure is a fact, never an exception', async () => {
+    buildx([], {})
+    await expect(prefetchBases(withBases(), env)).resolves.toMatchObject({ kind: 'pulled', images: 1 })
+    expect(calls[0].args).toEqual(
+      expect.arrayContaining(['--output', 'type=cacheonly', '--platform', 'linux/arm64'])
+    )
+    expect(calls[0].env.HTTPS_PROXY).toBe('http://proxy:3128')
+    expect(readFileSync(join(dir, 'cache-mounts/prefetch.Dockerfile'), 'utf8')).toContain(
+      'FROM golang:1.26 AS base0'
+    )
+    buildx([], {}, { exitCode: 1, stderr: 'ERROR: golang:1.26: not found\n' })
+    await expect(prefetchBases(withBases(), env)).resolves.toMatchObject({
+      kind: 'failed',
+      images: 1,
+      reason: 'ERROR: golang:1.26: not found'
     })
   })
 })
