@@ -117,6 +117,9 @@ describe('cache-mounts: registry', () => {
       '/root/go/pkg/mod'
     ])
     expect(warm.result.summary).toContain('Cache mounts restored')
+    // The Go image was pulled beside the restore: the build's FROM finds it on the new builder.
+    expect(output(warm.result)).toContain("Cache mounts: the build's 1 base image pulled beside the restore")
+    expect(fromStep(output(warm.result), goImage)).toBe('CACHED')
     // Only the compile cache changed: it is packed and pushed again; the module cache's layer is the very blob
     // the registry held, so none of it is sent again.
     expect(warmReport).toMatchObject({
@@ -137,6 +140,7 @@ describe('cache-mounts: registry', () => {
     expect(off.fetched).toEqual(expect.arrayContaining(['/example.test/greet/@v/v1.0.0.zip']))
     expect(off.compiles).toBeGreaterThan(10)
     expect(off.result.outputs['cache-mounts']).toBeUndefined()
+    expect(fromStep(output(off.result), goImage)).toBe('DONE')
     expect(output(off.result)).not.toContain('Cache mounts:')
   })
 })
@@ -157,6 +161,20 @@ async function archBuild(name: string, inputs: Record<string, string>) {
 }
 
 const SECRET = `cache-mounts-secret-${run}-never-saved`
+
+/** How the user's build ended its FROM of `image` in BuildKit's plain progress: CACHED, DONE or ''. */
+function fromStep(log: string, image: string): string {
+  const lines = log.split('\n')
+  const at = lines.findIndex(
+    line => / \[stage-0 1\/\d+\] FROM /.test(line) && line.includes(` FROM ${image}`)
+  )
+  if (at < 0) return ''
+  const step = lines[at].split(' ')[0]
+  const end = lines
+    .slice(at + 1)
+    .find(line => line.startsWith(`${step} CACHED`) || line.startsWith(`${step} DONE`))
+  return end?.split(' ')[1] ?? ''
+}
 
 /** The digest of the artifact's layer that holds the Go fixture's mount with this id (its first tar header). */
 async function layerNamed(repository: string, tag: string, id: string): Promise<string> {
