@@ -70,7 +70,8 @@ export async function prefetchBases(
   const started = Date.now()
   try {
     mkdirSync(plan.context, { recursive: true })
-    const result = await runHelper(build, run)
+    // Silent: it runs beside the restore, whose log its progress would cut into; a line says how it went.
+    const result = await runHelper(build, run, true)
     if (result.exitCode !== 0)
       return { kind: 'failed', images, reason: whyFailed(result.stderr), durationMs: Date.now() - started }
     return { kind: 'pulled', images, durationMs: Date.now() - started }
@@ -126,10 +127,14 @@ export async function saveCacheMounts(
   }
 }
 
-/** Writes a helper build's Dockerfile and runs it with a value new to this run. */
-async function runHelper(build: HelperBuild, run: HelperEnv): Promise<{ exitCode: number; stderr: string }> {
+/** Writes a helper build's Dockerfile and runs it with a value new to this run (its output in the log unless silent). */
+async function runHelper(
+  build: HelperBuild,
+  run: HelperEnv,
+  silent = false
+): Promise<{ exitCode: number; stderr: string }> {
   writeFileSync(build.dockerfile.path, build.dockerfile.text)
-  return docker(build.argv(nonce()), { env: run.env, redactions: run.redactions })
+  return docker(build.argv(nonce()), { env: run.env, redactions: run.redactions, silent })
 }
 
 const nonce = (): string => randomBytes(8).toString('hex')

@@ -186,7 +186,16 @@ describe('prefetchBases', () => {
       'FROM golang:1.26 AS base0'
     )
     buildx([], {}, { exitCode: 1, stderr: 'ERROR: golang:1.26: not found\n' })
-    await expect(prefetchBases(withBases(), env)).resolves.toMatchObject({
+    // Silent: it runs beside the restore, so none of its output reaches the log.
+    const written: string[] = []
+    const spy = jest.spyOn(process.stdout, 'write').mockImplementation(chunk => {
+      written.push(String(chunk))
+      return true
+    })
+    const failed = prefetchBases(withBases(), env)
+    await failed.finally(() => spy.mockRestore())
+    expect(written.join('')).not.toContain('not found')
+    await expect(failed).resolves.toMatchObject({
       kind: 'failed',
       images: 1,
       reason: 'ERROR: golang:1.26: not found'
