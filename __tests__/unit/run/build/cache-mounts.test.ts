@@ -37,15 +37,15 @@ beforeEach(() => {
 })
 afterEach(() => rmSync(dir, { recursive: true, force: true }))
 
-const plan = () =>
+const plan = (bases: { ref: string }[] = [], platforms: string[] = []) =>
   planCacheMounts({
     mounts,
     settings: { ref: 'r/app:cache-mounts', maxBytes: 1024 ** 3, helper: 'busybox:1.36' },
     builder: 'b1',
     buildArgs: [],
     workDir: dir,
-    bases: [],
-    platforms: []
+    bases,
+    platforms
   })
 
 describe('restoreCacheMounts', () => {
@@ -158,16 +158,7 @@ describe('saveCacheMounts', () => {
 })
 
 describe('prefetchBases', () => {
-  const withBases = () =>
-    planCacheMounts({
-      mounts,
-      settings: { ref: 'r/app:cache-mounts', maxBytes: 1024 ** 3, helper: 'busybox:1.36' },
-      builder: 'b1',
-      buildArgs: [],
-      workDir: dir,
-      bases: [{ ref: 'golang:1.26' }],
-      platforms: ['linux/arm64']
-    })
+  const withBases = () => plan([{ ref: 'golang:1.26' }], ['linux/arm64'])
 
   it('runs nothing when there is no base image to pull', async () => {
     buildx([], {})
