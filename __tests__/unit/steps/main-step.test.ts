@@ -93,10 +93,12 @@ describe('runMain with cache-mounts', () => {
     } finally {
       process.env = saved
     }
-    // Each docker call, with the helper build it is (restore, measure, save) named.
+    // Each docker call, with the helper build it is (restore, prefetch, measure, save) named.
     return calls.map(call => {
       const output = call.args[call.args.indexOf('--output') + 1] ?? ''
-      const helper = /dest=.*\/(\w+)$/.exec(output)?.[1] ?? (output.startsWith('type=image') ? 'save' : '')
+      const helper =
+        /dest=.*\/(\w+)$/.exec(output)?.[1] ??
+        (output.startsWith('type=image') ? 'save' : output === 'type=cacheonly' ? 'prefetch' : '')
       return [call.args[0], call.args[1], helper].filter(Boolean).join(' ')
     })
   }
@@ -105,7 +107,9 @@ describe('runMain with cache-mounts', () => {
     expect(await mainWithMounts(0)).toEqual([
       // A builder this run created is not asked what cache mounts it holds.
       'buildx create',
+      // The base image is pulled beside the restore, on this new builder.
       'buildx build restore',
+      'buildx build prefetch',
       'buildx build',
       'buildx inspect',
       'buildx build measure',

@@ -18,7 +18,11 @@ const TRANSIENT = compile(
     ['unexpected EOF'],
     [/: EOF\b/],
     ['context deadline exceeded'],
-    ['no such host']
+    ['no such host'],
+    // Two pushes of one blob to one repository at once (split legs sharing a base layer): the registry can
+    // compare one upload with the other's half-written file. Pushed again, the blob is there.
+    ['provided digest did not match uploaded content'],
+    ['blob unknown to registry']
   ],
   true
 )
@@ -34,8 +38,21 @@ export function isPermanent(line: string): boolean {
 }
 
 export function isTransient(output: string): boolean {
-  const relevant = examinedLines(output).filter(line => /ERROR|error|failed/.test(line))
+  const relevant = failureLines(examinedLines(output))
   return relevant.some(line => matches(line.toLowerCase(), TRANSIENT)) && !relevant.some(isPermanent)
+}
+
+/**
+ * The lines that say what failed: those with ERROR, error or failed, and the registry's own errors, which come on
+ * lines of their own (`<code>: <message>`) after one ending `errors:`.
+ */
+function failureLines(lines: string[]): string[] {
+  let inList = false
+  return lines.filter(line => {
+    const kept = /ERROR|error|failed/.test(line) || (inList && /^\s*[a-z_]{1,30}: /.test(line))
+    inList = /errors:\s*$/.test(line) || (inList && kept)
+    return kept
+  })
 }
 
 /** Seconds to wait before retry `attempt` (1-based): 2, 4, 8, … capped at 30. */

@@ -7,7 +7,14 @@ describe('isTransient', () => {
     'ERROR: failed to solve: failed to do request: Head "https://r/v2/a/manifests/1": read tcp 127.0.0.1:1->127.0.0.1:2: read: connection reset by peer',
     'ERROR: failed to push: failed to do request: Put "http://r/v2/x": http: server closed idle connection',
     'ERROR: failed to solve: DeadlineExceeded: context deadline exceeded',
-    'ERROR: failed to push: unexpected status: 502 Bad Gateway'
+    'ERROR: failed to push: unexpected status: 502 Bad Gateway',
+    // Captured on the stack: two split legs pushing the same base layer to one repository at once.
+    [
+      'ERROR: failed to build: failed to solve: failed to push 127.0.0.1:5000/examples-mxa3931vtgpk/split-reusable-failures: errors:',
+      'unknown: provided digest did not match uploaded content',
+      'unknown: blob unknown to registry - sha256:864a2bf5352f9c5cca4d2bd42ade6967118b85b3002f1bdd97bc01c87506374d',
+      ''
+    ].join('\n')
   ])('retries %s', text => {
     expect(isTransient(text)).toBe(true)
   })
@@ -17,7 +24,8 @@ describe('isTransient', () => {
     'ERROR: failed to solve: busybox:nope: not found',
     'ERROR: failed to push: http: server gave HTTP response to HTTPS client',
     'ERROR: Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?',
-    '#6 0.1 exec /bin/sh: exec format error\nERROR: failed to solve: process did not complete successfully: i/o timeout'
+    '#6 0.1 exec /bin/sh: exec format error\nERROR: failed to solve: process did not complete successfully: i/o timeout',
+    'ERROR: failed to push r:5000/a: errors:\nunknown: blob unknown to registry\ndenied: requested access to the resource is denied'
   ])('does not retry %s', text => {
     expect(isTransient(text)).toBe(false)
   })
