@@ -2,7 +2,7 @@
 // are restored, so the build finds them on the builder. Only what can be known for sure is returned; a stage
 // whose base depends on anything else is left for the build to pull itself.
 import { splitCsvLine } from './csv'
-import { Instruction, instructionsOf, leadingFlags } from './dockerfile-instructions'
+import { Instruction, instructionsOf, leadingFlags, words } from './dockerfile-instructions'
 
 export interface BaseImage {
   /** The reference with the global ARGs put in, as the build resolves it. */
@@ -126,28 +126,4 @@ function expand(text: string, globals: Map<string, string>): string | undefined 
     return value ?? ''
   })
   return unknown || expanded.includes('$') || expanded.includes('\\') ? undefined : expanded
-}
-
-/** An instruction's words, split on blanks outside quotes, with the quotes taken away. */
-function words(rest: string): string[] {
-  const found: string[] = []
-  let word = ''
-  let quote = ''
-  let started = false
-  for (const char of rest) {
-    if (quote === '' && /\s/.test(char)) {
-      if (started) found.push(word)
-      word = ''
-      started = false
-    } else if (quote === '' && (char === '"' || char === "'")) {
-      quote = char
-      started = true
-    } else if (char === quote) quote = ''
-    else {
-      word += char
-      started = true
-    }
-  }
-  if (started) found.push(word)
-  return found
 }

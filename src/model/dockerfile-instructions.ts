@@ -68,19 +68,40 @@ function skipHeredocs(rest: string, lines: string[], at: number): number {
  */
 export function leadingFlags(rest: string): { flags: string[]; rest: string } {
   const flags: string[] = []
-  let at = 0
-  for (;;) {
-    while (at < rest.length && /\s/.test(rest[at])) at += 1
-    if (!rest.startsWith('--', at)) return { flags, rest: rest.slice(at) }
-    // A flag word runs to the next unquoted blank.
-    let word = ''
-    let quote = ''
-    for (; at < rest.length && (quote !== '' || !/\s/.test(rest[at])); at += 1) {
-      const char = rest[at]
-      if (quote === '' && (char === '"' || char === "'")) quote = char
-      else if (char === quote) quote = ''
-      else word += char
-    }
+  let at = skipBlanks(rest, 0)
+  while (rest.startsWith('--', at)) {
+    const { word, end } = wordAt(rest, at)
     flags.push(word)
+    at = skipBlanks(rest, end)
   }
+  return { flags, rest: rest.slice(at) }
+}
+
+/** An instruction's words, split on blanks outside quotes, with the quotes taken away. */
+export function words(rest: string): string[] {
+  const found: string[] = []
+  for (let at = skipBlanks(rest, 0); at < rest.length;) {
+    const { word, end } = wordAt(rest, at)
+    found.push(word)
+    at = skipBlanks(rest, end)
+  }
+  return found
+}
+
+function skipBlanks(rest: string, at: number): number {
+  while (at < rest.length && /\s/.test(rest[at])) at += 1
+  return at
+}
+
+/** The word that starts at `at`: up to the next blank outside quotes, the quotes taken away as BuildKit does. */
+function wordAt(rest: string, at: number): { word: string; end: number } {
+  let word = ''
+  let quote = ''
+  for (; at < rest.length && (quote !== '' || !/\s/.test(rest[at])); at += 1) {
+    const char = rest[at]
+    if (quote === '' && (char === '"' || char === "'")) quote = char
+    else if (char === quote) quote = ''
+    else word += char
+  }
+  return { word, end: at }
 }
