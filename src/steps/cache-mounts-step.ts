@@ -17,8 +17,11 @@ export interface CacheMountsRun {
   plan?: CacheMountsPlan
   env: HelperEnv
   restore: CacheMountsRestore
-  /** The pull of the build's base images beside the restore, on a new builder. */
-  prefetch?: BasesPrefetch
+  /**
+   * The pull of the build's base images, started beside the restore on a new builder. The build does not wait
+   * for it: BuildKit joins the build's pull of the same image to the one under way.
+   */
+  prefetch?: Promise<BasesPrefetch | undefined>
 }
 
 /**
@@ -41,7 +44,6 @@ export async function restoreStep(
     const env: HelperEnv = { builder: plan.builder, env: plan.proxyEnv, redactions: plan.redactions }
     const run = await restoreOf(inputs, plan, workDir, env)
     restoreMessages(run.restore, settings.ref).forEach(({ level, text }) => log[level](text))
-    if (run.prefetch) log.info(prefetchMessage(run.prefetch))
     return run
   })
 }
@@ -74,11 +76,18 @@ async function restoreOf(
     bases: newBuilder ? findBaseImages(text, { buildArgs: inputs.buildArgs, target: inputs.target }) : [],
     platforms: inputs.platforms
   })
-  const [restore, prefetch] = await Promise.all([
-    restoreCacheMounts(cachePlan, env, skipped, newBuilder),
-    prefetchBases(cachePlan, env)
-  ])
-  return { plan: cachePlan, env, restore, ...(prefetch ? { prefetch } : {}) }
+  const prefetch = prefetchBases(cachePlan, env)
+  const restore = await restoreCacheMounts(cachePlan, env, skipped, newBuilder)
+  return { plan: cachePlan, env, restore, prefetch }
+}
+
+/**
+ * Waits for the pull started beside the restore and says how it went: after the build, which pulled the same
+ * images (or failed). Never throws, so a failed build still reports its own error.
+ */
+export async function prefetchSettled(run: CacheMountsRun | undefined): Promise<void> {
+  const prefetch = await run?.prefetch
+  if (prefetch) log.info(prefetchMessage(prefetch))
 }
 
 /** The Dockerfile buildx will read, when it is a local file; else why it cannot be read here. */

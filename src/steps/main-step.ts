@@ -11,7 +11,7 @@ import { checkNetwork } from '../run/network/network-check'
 import { markMainStarted } from '../run/runner/save-state'
 import { writeSummary } from '../run/runner/job-summary'
 import { buildStep } from './build-step'
-import { restoreStep, saveStep } from './cache-mounts-step'
+import { prefetchSettled, restoreStep, saveStep } from './cache-mounts-step'
 import { cacheMountsRows } from '../report/cache-mounts'
 import { BuilderSetup } from './builder-setup'
 import { mergeStep } from './merge-step'
@@ -45,7 +45,14 @@ export async function runMain(): Promise<void> {
 
   const { start, facts } = await builder.start(plan)
   const mounts = await restoreStep(inputs, plan, context.workDir)
-  const { outcome, builder: nodes } = await buildStep(inputs, plan, start)
+  let built
+  try {
+    built = await buildStep(inputs, plan, start)
+  } finally {
+    // Nothing of this step may still run when it ends, even after a failed build.
+    await prefetchSettled(mounts)
+  }
+  const { outcome, builder: nodes } = built
   const saved = await saveStep(inputs, mounts)
   if (signing && outcome.digest === '') {
     throw new Error('Input "sign": the build pushed no index, so there is no digest to sign.')

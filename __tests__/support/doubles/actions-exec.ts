@@ -6,6 +6,8 @@ export interface DockerAnswer {
   exitCode?: number
   stdout?: string
   stderr?: string
+  /** The call returns once this settles (a command still running while others start). */
+  until?: Promise<unknown>
 }
 
 export const calls: { args: string[]; env: Record<string, string> }[] = []
@@ -27,7 +29,8 @@ export async function exec(tool: string, argv: string[] = [], options: ExecOptio
   if (tool !== 'docker' && !niced) throw new Error(`exec double: unexpected tool ${tool}`)
   const args = niced ? argv.slice(3) : argv
   calls.push({ args, env: options.env ?? {} })
-  const { exitCode = 0, stdout = '', stderr = '' } = answer(args)
+  const { exitCode = 0, stdout = '', stderr = '', until } = answer(args)
+  await until
   if (stdout) options.listeners?.stdout?.(Buffer.from(stdout))
   if (stderr) options.listeners?.stderr?.(Buffer.from(stderr))
   return exitCode

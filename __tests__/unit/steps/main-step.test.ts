@@ -57,7 +57,10 @@ describe('runMain with cache-mounts', () => {
   runInProcess()
 
   /** Runs main on a context whose Dockerfile has one cache mount; the build exits with buildCode. */
-  async function mainWithMounts(buildCode: number): Promise<string[]> {
+  async function mainWithMounts(
+    buildCode: number,
+    prefetch: { until?: Promise<unknown>; onBuild?: () => void } = {}
+  ): Promise<string[]> {
     const temp = mkdtempSync(join(tmpdir(), 'in-process-'))
     writeFileSync(join(temp, 'Dockerfile'), 'FROM busybox\nRUN --mount=type=cache,target=/root/.cache true\n')
     const saved = { ...process.env }
@@ -85,7 +88,11 @@ describe('runMain with cache-mounts', () => {
         )
         return {}
       }
-      if (args[1] === 'build' && args.includes('--metadata-file')) return { exitCode: buildCode }
+      if (args[1] === 'build' && args.includes('--metadata-file')) {
+        prefetch.onBuild?.()
+        return { exitCode: buildCode }
+      }
+      if (output === 'type=cacheonly') return { until: prefetch.until }
       return {}
     })
     try {
@@ -108,14 +115,36 @@ describe('runMain with cache-mounts', () => {
       // A builder this run created is not asked what cache mounts it holds.
       'buildx create',
       // The base image is pulled beside the restore, on this new builder.
-      'buildx build restore',
       'buildx build prefetch',
+      'buildx build restore',
       'buildx build',
       'buildx inspect',
       'buildx build measure',
       'buildx build save'
     ])
     expect(JSON.parse(recorded.outputs['cache-mounts'])).toMatchObject({ restore: 'restored', save: 'saved' })
+  })
+
+  it('starts the build once the restore is done, while the base image is still being pulled', async () => {
+    let onBuild: () => void = () => undefined
+    const order: string[] = []
+    // The pull ends only once the build has started: a build that waited for it would never start.
+    const until = new Promise<void>(resolve => (onBuild = resolve)).then(() => order.push('prefetch ended'))
+    const commands = await mainWithMounts(0, { until, onBuild: () => onBuild() })
+    order.push('main ended')
+    expect(commands).toContain('buildx build save')
+    // main waited for the pull before it ended, and said how it went.
+    expect(order).toEqual(['prefetch ended', 'main ended'])
+    expect(recorded.lines.map(line => line.text).join('\n')).toMatch(/base image pulled beside the restore/)
+  })
+
+  it('waits for the pull before it ends when the build fails', async () => {
+    let onBuild: () => void = () => undefined
+    const order: string[] = []
+    const until = new Promise<void>(resolve => (onBuild = resolve)).then(() => order.push('prefetch ended'))
+    await mainWithMounts(1, { until, onBuild: () => onBuild() })
+    order.push('main ended')
+    expect(order).toEqual(['prefetch ended', 'main ended'])
   })
 
   it('saves nothing when the build fails', async () => {

@@ -58,8 +58,8 @@ export async function restoreCacheMounts(
 }
 
 /**
- * Pulls the build's base images onto a new builder while the restore runs, so the build finds them there. A
- * failure only means the build pulls them itself.
+ * Pulls the build's base images onto a new builder while the restore runs; the build, started once the restore
+ * is done, joins the pull still under way. A failure only means the build pulls them itself.
  */
 export async function prefetchBases(
   plan: CacheMountsPlan,
