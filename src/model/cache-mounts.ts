@@ -8,6 +8,12 @@ export function artifactName(mount: CacheMount): string {
   return `mount-${createHash('sha256').update(cacheMountKey(mount)).digest('hex').slice(0, 20)}`
 }
 
+/**
+ * What the artifact holds for a mount: `tar`, its whole content only (an image saved before listings were
+ * kept); `list`, that and the listing of its entries; `delta`, those and what changed since, with the names gone.
+ */
+export type ArtifactParts = 'tar' | 'list' | 'delta'
+
 /** What a helper build found for one mount (restore, or the measure before a save). */
 export interface MountReport {
   /**
@@ -22,23 +28,33 @@ export interface MountReport {
    * removed again changes only its folder's time): what tells a changed mount. '' when empty.
    */
   digest: string
+  /** A restore's: what the artifact held for this mount. */
+  parts?: ArtifactParts
+  /** A measure's: the bytes of the files new or changed since the artifact's listing, when there is one. */
+  changedBytes?: number
 }
 
 const STATUSES = new Set(['restored', 'present', 'missing', 'too-large', 'corrupt', 'measured'])
 
 /**
- * The report file of a helper build: one line per mount, `<index> <status> <kilobytes> <digest or ->`. Lines that
- * do not parse are left out, so a mount with no line counts as unknown (never as unchanged).
+ * The report file of a helper build: one line per mount, `<index> <status> <kilobytes> <digest or ->`, then
+ * `parts=<tar|list|delta>` (a restore) or `changed=<kilobytes>` (a measure) when known. Lines that do not parse are
+ * left out, so a mount with no line counts as unknown (never as unchanged).
  */
 export function parseMountReport(text: string, count: number): (MountReport | undefined)[] {
   const reports: (MountReport | undefined)[] = Array.from({ length: count }, () => undefined)
   for (const line of text.split('\n')) {
-    const match = /^(\d{1,4}) ([a-z-]+) (\d{1,15}) ([0-9a-f]{64}|-)$/.exec(line.trim())
+    const match =
+      /^(\d{1,4}) ([a-z-]+) (\d{1,15}) ([0-9a-f]{64}|-)(?: parts=(tar|list|delta)| changed=(\d{1,15}))?$/.exec(
+        line.trim()
+      )
     if (!match || !STATUSES.has(match[2]) || Number(match[1]) >= count) continue
     reports[Number(match[1])] = {
       status: match[2] as MountReport['status'],
       bytes: Number(match[3]) * 1024,
-      digest: match[4] === '-' ? '' : match[4]
+      digest: match[4] === '-' ? '' : match[4],
+      ...(match[5] ? { parts: match[5] as ArtifactParts } : {}),
+      ...(match[6] ? { changedBytes: Number(match[6]) * 1024 } : {})
     }
   }
   return reports
@@ -65,15 +81,22 @@ export function bucketId(mount: Pick<CacheMount, 'id'>, namespace: string): stri
 }
 
 /**
+ * A mount saved as what changed since the artifact's listing when that is at most this share of it: the artifact
+ * stays within a quarter more than the mount, and a run sends only its changes. More, and it is packed whole again.
+ */
+const CHANGES_SHARE = 4
+
+/**
  * What a save keeps: the mounts that fit together under the bound (in order), and those that do not. Of those
- * kept, `carried` were restored from the artifact and are unchanged since: their layer is copied from it as it
- * is, so the registry is not sent again what it holds.
+ * kept, `carried` were restored from the artifact and are unchanged since: their layers are copied from it as they
+ * are, so the registry is not sent again what it holds. `updated` changed little since the artifact's listing:
+ * their full layer is carried and only their changes are packed.
  */
 export function mountsToSave(
   measured: (MountReport | undefined)[],
   before: (MountReport | undefined)[],
   maxBytes: number
-): { save: number[]; carried: number[]; tooLarge: number[]; changed: boolean } {
+): { save: number[]; carried: number[]; updated: number[]; tooLarge: number[]; changed: boolean } {
   const unchanged = (index: number): boolean => measured[index]?.digest === (before[index]?.digest ?? '')
   const changed = measured.some((now, index) => now !== undefined && now.digest !== '' && !unchanged(index))
   const save: number[] = []
@@ -87,8 +110,20 @@ export function mountsToSave(
       total += now.bytes
     }
   })
-  const carried = save.filter(index => before[index]?.status === 'restored' && unchanged(index))
-  return { save, carried, tooLarge, changed }
+  const restored = (index: number): boolean => before[index]?.status === 'restored'
+  const carried = save.filter(index => restored(index) && unchanged(index))
+  const updated = save.filter(index => {
+    const now = measured[index] as MountReport
+    const parts = before[index]?.parts
+    return (
+      restored(index) &&
+      !unchanged(index) &&
+      (parts === 'list' || parts === 'delta') &&
+      now.changedBytes !== undefined &&
+      now.changedBytes * CHANGES_SHARE <= now.bytes
+    )
+  })
+  return { save, carried, updated, tooLarge, changed }
 }
 
 /** What the restore before the build did; report/ puts it in words. */
@@ -111,12 +146,16 @@ export type CacheMountsRestore =
 /** What the save after the build did; report/ puts it in words. */
 export type CacheMountsSave =
   | { kind: 'unchanged'; durationMs: number }
-  /** ids and bytes: the mounts packed and sent; kept: those carried from the artifact as they were. */
+  /**
+   * ids: the mounts packed whole; updated: those of which only the changes were packed; bytes: what was packed
+   * of both; kept: those carried from the artifact as they were.
+   */
   | {
       kind: 'saved'
       ref: string
       bytes: number
       ids: string[]
+      updated: string[]
       kept: string[]
       tooLarge: string[]
       durationMs: number

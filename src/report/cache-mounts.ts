@@ -110,7 +110,7 @@ export function saveMessages(save: CacheMountsSave): Message[] {
         })),
         {
           level: 'info',
-          text: `Cache mounts: saved ${save.ids.join(', ')} (${formatBytes(save.bytes)}) to ${save.ref} in ${seconds(save.durationMs)}.${keptText(save.kept)}`
+          text: `Cache mounts: saved ${savedText(save)} (${formatBytes(save.bytes)}) to ${save.ref} in ${seconds(save.durationMs)}.${keptText(save.kept)}`
         }
       ]
     case 'failed':
@@ -122,6 +122,10 @@ export function saveMessages(save: CacheMountsSave): Message[] {
       ]
   }
 }
+
+/** The mounts packed whole, then those of which only the changes were: `/a, the changes to /b`. */
+const savedText = (save: { ids: string[]; updated: string[] }): string =>
+  [...save.ids, ...save.updated.map(id => `the changes to ${id}`)].join(', ')
 
 const keptText = (kept: string[]): string =>
   kept.length > 0 ? ` Unchanged, kept as saved before: ${kept.join(', ')}.` : ''
@@ -140,6 +144,7 @@ export function cacheMountsOutput(restore: CacheMountsRestore, save: CacheMounts
     restoreMs: 'durationMs' in restore ? restore.durationMs : 0,
     save: save?.kind ?? 'skipped',
     saved: save?.kind === 'saved' ? save.ids : [],
+    updated: save?.kind === 'saved' ? save.updated : [],
     savedBytes: save?.kind === 'saved' ? save.bytes : 0,
     kept: save?.kind === 'saved' ? save.kept : [],
     saveMs: save?.durationMs ?? 0
@@ -163,7 +168,7 @@ export function cacheMountsRows(
     save === undefined
       ? 'no'
       : save.kind === 'saved'
-        ? `${save.ids.join(', ')}; ${formatBytes(save.bytes)} in ${seconds(save.durationMs)}${save.kept.length > 0 ? `; kept unchanged: ${save.kept.join(', ')}` : ''}`
+        ? `${savedText(save)}; ${formatBytes(save.bytes)} in ${seconds(save.durationMs)}${save.kept.length > 0 ? `; kept unchanged: ${save.kept.join(', ')}` : ''}`
         : save.kind === 'unchanged'
           ? 'unchanged, not pushed'
           : `no (${save.reason.slice(0, MAX_SHOWN)})`

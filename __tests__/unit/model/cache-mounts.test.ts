@@ -32,6 +32,20 @@ describe('parseMountReport', () => {
       undefined
     ])
   })
+  it("reads what the artifact held (a restore's) and the size of the changes (a measure's)", () => {
+    const text = [
+      `0 restored 12 ${DIGEST} parts=delta`,
+      `1 measured 9 ${DIGEST} changed=3`,
+      `2 restored 12 ${DIGEST} parts=all`,
+      `3 measured 9 ${DIGEST} changed=-1`
+    ].join('\n')
+    expect(parseMountReport(text, 4)).toEqual([
+      { status: 'restored', bytes: 12 * 1024, digest: DIGEST, parts: 'delta' },
+      { status: 'measured', bytes: 9 * 1024, digest: DIGEST, changedBytes: 3 * 1024 },
+      undefined,
+      undefined
+    ])
+  })
 })
 
 describe('cacheMountIdsInUsage', () => {
@@ -65,12 +79,14 @@ describe('mountsToSave', () => {
     ).toEqual({
       save: [0, 1],
       carried: [1],
+      updated: [],
       tooLarge: [],
       changed: true
     })
     expect(mountsToSave([at(DIGEST, 600), at(OTHER, 600)], [], 1000 * 1024)).toEqual({
       save: [0],
       carried: [],
+      updated: [],
       tooLarge: [1],
       changed: true
     })
@@ -79,6 +95,7 @@ describe('mountsToSave', () => {
     expect(mountsToSave([{ status: 'measured', bytes: 0, digest: '' }], [], 1e9)).toEqual({
       save: [],
       carried: [],
+      updated: [],
       tooLarge: [],
       changed: false
     })
@@ -93,8 +110,37 @@ describe('mountsToSave', () => {
     expect(mountsToSave(now, before, 1e9)).toEqual({
       save: [0, 1, 2],
       carried: [0],
+      updated: [],
       tooLarge: [],
       changed: true
     })
+  })
+  it('saves a restored mount that changed little as its changes, and packs it whole when they are over a quarter', () => {
+    const restored = (parts?: 'tar' | 'list' | 'delta') => ({
+      status: 'restored' as const,
+      bytes: 100 * 1024,
+      digest: DIGEST,
+      ...(parts ? { parts } : {})
+    })
+    const changedBy = (kb?: number) => ({
+      status: 'measured' as const,
+      bytes: 100 * 1024,
+      digest: OTHER,
+      ...(kb !== undefined ? { changedBytes: kb * 1024 } : {})
+    })
+    const updated = (now: ReturnType<typeof changedBy>, before: ReturnType<typeof restored>) =>
+      mountsToSave([now], [before], 1e9).updated
+    expect(updated(changedBy(25), restored('list'))).toEqual([0])
+    expect(updated(changedBy(25), restored('delta'))).toEqual([0])
+    expect(updated(changedBy(26), restored('list'))).toEqual([])
+    // Nothing to compare with: an artifact without a listing, or no size of the changes.
+    expect(updated(changedBy(1), restored('tar'))).toEqual([])
+    expect(updated(changedBy(), restored('list'))).toEqual([])
+    // Unchanged is carried, not updated; a mount the builder held is never updated.
+    expect(mountsToSave([{ ...changedBy(0), digest: DIGEST }], [restored('list')], 1e9)).toMatchObject({
+      carried: [0],
+      updated: []
+    })
+    expect(updated(changedBy(1), { ...restored('list'), status: 'present' as never })).toEqual([])
   })
 })

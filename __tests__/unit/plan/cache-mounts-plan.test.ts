@@ -18,6 +18,12 @@ const given = {
   platforms: [] as string[]
 }
 
+/** The script of a helper Dockerfile's one RUN (the exec form). */
+function scriptOf(text: string): string {
+  const run = text.split('\n').find(line => line.startsWith('RUN ')) as string
+  return (JSON.parse(run.slice(run.indexOf('["'))) as string[])[2]
+}
+
 describe('planCacheMounts', () => {
   const plan = planCacheMounts(given)
 
@@ -65,16 +71,34 @@ describe('planCacheMounts', () => {
     expect(plan.measure.argv('one')).not.toEqual(plan.measure.argv('two'))
   })
 
-  it('measures without pulling the artifact', () => {
-    expect(plan.measure.dockerfile.text).not.toContain('--mount=from=')
-    expect(plan.measure.argv('n')).toContain('type=local,dest=/tmp/run/cache-mounts/measure')
+  it('measures without pulling the artifact, reading the listings the restore left as a named context', () => {
+    expect(plan.measure.dockerfile.text).not.toContain('--mount=from=r.example')
+    expect(plan.measure.dockerfile.text).toContain(' --mount=from=lists,target=/lists ')
+    const argv = plan.measure.argv('n')
+    expect(argv).toContain('type=local,dest=/tmp/run/cache-mounts/measure')
+    expect(argv.slice(argv.indexOf('--build-context'), argv.indexOf('--build-context') + 2)).toEqual([
+      '--build-context',
+      'lists=/tmp/run/cache-mounts/restore'
+    ])
+    // The restore's local output is where those listings land.
+    expect(plan.restore.argv('n')).toContain(`type=local,dest=${plan.lists}`)
+    const script = scriptOf(plan.measure.dockerfile.text)
+    expect(script).toContain(
+      `echo "1 measured $(measure /cache-mounts/1)$(changed_kb /cache-mounts/1 /lists/${artifactName(mounts[1])}.list)"`
+    )
   })
 
-  it('saves the chosen mounts, one layer each, pushed as an image with no attestations', () => {
+  it('saves the chosen mounts whole, a tar and a listing each in a layer of its own, with no attestations', () => {
     const save = plan.save([1])
-    expect(save.dockerfile.text).toContain(`tar -cf /out/${artifactName(mounts[1])}.tar -C /cache-mounts/1 .`)
+    const name = artifactName(mounts[1])
+    expect(save.dockerfile.text).toContain(
+      `list /cache-mounts/1 > /out/${name}.list && tar -cf /out/${name}.tar -C /cache-mounts/1 .`
+    )
     expect(save.dockerfile.text).not.toContain('/cache-mounts/0')
-    expect(save.dockerfile.text).toContain(`COPY --link --from=save /out/${artifactName(mounts[1])}.tar /`)
+    expect(save.dockerfile.text.split('\n').filter(line => line.startsWith('COPY '))).toEqual([
+      `COPY --link --from=save /out/${name}.tar /`,
+      `COPY --link --from=save /out/${name}.list /`
+    ])
     expect(save.argv('n')).toContain(
       'type=image,name=r.example/app:cache-mounts,push=true,oci-mediatypes=true,compression=zstd'
     )
@@ -82,17 +106,50 @@ describe('planCacheMounts', () => {
   })
 
   it('copies a carried mount from the artifact as it is, and packs and mounts only the others', () => {
-    const save = plan.save([0, 1], [0])
+    const [first, second] = mounts.map(artifactName)
+    const copies = (text: string): string[] => text.split('\n').filter(line => line.startsWith('COPY '))
+    // An artifact saved before listings were kept holds the tar alone.
+    const save = plan.save([0, 1], { carried: [0], updated: [], parts: ['tar', undefined] })
     const text = save.dockerfile.text
-    expect(text).toContain('FROM r.example/app:cache-mounts AS saved\n')
+    expect(text).toMatch(/^FROM r\.example\/app:cache-mounts AS saved\nFROM busybox:1\.36 AS save\n/)
     expect(text).not.toContain('/cache-mounts/0')
-    expect(text).toContain(`tar -cf /out/${artifactName(mounts[1])}.tar -C /cache-mounts/1 .`)
-    const copies = text.split('\n').filter(line => line.startsWith('COPY '))
-    expect(copies).toEqual([
-      `COPY --link --from=saved /${artifactName(mounts[0])}.tar /`,
-      `COPY --link --from=save /out/${artifactName(mounts[1])}.tar /`
+    expect(text).toContain(`tar -cf /out/${second}.tar -C /cache-mounts/1 .`)
+    expect(copies(text)).toEqual([
+      `COPY --link --from=saved /${first}.tar /`,
+      `COPY --link --from=save /out/${second}.tar /`,
+      `COPY --link --from=save /out/${second}.list /`
     ])
+    // Carried with its changes: every file it held, each its own layer as before.
+    expect(copies(plan.save([0], { carried: [0], updated: [], parts: ['delta'] }).dockerfile.text)).toEqual(
+      ['.tar', '.list', '.delta.cpio', '.gone'].map(file => `COPY --link --from=saved /${first}${file} /`)
+    )
     expect(plan.save([1]).dockerfile.text).not.toContain(' AS saved')
+  })
+
+  it('saves an updated mount as the full layers it had and its changes since their listing', () => {
+    const [first, second] = mounts.map(artifactName)
+    const save = plan.save([0, 1], { carried: [], updated: [1], parts: [undefined, 'delta'] })
+    const text = save.dockerfile.text
+    const run = text.split('\n').find(line => line.startsWith('RUN ')) as string
+    // The listing to compare with comes from the artifact the full layers are copied from.
+    expect(run).toContain(' --mount=from=saved,target=/saved ')
+    expect(scriptOf(text)).toContain(`changes /cache-mounts/1 /saved/${second}.list /out/${second}`)
+    expect(text.split('\n').filter(line => line.startsWith('COPY '))).toEqual([
+      `COPY --link --from=save /out/${first}.tar /`,
+      `COPY --link --from=save /out/${first}.list /`,
+      `COPY --link --from=saved /${second}.tar /`,
+      `COPY --link --from=saved /${second}.list /`,
+      `COPY --link --from=save /out/${second}.delta.cpio /`,
+      `COPY --link --from=save /out/${second}.gone /`
+    ])
+  })
+
+  it('restores the changes after the full copy, skips gone names that leave the mount, and keeps the listing', () => {
+    const script = scriptOf(plan.restore.dockerfile.text)
+    expect(script).toContain('{ [ $parts != delta ] || apply "$src" "$dst"; }')
+    expect(script).toContain('case "$name/" in ./*/../*|../*) continue ;; ./*) rm -rf "$2/$name" ;; esac')
+    expect(script).toContain('if [ $parts != tar ]; then cp "$src.list" "/report/$2.list"; fi')
+    expect(script).toContain('echo "$1 restored $(measure "$dst") parts=$parts"')
   })
 
   it('unpacks the mounts side by side and reports them in order', () => {

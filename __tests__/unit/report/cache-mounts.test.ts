@@ -25,6 +25,7 @@ const SAVED = {
   ref: 'r/app:cache-mounts',
   bytes: 4096,
   ids: ['/go/pkg/mod'],
+  updated: [] as string[],
   kept: [] as string[],
   tooLarge: [] as string[],
   durationMs: 2000
@@ -94,6 +95,7 @@ describe('cache mounts in words', () => {
       restoreMs: 1500,
       save: 'saved',
       saved: ['/go/pkg/mod'],
+      updated: [],
       savedBytes: 4096,
       kept: [],
       saveMs: 2000
@@ -122,6 +124,22 @@ describe('cache mounts in words', () => {
     expect(cacheMountsRows(restored, save)[1].value).toBe(
       '/root/.cache/go-build; 4 kB in 2.0 s; kept unchanged: /go/pkg/mod'
     )
+  })
+})
+
+describe('a save of changes', () => {
+  it('names the mounts of which only the changes were sent, after those packed whole', () => {
+    const save = { ...SAVED, ids: ['/a'], updated: ['/root/.cache/go-build'], kept: ['/go/pkg/mod'] }
+    expect(saveMessages(save)[0].text).toBe(
+      'Cache mounts: saved /a, the changes to /root/.cache/go-build (4 kB) to r/app:cache-mounts in 2.0 s. Unchanged, kept as saved before: /go/pkg/mod.'
+    )
+    expect(cacheMountsRows(restored, save)[1].value).toBe(
+      '/a, the changes to /root/.cache/go-build; 4 kB in 2.0 s; kept unchanged: /go/pkg/mod'
+    )
+    expect(cacheMountsOutput(restored, save)).toMatchObject({
+      saved: ['/a'],
+      updated: ['/root/.cache/go-build']
+    })
   })
 })
 

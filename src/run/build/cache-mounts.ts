@@ -37,6 +37,7 @@ export async function restoreCacheMounts(
   const elapsed = () => Date.now() - started
   try {
     mkdirSync(plan.context, { recursive: true })
+    mkdirSync(plan.lists, { recursive: true })
     // A builder this run created holds nothing: only a warm or an existing one is asked.
     const usage = newBuilder
       ? undefined
@@ -92,9 +93,10 @@ export async function saveCacheMounts(
   try {
     // Its own folders: a save may follow a restore that never got as far as making them.
     mkdirSync(plan.context, { recursive: true })
+    mkdirSync(plan.lists, { recursive: true })
     const measured = await reportOf(plan.measure, plan.mounts.length, run)
     if (typeof measured === 'string') return { kind: 'failed', reason: measured, durationMs: elapsed() }
-    const { save, carried, tooLarge, changed } = mountsToSave(measured, before, maxBytes)
+    const { save, carried, updated, tooLarge, changed } = mountsToSave(measured, before, maxBytes)
     const tooLargeIds = tooLarge.map(index => plan.mounts[index].id)
     if (!changed) return { kind: 'unchanged', durationMs: elapsed() }
     if (save.length === carried.length)
@@ -103,22 +105,26 @@ export async function saveCacheMounts(
         reason: `every changed mount is over the size bound (${tooLargeIds.join(', ')})`,
         durationMs: elapsed()
       }
-    let kept = carried
-    let result = await runHelper(plan.save(save, kept), run)
-    // The artifact may be gone or replaced since the restore: pack every mount afresh instead.
-    if (result.exitCode !== 0 && kept.length > 0) {
-      kept = []
-      result = await runHelper(plan.save(save), run)
+    let layout = { carried, updated, parts: before.map(report => report?.parts) }
+    let result = await runHelper(plan.save(save, layout), run)
+    // The artifact may be gone or replaced since the restore: pack every mount whole instead.
+    if (result.exitCode !== 0 && carried.length + updated.length > 0) {
+      layout = { carried: [], updated: [], parts: [] }
+      result = await runHelper(plan.save(save, layout), run)
     }
     if (result.exitCode !== 0)
       return { kind: 'failed', reason: whyFailed(result.stderr), durationMs: elapsed() }
-    const packed = save.filter(index => !kept.includes(index))
+    const whole = save.filter(index => !layout.carried.includes(index) && !layout.updated.includes(index))
+    const ids = (indexes: number[]): string[] => indexes.map(index => plan.mounts[index].id)
     return {
       kind: 'saved',
       ref: plan.ref,
-      bytes: packed.reduce((sum, index) => sum + (measured[index]?.bytes ?? 0), 0),
-      ids: packed.map(index => plan.mounts[index].id),
-      kept: kept.map(index => plan.mounts[index].id),
+      bytes:
+        whole.reduce((sum, index) => sum + (measured[index]?.bytes ?? 0), 0) +
+        layout.updated.reduce((sum, index) => sum + (measured[index]?.changedBytes ?? 0), 0),
+      ids: ids(whole),
+      updated: ids(layout.updated),
+      kept: ids(layout.carried),
       tooLarge: tooLargeIds,
       durationMs: elapsed()
     }

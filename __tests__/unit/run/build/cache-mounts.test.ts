@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { findCacheMounts } from '../../../../src/model/dockerfile-mounts'
@@ -73,7 +73,7 @@ describe('restoreCacheMounts', () => {
     const restore = await restoreCacheMounts(plan(), env, [], false)
     expect(restore.kind).toBe('on-builder')
     expect(calls[1].args).toContain(`type=local,dest=${dir}/cache-mounts/measure`)
-    expect(calls.some(call => call.args.some(arg => arg.includes('restore')))).toBe(false)
+    expect(calls.some(call => call.args.some(arg => arg.endsWith('restore.Dockerfile')))).toBe(false)
   })
 
   it('never throws: a missing artifact is a failed restore with buildx’s reason', async () => {
@@ -142,6 +142,50 @@ describe('saveCacheMounts', () => {
     expect(save).toMatchObject({ kind: 'saved', ids: ['/go', '/c'], kept: [], bytes: 13 * 1024 })
     expect(pushes).toBe(2)
     expect(readFileSync(join(dir, 'cache-mounts/save.Dockerfile'), 'utf8')).not.toContain(' AS saved')
+  })
+
+  it('sends only the changes of a mount whose artifact has a listing, and counts their size', async () => {
+    buildx([], { measure: `0 measured 4 ${A}\n1 measured 100 ${A} changed=7\n` })
+    const save = await saveCacheMounts(
+      plan(),
+      env,
+      [restored[0], { ...restored[1], parts: 'list' }],
+      1024 ** 3
+    )
+    expect(save).toMatchObject({ kind: 'saved', ids: [], updated: ['/c'], kept: ['/go'], bytes: 7 * 1024 })
+    const text = readFileSync(join(dir, 'cache-mounts/save.Dockerfile'), 'utf8')
+    expect(text).toContain('.delta.cpio /')
+    // The measure read the listings the restore left, as a named context made even when nothing was restored.
+    expect(calls[0].args).toContain(`lists=${dir}/cache-mounts/restore`)
+    expect(existsSync(join(dir, 'cache-mounts/restore'))).toBe(true)
+  })
+
+  it('packs an updated mount whole when the artifact cannot be read at save time', async () => {
+    let pushes = 0
+    answerDocker(args => {
+      const output = args[args.indexOf('--output') + 1]
+      if (output.startsWith('type=local,')) {
+        const dest = output.slice('type=local,dest='.length)
+        mkdirSync(dest, { recursive: true })
+        writeFileSync(join(dest, 'result'), `0 measured 4 ${A}\n1 measured 100 ${A} changed=7\n`)
+        return {}
+      }
+      pushes += 1
+      return pushes === 1 ? { exitCode: 1, stderr: 'ERROR: r/app:cache-mounts: not found\n' } : {}
+    })
+    const save = await saveCacheMounts(
+      plan(),
+      env,
+      [restored[0], { ...restored[1], parts: 'delta' }],
+      1024 ** 3
+    )
+    expect(save).toMatchObject({
+      kind: 'saved',
+      ids: ['/go', '/c'],
+      updated: [],
+      kept: [],
+      bytes: 104 * 1024
+    })
   })
 
   it('a push that fails is a failed save, never an exception', async () => {
