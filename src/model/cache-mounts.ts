@@ -8,11 +8,8 @@ export function artifactName(mount: CacheMount): string {
   return `mount-${createHash('sha256').update(cacheMountKey(mount)).digest('hex').slice(0, 20)}`
 }
 
-/**
- * What the artifact holds for a mount: `tar`, its whole content only (an image saved before listings were
- * kept); `list`, that and the listing of its entries; `delta`, those and what changed since, with the names gone.
- */
-export type ArtifactParts = 'tar' | 'list' | 'delta'
+/** A save's changes are numbered from 1; past this many, the mount is packed whole again. */
+export const MAX_CHANGE_SETS = 8
 
 /** What a helper build found for one mount (restore, or the measure before a save). */
 export interface MountReport {
@@ -28,9 +25,9 @@ export interface MountReport {
    * removed again changes only its folder's time): what tells a changed mount. '' when empty.
    */
   digest: string
-  /** A restore's: what the artifact held for this mount. */
-  parts?: ArtifactParts
-  /** A measure's: the bytes of the files new or changed since the artifact's listing, when there is one. */
+  /** A restore's: how many sets of changes the artifact held over the whole copy, and their bytes. */
+  changeSets?: { count: number; bytes: number }
+  /** A measure's: the bytes of the files new or changed since the restore, when it left a listing. */
   changedBytes?: number
 }
 
@@ -38,14 +35,14 @@ const STATUSES = new Set(['restored', 'present', 'missing', 'too-large', 'corrup
 
 /**
  * The report file of a helper build: one line per mount, `<index> <status> <kilobytes> <digest or ->`, then
- * `parts=<tar|list|delta>` (a restore) or `changed=<kilobytes>` (a measure) when known. Lines that do not parse are
- * left out, so a mount with no line counts as unknown (never as unchanged).
+ * `changes=<sets>:<kilobytes>` (a restore) or `changed=<kilobytes>` (a measure) when known. Lines that do not parse
+ * are left out, so a mount with no line counts as unknown (never as unchanged).
  */
 export function parseMountReport(text: string, count: number): (MountReport | undefined)[] {
   const reports: (MountReport | undefined)[] = Array.from({ length: count }, () => undefined)
   for (const line of text.split('\n')) {
     const match =
-      /^(\d{1,4}) ([a-z-]+) (\d{1,15}) ([0-9a-f]{64}|-)(?: parts=(tar|list|delta)| changed=(\d{1,15}))?$/.exec(
+      /^(\d{1,4}) ([a-z-]+) (\d{1,15}) ([0-9a-f]{64}|-)(?: changes=(\d{1,4}):(\d{1,15})| changed=(\d{1,15}))?$/.exec(
         line.trim()
       )
     if (!match || !STATUSES.has(match[2]) || Number(match[1]) >= count) continue
@@ -53,11 +50,16 @@ export function parseMountReport(text: string, count: number): (MountReport | un
       status: match[2] as MountReport['status'],
       bytes: Number(match[3]) * 1024,
       digest: match[4] === '-' ? '' : match[4],
-      ...(match[5] ? { parts: match[5] as ArtifactParts } : {}),
-      ...(match[6] ? { changedBytes: Number(match[6]) * 1024 } : {})
+      ...(match[5] ? { changeSets: { count: Number(match[5]), bytes: Number(match[6]) * 1024 } } : {}),
+      ...(match[7] ? { changedBytes: Number(match[7]) * 1024 } : {})
     }
   }
   return reports
+}
+
+/** The artifact's own id, from the restore's report line `id <hex>`: what a save checks it still finds. */
+export function artifactIdOf(text: string): string | undefined {
+  return /^id ([0-9a-f]{16,64})$/m.exec(text)?.[1]
 }
 
 /**
@@ -81,22 +83,37 @@ export function bucketId(mount: Pick<CacheMount, 'id'>, namespace: string): stri
 }
 
 /**
- * A mount saved as what changed since the artifact's listing when that is at most this share of it: the artifact
- * stays within a quarter more than the mount, and a run sends only its changes. More, and it is packed whole again.
+ * A mount's changes are saved as a set over its whole copy while all its sets stay within this share of it: the
+ * artifact stays within a quarter more than the mount. Past it, the mount is packed whole again.
  */
 const CHANGES_SHARE = 4
 
+/** How a save lays out the mounts it keeps. */
+export interface SaveLayout {
+  /** Restored and unchanged since: copied from the artifact as they are. */
+  carried: number[]
+  /** Restored and changed a little: the artifact's files copied, and one more set of changes packed. */
+  updated: number[]
+  /** The sets of changes the artifact held of each mount (the restore's). */
+  changeSets: number[]
+  /**
+   * Every mount is carried, updated or new to the artifact: the new image is the artifact with layers added, so
+   * the layers it had are neither packed nor pushed again.
+   */
+  append: boolean
+}
+
 /**
- * What a save keeps: the mounts that fit together under the bound (in order), and those that do not. Of those
- * kept, `carried` were restored from the artifact and are unchanged since: their layers are copied from it as they
- * are, so the registry is not sent again what it holds. `updated` changed little since the artifact's listing:
- * their full layer is carried and only their changes are packed.
+ * What a save keeps: the mounts that fit together under the bound (in order), and those that do not, laid out
+ * so the registry is not sent again what it holds. Changes are saved, and layers appended, only over an artifact
+ * whose id the restore read: the save checks it finds that same artifact.
  */
 export function mountsToSave(
   measured: (MountReport | undefined)[],
   before: (MountReport | undefined)[],
-  maxBytes: number
-): { save: number[]; carried: number[]; updated: number[]; tooLarge: number[]; changed: boolean } {
+  maxBytes: number,
+  artifactKnown = false
+): SaveLayout & { save: number[]; tooLarge: number[]; changed: boolean } {
   const unchanged = (index: number): boolean => measured[index]?.digest === (before[index]?.digest ?? '')
   const changed = measured.some((now, index) => now !== undefined && now.digest !== '' && !unchanged(index))
   const save: number[] = []
@@ -114,16 +131,29 @@ export function mountsToSave(
   const carried = save.filter(index => restored(index) && unchanged(index))
   const updated = save.filter(index => {
     const now = measured[index] as MountReport
-    const parts = before[index]?.parts
+    const sets = before[index]?.changeSets
     return (
+      artifactKnown &&
       restored(index) &&
       !unchanged(index) &&
-      (parts === 'list' || parts === 'delta') &&
+      sets !== undefined &&
+      sets.count < MAX_CHANGE_SETS &&
       now.changedBytes !== undefined &&
-      now.changedBytes * CHANGES_SHARE <= now.bytes
+      (sets.bytes + now.changedBytes) * CHANGES_SHARE <= now.bytes
     )
   })
-  return { save, carried, updated, tooLarge, changed }
+  // Appending keeps whatever the artifact holds: only when every mount's old content is carried, updated or none.
+  const append =
+    artifactKnown &&
+    tooLarge.length === 0 &&
+    measured.every(
+      (now, index) =>
+        carried.includes(index) ||
+        updated.includes(index) ||
+        (before[index]?.status === 'missing' && (save.includes(index) || now?.digest === ''))
+    )
+  const changeSets = before.map(report => report?.changeSets?.count ?? 0)
+  return { save, carried, updated, changeSets, append, tooLarge, changed }
 }
 
 /** What the restore before the build did; report/ puts it in words. */
@@ -137,6 +167,8 @@ export type CacheMountsRestore =
       kind: 'restored'
       ids: string[]
       mounts: (MountReport | undefined)[]
+      /** The id the artifact carries (artifactIdOf); none in one saved before ids were kept. */
+      artifactId?: string
       durationMs: number
       skipped: string[]
     }

@@ -1,7 +1,7 @@
 // The helper builds that move cache mounts between the builder and the registry: generated Dockerfiles and their
 // argv (pure). They run on the build's own builder, so its mirrors, proxy, TLS and logins apply to them too.
 import type { CacheMountsInputs } from '../inputs/cache-mounts'
-import { ArtifactParts, artifactName } from '../model/cache-mounts'
+import { artifactName, MAX_CHANGE_SETS, SaveLayout } from '../model/cache-mounts'
 import type { BaseImage } from '../model/dockerfile-bases'
 import type { CacheMount } from '../model/dockerfile-mounts'
 
@@ -19,12 +19,8 @@ export interface HelperBuild {
   report?: string
 }
 
-/** How a save lays out each mount it keeps (mountsToSave), and what the artifact held of each (the restore's). */
-export interface SaveLayout {
-  carried: number[]
-  updated: number[]
-  parts: (ArtifactParts | undefined)[]
-}
+/** A save's layout, with the artifact id the restore read, which the save checks it still finds. */
+export type SaveOf = SaveLayout & { artifactId?: string }
 
 export interface CacheMountsPlan {
   /** The image the mounts are kept in. */
@@ -35,11 +31,11 @@ export interface CacheMountsPlan {
   restore: HelperBuild
   measure: HelperBuild
   /**
-   * The save of the mounts at these indexes, pushed as one image to the reference: each packed whole as a tar file
-   * with the listing of its entries; a carried one copied from the artifact as restored; an updated one as the
-   * artifact's full layers and a cpio archive of what changed since their listing, with the names gone.
+   * The save of the mounts at these indexes, pushed as one image to the reference: each packed whole as a tar
+   * file, carried from the artifact as restored, or updated with one more set of changes (what is new or changed
+   * since the restore's listing, and the names gone). Every file is a layer of its own.
    */
-  save: (indexes: number[], layout?: SaveLayout) => HelperBuild
+  save: (indexes: number[], layout?: SaveOf) => HelperBuild
   /** Where the restore leaves the listings of what it unpacked, for the measure before the save. */
   lists: string
   /** The empty folder every helper build has as its context. */
@@ -105,56 +101,77 @@ export function planCacheMounts(given: Given): CacheMountsPlan {
   }
   const save = (
     indexes: number[],
-    layout: SaveLayout = { carried: [], updated: [], parts: [] }
+    layout: SaveOf = { carried: [], updated: [], changeSets: [], append: false }
   ): HelperBuild => {
-    const { carried, updated, parts } = layout
+    const { carried, updated, changeSets, append, artifactId } = layout
     const fresh = indexes.filter(index => !carried.includes(index))
     const name = (index: number): string => artifactName(given.mounts[index])
+    // The next set of changes of a mount, and the files of the sets it has.
+    const next = (index: number): number => (changeSets[index] ?? 0) + 1
+    const sets = (count: number): string[] =>
+      Array.from({ length: count }, (_, at) => [`.delta.${at + 1}.cpio`, `.gone.${at + 1}`]).flat()
+    const usesArtifact = carried.length + updated.length > 0 || append
     const script = [
       'set -eu',
       'mkdir -p /out',
       LISTING,
+      // A set of changes holds only over the very artifact restored: another job may have saved since.
+      ...(artifactId !== undefined && usesArtifact
+        ? [
+            `if [ "$(cat /saved/artifact.id 2>/dev/null)" != ${artifactId} ]; then`,
+            '  echo "the cache-mounts image changed since the restore" >&2; exit 1',
+            'fi'
+          ]
+        : []),
+      `echo "$${NONCE_ARG}" > /out/artifact.id`,
       ...fresh.map(index =>
         updated.includes(index)
-          ? `changes /cache-mounts/${index} /saved/${name(index)}.list /out/${name(index)}`
-          : `list /cache-mounts/${index} > /out/${name(index)}.list && tar -cf /out/${name(index)}.tar -C /cache-mounts/${index} .`
+          ? `changes /cache-mounts/${index} /lists/${name(index)}.list /out/${name(index)}.delta.${next(index)}.cpio /out/${name(index)}.gone.${next(index)}`
+          : `tar -cf /out/${name(index)}.tar -C /cache-mounts/${index} .`
       )
     ].join('\n')
     // One layer per file, in the mounts' order. A layer carried is the artifact's own file copied as it is, so
     // it is the same layer, which the registry already holds.
-    const from = (stage: string, index: number, files: string[]): string[] =>
+    const from = (stage: 'save' | 'saved', index: number, files: string[]): string[] =>
       files.map(
         file => `COPY --link --from=${stage} /${stage === 'save' ? 'out/' : ''}${name(index)}${file} /`
       )
-    const layers = (index: number): string[] => {
-      if (updated.includes(index))
-        return [...from('saved', index, ['.tar', '.list']), ...from('save', index, ['.delta.cpio', '.gone'])]
-      if (!carried.includes(index)) return from('save', index, ['.tar', '.list'])
-      const held = parts[index]
-      return from('saved', index, [
-        '.tar',
-        ...(held === 'list' || held === 'delta' ? ['.list'] : []),
-        ...(held === 'delta' ? ['.delta.cpio', '.gone'] : [])
-      ])
-    }
+    const added = (index: number): string[] =>
+      updated.includes(index)
+        ? from('save', index, sets(next(index)).slice(-2))
+        : carried.includes(index)
+          ? []
+          : from('save', index, ['.tar'])
+    const layers = (index: number): string[] =>
+      carried.includes(index) || updated.includes(index)
+        ? [...from('saved', index, ['.tar', ...sets(changeSets[index] ?? 0)]), ...added(index)]
+        : added(index)
     const text = [
-      ...(carried.length + updated.length > 0 ? [`FROM ${given.settings.ref} AS saved`] : []),
+      ...(usesArtifact ? [`FROM ${given.settings.ref} AS saved`] : []),
       helperStage(
         given,
         'save',
         script,
-        updated.length > 0 ? ['--mount=from=saved,target=/saved'] : [],
+        [
+          ...(usesArtifact && artifactId !== undefined ? ['--mount=from=saved,target=/saved'] : []),
+          ...(updated.length > 0 ? ['--mount=from=lists,target=/lists'] : [])
+        ],
         fresh
       ),
-      'FROM scratch',
-      ...indexes.flatMap(layers),
+      // Appended: the artifact's layers stay as they are, so they are neither packed nor pushed again.
+      ...(append ? ['FROM saved', ...indexes.flatMap(added)] : ['FROM scratch', ...indexes.flatMap(layers)]),
+      'COPY --link --from=save /out/artifact.id /',
       ''
     ].join('\n')
     const path = `${dir}/save.Dockerfile`
     return {
       dockerfile: { path, text },
       // zstd: several times faster than gzip at a similar size, for caches of many small files.
-      argv: argv(path, `type=image,name=${given.settings.ref},push=true,oci-mediatypes=true,compression=zstd`)
+      argv: argv(
+        path,
+        `type=image,name=${given.settings.ref},push=true,oci-mediatypes=true,compression=zstd`,
+        updated.length > 0 ? ['--build-context', `lists=${lists}`] : []
+      )
     }
   }
   return {
@@ -253,66 +270,73 @@ function helperStage(
 /**
  * Shell functions of the helper scripts. `list`: every entry of the folder $1, a line each, sorted: type, mode,
  * owner, group, then size and time (not of folders: a file made and removed again changes only its folder's
- * time), and the name last, so that it may hold blanks. `measure`: `<kilobytes> <digest of the listing>`, or
- * `0 -` for an empty folder. `changes`: packs into $3.delta.cpio what is new or changed in $1 since the listing
- * $2 (folders too, for their modes and owners), and writes the names gone into $3.gone. cpio, as it takes the
- * names to pack from a file; awk for the differences (not every busybox has comm).
+ * time), and the name last, so that it may hold blanks. `measure`: the listing of $1 into $2, and `<kilobytes>
+ * <digest of the listing>`, or `0 -` for an empty folder. `changes`: packs into the cpio $3 what is new or changed
+ * in $1 since the listing $2 (folders too, for their modes and owners), and writes the names gone into $4. cpio,
+ * as it takes the names to pack from a file; awk for the differences (not every busybox has comm).
  */
 const LISTING = [
   'list() {',
   '  (cd "$1" && { find . -type d -exec stat -c "d %a %u %g - - %n" {} +; find . ! -type d -exec stat -c "f %a %u %g %s %Y %n" {} +; }) | LC_ALL=C sort',
   '}',
   'measure() {',
+  '  list "$1" > "$2"',
   '  if [ -z "$(ls -A "$1")" ]; then echo "0 -"; return; fi',
-  '  echo "$(du -sk "$1" | cut -f1) $(list "$1" | sha256sum | cut -c1-64)"',
+  '  echo "$(du -sk "$1" | cut -f1) $(sha256sum < "$2" | cut -c1-64)"',
   '}',
   'changes() {',
   '  list "$1" > /tmp/now',
   // `.` first: never an empty archive, and the mount's own mode comes along.
   "  { echo .; awk 'NR == FNR { was[$0]; next } !($0 in was)' \"$2\" /tmp/now | cut -d' ' -f7-; } | awk '!seen[$0]++' > /tmp/changed",
-  '  (cd "$1" && cpio -o -H newc < /tmp/changed > "$3.delta.cpio")',
+  '  (cd "$1" && cpio -o -H newc < /tmp/changed > "$3")',
   "  cut -d' ' -f7- /tmp/now > /tmp/now.names",
-  '  cut -d\' \' -f7- "$2" | awk \'NR == FNR { is[$0]; next } !($0 in is)\' /tmp/now.names - > "$3.gone"',
+  '  cut -d\' \' -f7- "$2" | awk \'NR == FNR { is[$0]; next } !($0 in is)\' /tmp/now.names - > "$4"',
   '}'
 ].join('\n')
 
-/** For each mount: leave content the builder has, else unpack the artifact's files within the bound. */
+/**
+ * For each mount: leave content the builder has, else unpack the artifact's whole copy and then its sets of
+ * changes in order, within the bound. The listing of what was unpacked goes to the report, for the save.
+ */
 function restoreScript(given: Given): string {
   const maxKb = Math.floor(given.settings.maxBytes / 1024)
   return [
     'set -u',
     'mkdir -p /report',
     LISTING,
-    // The changes over the full copy: the names gone are removed, each a path inside the mount.
+    // One set of changes: its entries unpacked over the mount, then the names gone removed (each inside it).
     'apply() {',
-    '  (cd "$2" && cpio -idmu < "$1.delta.cpio") 2>/dev/null || return 1',
+    '  (cd "$3" && cpio -idmu < "$1") 2>/dev/null || return 1',
     '  while IFS= read -r name; do',
-    '    case "$name/" in ./*/../*|../*) continue ;; ./*) rm -rf "$2/$name" ;; esac',
-    '  done < "$1.gone"',
+    '    case "$name/" in ./*/../*|../*) continue ;; ./*) rm -rf "$3/$name" ;; esac',
+    '  done < "$2"',
     '}',
     'restore() {',
     '  dst=/cache-mounts/$1 src=/saved/$2',
-    '  if [ -n "$(ls -A "$dst")" ]; then echo "$1 present $(measure "$dst")"; return; fi',
+    '  if [ -n "$(ls -A "$dst")" ]; then echo "$1 present $(measure "$dst" /tmp/list.$1)"; return; fi',
     '  if [ ! -f "$src.tar" ]; then echo "$1 missing 0 -"; return; fi',
-    '  parts=tar kb=$(du -k "$src.tar" | cut -f1)',
-    '  if [ -f "$src.list" ]; then parts=list; fi',
-    '  if [ $parts = list ] && [ -f "$src.delta.cpio" ] && [ -f "$src.gone" ]; then',
-    '    parts=delta kb=$((kb + $(du -k "$src.delta.cpio" | cut -f1)))',
-    '  fi',
+    '  sets=0 setkb=0',
+    `  while [ $sets -lt ${MAX_CHANGE_SETS} ] && [ -f "$src.delta.$((sets + 1)).cpio" ] && [ -f "$src.gone.$((sets + 1))" ]; do`,
+    '    sets=$((sets + 1))',
+    '    setkb=$((setkb + $(du -k "$src.delta.$sets.cpio" | cut -f1)))',
+    '  done',
+    '  kb=$(($(du -k "$src.tar" | cut -f1) + setkb))',
     `  if [ "$kb" -gt ${maxKb} ]; then echo "$1 too-large $kb -"; return; fi`,
-    '  if tar -xf "$src.tar" -C "$dst" 2>/dev/null && { [ $parts != delta ] || apply "$src" "$dst"; }; then',
-    // The listing goes to the report, so the measure after the build can size what changed since.
-    '    if [ $parts != tar ]; then cp "$src.list" "/report/$2.list"; fi',
-    '    echo "$1 restored $(measure "$dst") parts=$parts"; return',
+    '  if tar -xf "$src.tar" -C "$dst" 2>/dev/null; then',
+    '    at=1 ok=yes',
+    '    while [ $at -le $sets ]; do apply "$src.delta.$at.cpio" "$src.gone.$at" "$dst" || { ok=; break; }; at=$((at + 1)); done',
+    '    if [ -n "$ok" ]; then echo "$1 restored $(measure "$dst" "/report/$2.list") changes=$sets:$setkb"; return; fi',
     '  fi',
     // A tar that breaks off leaves part of a cache, which a tool could take for whole: empty it again.
     '  find "$dst" -mindepth 1 -delete',
     '  echo "$1 corrupt $kb -"',
     '}',
+    // The artifact's id, which a save checks before it adds to what was restored.
+    'if [ -f /saved/artifact.id ]; then echo "id $(head -c 64 /saved/artifact.id)" > /report/id; fi',
     // The mounts unpack side by side: making many small files is slow on most disks, and mostly waits.
     ...given.mounts.map((mount, index) => `restore ${index} ${artifactName(mount)} > /tmp/report.${index} &`),
     'wait',
-    `cat ${given.mounts.map((_, index) => `/tmp/report.${index}`).join(' ')} > /report/result`
+    `cat ${given.mounts.map((_, index) => `/tmp/report.${index}`).join(' ')} /report/id > /report/result 2>/dev/null`
   ].join('\n')
 }
 
@@ -328,14 +352,13 @@ function measureScript(given: Given): string {
     "NL='",
     "'",
     'changed_kb() {',
-    '  if [ ! -f "$2" ] || [ -n "$(find "$1" -name "*$NL*" | head -n 1)" ]; then return; fi',
-    '  list "$1" > /tmp/now',
-    '  echo " changed=$(awk \'NR == FNR { was[$0]; next } !($0 in was) && $1 == "f" { s += $5 } END { print int(s / 1024) }\' "$2" /tmp/now)"',
+    '  if [ ! -f "$1" ] || [ -n "$(find "$3" -name "*$NL*" | head -n 1)" ]; then return; fi',
+    '  echo " changed=$(awk \'NR == FNR { was[$0]; next } !($0 in was) && $1 == "f" { s += $5 } END { print int(s / 1024) }\' "$1" "$2")"',
     '}',
     '{',
     ...given.mounts.map(
       (mount, index) =>
-        `  echo "${index} measured $(measure /cache-mounts/${index})$(changed_kb /cache-mounts/${index} /lists/${artifactName(mount)}.list)"`
+        `  echo "${index} measured $(measure /cache-mounts/${index} /tmp/now.${index})$(changed_kb /lists/${artifactName(mount)}.list /tmp/now.${index} /cache-mounts/${index})"`
     ),
     '} > /report/result'
   ].join('\n')

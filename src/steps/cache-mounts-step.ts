@@ -120,7 +120,8 @@ export async function saveStep(
   const save = await log.group('Cache mounts: save', async () => {
     const before =
       run.restore.kind === 'restored' || run.restore.kind === 'on-builder' ? run.restore.mounts : []
-    const result = await saveCacheMounts(cachePlan, run.env, before, settings.maxBytes)
+    const artifactId = run.restore.kind === 'restored' ? run.restore.artifactId : undefined
+    const result = await saveCacheMounts(cachePlan, run.env, before, settings.maxBytes, artifactId)
     saveMessages(result).forEach(({ level, text }) => log[level](text))
     return result
   })

@@ -1,4 +1,5 @@
 import {
+  artifactIdOf,
   artifactName,
   bucketId,
   cacheMountIdsInUsage,
@@ -32,15 +33,18 @@ describe('parseMountReport', () => {
       undefined
     ])
   })
-  it("reads what the artifact held (a restore's) and the size of the changes (a measure's)", () => {
+  it("reads the sets of changes the artifact held (a restore's), the size of the changes (a measure's) and the id", () => {
     const text = [
-      `0 restored 12 ${DIGEST} parts=delta`,
+      `0 restored 12 ${DIGEST} changes=2:4`,
       `1 measured 9 ${DIGEST} changed=3`,
-      `2 restored 12 ${DIGEST} parts=all`,
-      `3 measured 9 ${DIGEST} changed=-1`
+      `2 restored 12 ${DIGEST} changes=all`,
+      `3 measured 9 ${DIGEST} changed=-1`,
+      'id 00112233445566778899aabb'
     ].join('\n')
+    expect(artifactIdOf(text)).toBe('00112233445566778899aabb')
+    expect(artifactIdOf('id x; rm -rf /\nid 0011')).toBeUndefined()
     expect(parseMountReport(text, 4)).toEqual([
-      { status: 'restored', bytes: 12 * 1024, digest: DIGEST, parts: 'delta' },
+      { status: 'restored', bytes: 12 * 1024, digest: DIGEST, changeSets: { count: 2, bytes: 4 * 1024 } },
       { status: 'measured', bytes: 9 * 1024, digest: DIGEST, changedBytes: 3 * 1024 },
       undefined,
       undefined
@@ -62,6 +66,8 @@ describe('cacheMountIdsInUsage', () => {
   })
 })
 
+const CHANGE_SETS = expect.any(Array)
+
 describe('mountsToSave', () => {
   const at = (digest: string, kb: number) => ({ status: 'measured' as const, bytes: kb * 1024, digest })
   it('saves nothing when every mount is as it was restored', () => {
@@ -80,6 +86,8 @@ describe('mountsToSave', () => {
       save: [0, 1],
       carried: [1],
       updated: [],
+      changeSets: CHANGE_SETS,
+      append: false,
       tooLarge: [],
       changed: true
     })
@@ -87,6 +95,8 @@ describe('mountsToSave', () => {
       save: [0],
       carried: [],
       updated: [],
+      changeSets: CHANGE_SETS,
+      append: false,
       tooLarge: [1],
       changed: true
     })
@@ -96,6 +106,8 @@ describe('mountsToSave', () => {
       save: [],
       carried: [],
       updated: [],
+      changeSets: CHANGE_SETS,
+      append: false,
       tooLarge: [],
       changed: false
     })
@@ -111,16 +123,18 @@ describe('mountsToSave', () => {
       save: [0, 1, 2],
       carried: [0],
       updated: [],
+      changeSets: CHANGE_SETS,
+      append: false,
       tooLarge: [],
       changed: true
     })
   })
-  it('saves a restored mount that changed little as its changes, and packs it whole when they are over a quarter', () => {
-    const restored = (parts?: 'tar' | 'list' | 'delta') => ({
+  it('saves a restored mount that changed little as one more set of changes, and packs it whole past a quarter', () => {
+    const restored = (sets?: { count: number; bytes: number }) => ({
       status: 'restored' as const,
       bytes: 100 * 1024,
       digest: DIGEST,
-      ...(parts ? { parts } : {})
+      ...(sets ? { changeSets: sets } : {})
     })
     const changedBy = (kb?: number) => ({
       status: 'measured' as const,
@@ -128,19 +142,52 @@ describe('mountsToSave', () => {
       digest: OTHER,
       ...(kb !== undefined ? { changedBytes: kb * 1024 } : {})
     })
-    const updated = (now: ReturnType<typeof changedBy>, before: ReturnType<typeof restored>) =>
-      mountsToSave([now], [before], 1e9).updated
-    expect(updated(changedBy(25), restored('list'))).toEqual([0])
-    expect(updated(changedBy(25), restored('delta'))).toEqual([0])
-    expect(updated(changedBy(26), restored('list'))).toEqual([])
-    // Nothing to compare with: an artifact without a listing, or no size of the changes.
-    expect(updated(changedBy(1), restored('tar'))).toEqual([])
-    expect(updated(changedBy(), restored('list'))).toEqual([])
+    const updated = (now: ReturnType<typeof changedBy>, before: ReturnType<typeof restored>, known = true) =>
+      mountsToSave([now], [before], 1e9, known).updated
+    expect(updated(changedBy(25), restored({ count: 0, bytes: 0 }))).toEqual([0])
+    // The sets the artifact holds count too, and there are at most eight.
+    expect(updated(changedBy(5), restored({ count: 3, bytes: 20 * 1024 }))).toEqual([0])
+    expect(updated(changedBy(6), restored({ count: 3, bytes: 20 * 1024 }))).toEqual([])
+    expect(updated(changedBy(1), restored({ count: 7, bytes: 0 }))).toEqual([0])
+    expect(updated(changedBy(1), restored({ count: 8, bytes: 0 }))).toEqual([])
+    // Nothing to compare with (no listing from the restore), or an artifact without an id to check.
+    expect(updated(changedBy(), restored({ count: 0, bytes: 0 }))).toEqual([])
+    expect(updated(changedBy(1), restored())).toEqual([])
+    expect(updated(changedBy(1), restored({ count: 0, bytes: 0 }), false)).toEqual([])
     // Unchanged is carried, not updated; a mount the builder held is never updated.
-    expect(mountsToSave([{ ...changedBy(0), digest: DIGEST }], [restored('list')], 1e9)).toMatchObject({
-      carried: [0],
-      updated: []
+    expect(
+      mountsToSave([{ ...changedBy(0), digest: DIGEST }], [restored({ count: 0, bytes: 0 })], 1e9, true)
+    ).toMatchObject({ carried: [0], updated: [] })
+    expect(
+      updated(changedBy(1), { ...restored({ count: 0, bytes: 0 }), status: 'present' as never })
+    ).toEqual([])
+  })
+
+  it('appends to the artifact only when every mount in it is carried, updated or new to it', () => {
+    const sets = { count: 1, bytes: 0 }
+    const before = [
+      { status: 'restored' as const, bytes: 100 * 1024, digest: DIGEST, changeSets: sets },
+      { status: 'restored' as const, bytes: 100 * 1024, digest: DIGEST, changeSets: sets },
+      { status: 'missing' as const, bytes: 0, digest: '' }
+    ]
+    const now = (kb: number) => ({
+      status: 'measured' as const,
+      bytes: 100 * 1024,
+      digest: OTHER,
+      changedBytes: kb * 1024
     })
-    expect(updated(changedBy(1), { ...restored('list'), status: 'present' as never })).toEqual([])
+    const measured = [at(DIGEST, 100), now(1), now(0)]
+    expect(mountsToSave(measured, before, 1e9, true)).toMatchObject({
+      save: [0, 1, 2],
+      carried: [0],
+      updated: [1],
+      changeSets: [1, 1, 0],
+      append: true
+    })
+    // A mount to pack whole again would leave its old copy in the artifact: the image is made anew.
+    expect(mountsToSave([at(DIGEST, 100), now(90), now(0)], before, 1e9, true).append).toBe(false)
+    expect(mountsToSave(measured, before, 1e9, false).append).toBe(false)
+    // One left out for the bound would stay in it too.
+    expect(mountsToSave(measured, before, 250 * 1024, true)).toMatchObject({ tooLarge: [2], append: false })
   })
 })

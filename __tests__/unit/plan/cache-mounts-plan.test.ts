@@ -84,72 +84,102 @@ describe('planCacheMounts', () => {
     expect(plan.restore.argv('n')).toContain(`type=local,dest=${plan.lists}`)
     const script = scriptOf(plan.measure.dockerfile.text)
     expect(script).toContain(
-      `echo "1 measured $(measure /cache-mounts/1)$(changed_kb /cache-mounts/1 /lists/${artifactName(mounts[1])}.list)"`
+      `echo "1 measured $(measure /cache-mounts/1 /tmp/now.1)$(changed_kb /lists/${artifactName(mounts[1])}.list /tmp/now.1 /cache-mounts/1)"`
     )
   })
 
-  it('saves the chosen mounts whole, a tar and a listing each in a layer of its own, with no attestations', () => {
+  const copies = (text: string): string[] => text.split('\n').filter(line => line.startsWith('COPY '))
+  const [first, second] = mounts.map(artifactName)
+  const none = { carried: [], updated: [], changeSets: [], append: false }
+
+  it('saves the chosen mounts whole, a tar each in a layer of its own, with the id of this save, no attestations', () => {
     const save = plan.save([1])
-    const name = artifactName(mounts[1])
-    expect(save.dockerfile.text).toContain(
-      `list /cache-mounts/1 > /out/${name}.list && tar -cf /out/${name}.tar -C /cache-mounts/1 .`
-    )
+    expect(save.dockerfile.text).toContain(`tar -cf /out/${second}.tar -C /cache-mounts/1 .`)
     expect(save.dockerfile.text).not.toContain('/cache-mounts/0')
-    expect(save.dockerfile.text.split('\n').filter(line => line.startsWith('COPY '))).toEqual([
-      `COPY --link --from=save /out/${name}.tar /`,
-      `COPY --link --from=save /out/${name}.list /`
+    expect(save.dockerfile.text).toContain('FROM scratch\n')
+    expect(scriptOf(save.dockerfile.text)).toContain('echo "$CACHE_MOUNTS_RUN" > /out/artifact.id\n')
+    expect(copies(save.dockerfile.text)).toEqual([
+      `COPY --link --from=save /out/${second}.tar /`,
+      'COPY --link --from=save /out/artifact.id /'
     ])
     expect(save.argv('n')).toContain(
       'type=image,name=r.example/app:cache-mounts,push=true,oci-mediatypes=true,compression=zstd'
     )
     expect(save.argv('n')).toContain('--provenance=false')
+    expect(save.argv('n')).not.toContain('--build-context')
   })
 
-  it('copies a carried mount from the artifact as it is, and packs and mounts only the others', () => {
-    const [first, second] = mounts.map(artifactName)
-    const copies = (text: string): string[] => text.split('\n').filter(line => line.startsWith('COPY '))
-    // An artifact saved before listings were kept holds the tar alone.
-    const save = plan.save([0, 1], { carried: [0], updated: [], parts: ['tar', undefined] })
+  it('copies a carried mount from the artifact as it is, its sets of changes too, and packs only the others', () => {
+    const save = plan.save([0, 1], { ...none, carried: [0], changeSets: [2, 0] })
     const text = save.dockerfile.text
     expect(text).toMatch(/^FROM r\.example\/app:cache-mounts AS saved\nFROM busybox:1\.36 AS save\n/)
     expect(text).not.toContain('/cache-mounts/0')
-    expect(text).toContain(`tar -cf /out/${second}.tar -C /cache-mounts/1 .`)
     expect(copies(text)).toEqual([
-      `COPY --link --from=saved /${first}.tar /`,
+      ...['.tar', '.delta.1.cpio', '.gone.1', '.delta.2.cpio', '.gone.2'].map(
+        file => `COPY --link --from=saved /${first}${file} /`
+      ),
       `COPY --link --from=save /out/${second}.tar /`,
-      `COPY --link --from=save /out/${second}.list /`
+      'COPY --link --from=save /out/artifact.id /'
     ])
-    // Carried with its changes: every file it held, each its own layer as before.
-    expect(copies(plan.save([0], { carried: [0], updated: [], parts: ['delta'] }).dockerfile.text)).toEqual(
-      ['.tar', '.list', '.delta.cpio', '.gone'].map(file => `COPY --link --from=saved /${first}${file} /`)
-    )
     expect(plan.save([1]).dockerfile.text).not.toContain(' AS saved')
   })
 
-  it('saves an updated mount as the full layers it had and its changes since their listing', () => {
-    const [first, second] = mounts.map(artifactName)
-    const save = plan.save([0, 1], { carried: [], updated: [1], parts: [undefined, 'delta'] })
+  it('appends to the artifact one more set of changes of an updated mount, once it finds the artifact restored', () => {
+    const save = plan.save([0, 1], {
+      carried: [0],
+      updated: [1],
+      changeSets: [0, 2],
+      append: true,
+      artifactId: 'abcdef0123456789'
+    })
     const text = save.dockerfile.text
     const run = text.split('\n').find(line => line.startsWith('RUN ')) as string
-    // The listing to compare with comes from the artifact the full layers are copied from.
-    expect(run).toContain(' --mount=from=saved,target=/saved ')
-    expect(scriptOf(text)).toContain(`changes /cache-mounts/1 /saved/${second}.list /out/${second}`)
-    expect(text.split('\n').filter(line => line.startsWith('COPY '))).toEqual([
-      `COPY --link --from=save /out/${first}.tar /`,
-      `COPY --link --from=save /out/${first}.list /`,
-      `COPY --link --from=saved /${second}.tar /`,
-      `COPY --link --from=saved /${second}.list /`,
-      `COPY --link --from=save /out/${second}.delta.cpio /`,
-      `COPY --link --from=save /out/${second}.gone /`
+    expect(run).toContain(' --mount=from=saved,target=/saved --mount=from=lists,target=/lists ')
+    const script = scriptOf(text)
+    expect(script).toContain('if [ "$(cat /saved/artifact.id 2>/dev/null)" != abcdef0123456789 ]; then\n')
+    expect(script).toContain(
+      `changes /cache-mounts/1 /lists/${second}.list /out/${second}.delta.3.cpio /out/${second}.gone.3`
+    )
+    // The artifact's layers stay as they were: only the new files are layers of this save.
+    expect(text).toContain('\nFROM saved\n')
+    expect(copies(text)).toEqual([
+      `COPY --link --from=save /out/${second}.delta.3.cpio /`,
+      `COPY --link --from=save /out/${second}.gone.3 /`,
+      'COPY --link --from=save /out/artifact.id /'
+    ])
+    const argv = save.argv('n')
+    expect(argv.slice(argv.indexOf('--build-context'), argv.indexOf('--build-context') + 2)).toEqual([
+      '--build-context',
+      'lists=/tmp/run/cache-mounts/restore'
     ])
   })
 
-  it('restores the changes after the full copy, skips gone names that leave the mount, and keeps the listing', () => {
+  it('rebuilds the artifact with an updated mount as its files and the new set when it cannot append', () => {
+    const text = plan.save([0, 1], {
+      ...none,
+      updated: [0],
+      changeSets: [1, 0],
+      artifactId: 'abcdef0123456789'
+    }).dockerfile.text
+    expect(text).toContain('\nFROM scratch\n')
+    expect(copies(text)).toEqual([
+      ...['.tar', '.delta.1.cpio', '.gone.1'].map(file => `COPY --link --from=saved /${first}${file} /`),
+      ...['.delta.2.cpio', '.gone.2'].map(file => `COPY --link --from=save /out/${first}${file} /`),
+      `COPY --link --from=save /out/${second}.tar /`,
+      'COPY --link --from=save /out/artifact.id /'
+    ])
+  })
+
+  it('restores the sets of changes in order after the whole copy, skipping gone names that leave the mount', () => {
     const script = scriptOf(plan.restore.dockerfile.text)
-    expect(script).toContain('{ [ $parts != delta ] || apply "$src" "$dst"; }')
-    expect(script).toContain('case "$name/" in ./*/../*|../*) continue ;; ./*) rm -rf "$2/$name" ;; esac')
-    expect(script).toContain('if [ $parts != tar ]; then cp "$src.list" "/report/$2.list"; fi')
-    expect(script).toContain('echo "$1 restored $(measure "$dst") parts=$parts"')
+    expect(script).toContain(
+      'while [ $sets -lt 8 ] && [ -f "$src.delta.$((sets + 1)).cpio" ] && [ -f "$src.gone.$((sets + 1))" ]; do'
+    )
+    expect(script).toContain('apply "$src.delta.$at.cpio" "$src.gone.$at" "$dst"')
+    expect(script).toContain('case "$name/" in ./*/../*|../*) continue ;; ./*) rm -rf "$3/$name" ;; esac')
+    // The listing of what was unpacked goes to the report, for the save after the build.
+    expect(script).toContain('echo "$1 restored $(measure "$dst" "/report/$2.list") changes=$sets:$setkb"')
+    expect(script).toContain('echo "id $(head -c 64 /saved/artifact.id)" > /report/id')
   })
 
   it('unpacks the mounts side by side and reports them in order', () => {
@@ -161,7 +191,9 @@ describe('planCacheMounts', () => {
     )[2] as string
     expect(script).toContain(`restore 0 ${artifactName(mounts[0])} > /tmp/report.0 &\n`)
     expect(script).toContain(`restore 1 ${artifactName(mounts[1])} > /tmp/report.1 &\nwait\n`)
-    expect(script).toMatch(/cat \/tmp\/report\.0 \/tmp\/report\.1 > \/report\/result$/)
+    expect(script).toMatch(
+      /cat \/tmp\/report\.0 \/tmp\/report\.1 \/report\/id > \/report\/result 2>\/dev\/null$/
+    )
   })
 
   it('has no prefetch when there is no base image to pull', () => {

@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto'
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import {
+  artifactIdOf,
   BasesPrefetch,
   bucketId,
   cacheMountIdsInUsage,
@@ -12,7 +13,7 @@ import {
   mountsToSave,
   parseMountReport
 } from '../../model/cache-mounts'
-import type { CacheMountsPlan, HelperBuild } from '../../plan/cache-mounts-plan'
+import type { CacheMountsPlan, HelperBuild, SaveOf } from '../../plan/cache-mounts-plan'
 import { docker } from '../docker/docker'
 import { lastLine } from '../../model/output-line'
 
@@ -47,12 +48,19 @@ export async function restoreCacheMounts(
       const measured = await reportOf(plan.measure, plan.mounts.length, run)
       if (typeof measured === 'string')
         return { kind: 'failed', ids, reason: measured, durationMs: elapsed(), skipped }
-      return { kind: 'on-builder', ids, mounts: measured, durationMs: elapsed() }
+      return { kind: 'on-builder', ids, mounts: measured.mounts, durationMs: elapsed() }
     }
     const restored = await reportOf(plan.restore, plan.mounts.length, run)
     if (typeof restored === 'string')
       return { kind: 'failed', ids, reason: restored, durationMs: elapsed(), skipped }
-    return { kind: 'restored', ids, mounts: restored, durationMs: elapsed(), skipped }
+    return {
+      kind: 'restored',
+      ids,
+      mounts: restored.mounts,
+      ...(restored.id !== undefined ? { artifactId: restored.id } : {}),
+      durationMs: elapsed(),
+      skipped
+    }
   } catch (error) {
     return { kind: 'failed', ids, reason: (error as Error).message, durationMs: elapsed(), skipped }
   }
@@ -86,7 +94,8 @@ export async function saveCacheMounts(
   plan: CacheMountsPlan,
   run: HelperEnv,
   before: (MountReport | undefined)[],
-  maxBytes: number
+  maxBytes: number,
+  artifactId?: string
 ): Promise<CacheMountsSave> {
   const started = Date.now()
   const elapsed = () => Date.now() - started
@@ -94,37 +103,43 @@ export async function saveCacheMounts(
     // Its own folders: a save may follow a restore that never got as far as making them.
     mkdirSync(plan.context, { recursive: true })
     mkdirSync(plan.lists, { recursive: true })
-    const measured = await reportOf(plan.measure, plan.mounts.length, run)
-    if (typeof measured === 'string') return { kind: 'failed', reason: measured, durationMs: elapsed() }
-    const { save, carried, updated, tooLarge, changed } = mountsToSave(measured, before, maxBytes)
+    const report = await reportOf(plan.measure, plan.mounts.length, run)
+    if (typeof report === 'string') return { kind: 'failed', reason: report, durationMs: elapsed() }
+    const measured = report.mounts
+    const { save, tooLarge, changed, ...layout } = mountsToSave(
+      measured,
+      before,
+      maxBytes,
+      artifactId !== undefined
+    )
     const tooLargeIds = tooLarge.map(index => plan.mounts[index].id)
     if (!changed) return { kind: 'unchanged', durationMs: elapsed() }
-    if (save.length === carried.length)
+    if (save.length === layout.carried.length)
       return {
         kind: 'failed',
         reason: `every changed mount is over the size bound (${tooLargeIds.join(', ')})`,
         durationMs: elapsed()
       }
-    let layout = { carried, updated, parts: before.map(report => report?.parts) }
-    let result = await runHelper(plan.save(save, layout), run)
+    let used: SaveOf = { ...layout, artifactId }
+    let result = await runHelper(plan.save(save, used), run)
     // The artifact may be gone or replaced since the restore: pack every mount whole instead.
-    if (result.exitCode !== 0 && carried.length + updated.length > 0) {
-      layout = { carried: [], updated: [], parts: [] }
-      result = await runHelper(plan.save(save, layout), run)
+    if (result.exitCode !== 0 && (used.carried.length + used.updated.length > 0 || used.append)) {
+      used = { carried: [], updated: [], changeSets: [], append: false }
+      result = await runHelper(plan.save(save, used), run)
     }
     if (result.exitCode !== 0)
       return { kind: 'failed', reason: whyFailed(result.stderr), durationMs: elapsed() }
-    const whole = save.filter(index => !layout.carried.includes(index) && !layout.updated.includes(index))
+    const whole = save.filter(index => !used.carried.includes(index) && !used.updated.includes(index))
     const ids = (indexes: number[]): string[] => indexes.map(index => plan.mounts[index].id)
     return {
       kind: 'saved',
       ref: plan.ref,
       bytes:
         whole.reduce((sum, index) => sum + (measured[index]?.bytes ?? 0), 0) +
-        layout.updated.reduce((sum, index) => sum + (measured[index]?.changedBytes ?? 0), 0),
+        used.updated.reduce((sum, index) => sum + (measured[index]?.changedBytes ?? 0), 0),
       ids: ids(whole),
-      updated: ids(layout.updated),
-      kept: ids(layout.carried),
+      updated: ids(used.updated),
+      kept: ids(used.carried),
       tooLarge: tooLargeIds,
       durationMs: elapsed()
     }
@@ -147,15 +162,19 @@ const nonce = (): string => randomBytes(8).toString('hex')
 /** A failed helper build's reason, one line, bounded. */
 const whyFailed = (stderr: string): string => lastLine(stderr, 'ERROR:').slice(0, 500)
 
-/** Runs a helper build with a local output and reads its report; the reason as text when it failed. */
+/**
+ * Runs a helper build with a local output and reads its report (the mounts, and the artifact's id when it has
+ * one); the reason as text when it failed.
+ */
 async function reportOf(
   build: HelperBuild,
   count: number,
   run: HelperEnv
-): Promise<(MountReport | undefined)[] | string> {
+): Promise<{ mounts: (MountReport | undefined)[]; id?: string } | string> {
   const report = build.report as string
   rmSync(report, { force: true })
   const result = await runHelper(build, run)
   if (result.exitCode !== 0) return whyFailed(result.stderr)
-  return parseMountReport(readFileSync(report, 'utf8'), count)
+  const text = readFileSync(report, 'utf8')
+  return { mounts: parseMountReport(text, count), id: artifactIdOf(text) }
 }

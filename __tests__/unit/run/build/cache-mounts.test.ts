@@ -50,10 +50,11 @@ const plan = (bases: { ref: string }[] = [], platforms: string[] = []) =>
 
 describe('restoreCacheMounts', () => {
   it('restores when the builder lacks a mount, through the proxy environment, and reads the report', async () => {
-    buildx(['//go'], { restore: `0 present 4 ${A}\n1 restored 8 ${B}\n` })
+    buildx(['//go'], { restore: `0 present 4 ${A}\n1 restored 8 ${B}\nid 00112233445566778899\n` })
     const restore = await restoreCacheMounts(plan(), env, [], false)
     expect(restore).toMatchObject({
       kind: 'restored',
+      artifactId: '00112233445566778899',
       ids: ['/go', '/c'],
       mounts: [
         { status: 'present', bytes: 4096, digest: A },
@@ -144,23 +145,30 @@ describe('saveCacheMounts', () => {
     expect(readFileSync(join(dir, 'cache-mounts/save.Dockerfile'), 'utf8')).not.toContain(' AS saved')
   })
 
-  it('sends only the changes of a mount whose artifact has a listing, and counts their size', async () => {
+  it('appends only the changes of a mount to the artifact restored, and counts their size', async () => {
     buildx([], { measure: `0 measured 4 ${A}\n1 measured 100 ${A} changed=7\n` })
+    const sets = { changeSets: { count: 1, bytes: 0 } }
     const save = await saveCacheMounts(
       plan(),
       env,
-      [restored[0], { ...restored[1], parts: 'list' }],
-      1024 ** 3
+      [
+        { ...restored[0], ...sets },
+        { ...restored[1], ...sets }
+      ],
+      1024 ** 3,
+      '00112233445566778899'
     )
     expect(save).toMatchObject({ kind: 'saved', ids: [], updated: ['/c'], kept: ['/go'], bytes: 7 * 1024 })
     const text = readFileSync(join(dir, 'cache-mounts/save.Dockerfile'), 'utf8')
-    expect(text).toContain('.delta.cpio /')
+    expect(text).toContain('\nFROM saved\n')
+    expect(text).toContain('.delta.2.cpio /')
+    expect(text).toContain(' != 00112233445566778899 ]')
     // The measure read the listings the restore left, as a named context made even when nothing was restored.
     expect(calls[0].args).toContain(`lists=${dir}/cache-mounts/restore`)
     expect(existsSync(join(dir, 'cache-mounts/restore'))).toBe(true)
   })
 
-  it('packs an updated mount whole when the artifact cannot be read at save time', async () => {
+  it('packs an updated mount whole when the save does not find the artifact restored', async () => {
     let pushes = 0
     answerDocker(args => {
       const output = args[args.indexOf('--output') + 1]
@@ -173,11 +181,16 @@ describe('saveCacheMounts', () => {
       pushes += 1
       return pushes === 1 ? { exitCode: 1, stderr: 'ERROR: r/app:cache-mounts: not found\n' } : {}
     })
+    const sets = { changeSets: { count: 1, bytes: 0 } }
     const save = await saveCacheMounts(
       plan(),
       env,
-      [restored[0], { ...restored[1], parts: 'delta' }],
-      1024 ** 3
+      [
+        { ...restored[0], ...sets },
+        { ...restored[1], ...sets }
+      ],
+      1024 ** 3,
+      '00112233445566778899'
     )
     expect(save).toMatchObject({
       kind: 'saved',
