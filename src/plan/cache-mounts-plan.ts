@@ -332,11 +332,11 @@ function restoreScript(given: Given): string {
     '  echo "$1 corrupt $kb -"',
     '}',
     // The artifact's id, which a save checks before it adds to what was restored.
-    'if [ -f /saved/artifact.id ]; then echo "id $(head -c 64 /saved/artifact.id)" > /report/id; fi',
+    'if [ -f /saved/artifact.id ]; then echo "id $(head -c 64 /saved/artifact.id)"; fi > /tmp/report.id',
     // The mounts unpack side by side: making many small files is slow on most disks, and mostly waits.
     ...given.mounts.map((mount, index) => `restore ${index} ${artifactName(mount)} > /tmp/report.${index} &`),
     'wait',
-    `cat ${given.mounts.map((_, index) => `/tmp/report.${index}`).join(' ')} /report/id > /report/result 2>/dev/null`
+    `cat ${given.mounts.map((_, index) => `/tmp/report.${index}`).join(' ')} /tmp/report.id > /report/result`
   ].join('\n')
 }
 
