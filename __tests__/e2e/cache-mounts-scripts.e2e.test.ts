@@ -109,6 +109,14 @@ function state(): string {
 /** The build writes into the mounts. */
 const build = (script: string) => sh(`cd /cache-mounts && ${script}`)
 
+/** The build fills the mounts, they are saved whole, and restored on a new builder. */
+function firstSaveRestored(script: string): ReturnType<typeof restore> {
+  build(script)
+  save()
+  publish(false)
+  return restore()
+}
+
 function save(layout?: SaveOf): void {
   sh(scriptOf(plan.save([0, 1], layout).dockerfile.text))
 }
@@ -141,10 +149,7 @@ describe('cache-mounts helper scripts in the helper image', () => {
   })
 
   it('refuses to add to an artifact another job saved since the restore', () => {
-    build('echo a > 0/a && echo b > 1/b')
-    save()
-    publish(false)
-    const before = restore()
+    const before = firstSaveRestored('echo a > 0/a && echo b > 1/b')
     sh('echo 00000000000000000099 > /saved/artifact.id')
     build('echo more >> 0/a')
     const layout = mountsToSave(measure(), before.mounts, 1024 ** 3, true)
@@ -152,10 +157,7 @@ describe('cache-mounts helper scripts in the helper image', () => {
   })
 
   it('never removes a name gone that would leave the mount', () => {
-    build('echo a > 0/a && echo k > 0/keep && echo b > 1/b')
-    save()
-    publish(false)
-    const before = restore()
+    const before = firstSaveRestored('echo a > 0/a && echo k > 0/keep && echo b > 1/b')
     build('rm 0/a')
     save({ ...mountsToSave(measure(), before.mounts, 1024 ** 3, true), artifactId: before.id })
     publish(true)
@@ -171,10 +173,7 @@ describe('cache-mounts helper scripts in the helper image', () => {
   })
 
   it('packs whole a mount holding a name with a line break, and an artifact saved before ids', () => {
-    build('echo a > 0/a && echo b > 1/b')
-    save()
-    publish(false)
-    const before = restore()
+    const before = firstSaveRestored('echo a > 0/a && echo b > 1/b')
     build('touch "0/two\nlines" && echo c >> 1/b')
     const measured = measure()
     expect(measured[0]?.changedBytes).toBeUndefined()

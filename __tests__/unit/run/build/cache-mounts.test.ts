@@ -93,6 +93,23 @@ describe('restoreCacheMounts', () => {
   })
 })
 
+/** The measure reports `measure`; the first push fails as when the artifact is gone. Returns the pushes made. */
+function firstPushFails(measure: string): () => number {
+  let pushes = 0
+  answerDocker(args => {
+    const output = args[args.indexOf('--output') + 1]
+    if (output.startsWith('type=local,')) {
+      const dest = output.slice('type=local,dest='.length)
+      mkdirSync(dest, { recursive: true })
+      writeFileSync(join(dest, 'result'), measure)
+      return {}
+    }
+    pushes += 1
+    return pushes === 1 ? { exitCode: 1, stderr: 'ERROR: r/app:cache-mounts: not found\n' } : {}
+  })
+  return () => pushes
+}
+
 describe('saveCacheMounts', () => {
   const restored = [
     { status: 'restored' as const, bytes: 4096, digest: A },
@@ -127,37 +144,26 @@ describe('saveCacheMounts', () => {
   })
 
   it('packs every mount afresh when the artifact to carry from cannot be read', async () => {
-    let pushes = 0
-    answerDocker(args => {
-      const output = args[args.indexOf('--output') + 1]
-      if (output.startsWith('type=local,')) {
-        const dest = output.slice('type=local,dest='.length)
-        mkdirSync(dest, { recursive: true })
-        writeFileSync(join(dest, 'result'), `0 measured 4 ${A}\n1 measured 9 ${A}\n`)
-        return {}
-      }
-      pushes += 1
-      return pushes === 1 ? { exitCode: 1, stderr: 'ERROR: r/app:cache-mounts: not found\n' } : {}
-    })
+    const pushes = firstPushFails(`0 measured 4 ${A}\n1 measured 9 ${A}\n`)
     const save = await saveCacheMounts(plan(), env, restored, 1024 ** 3)
     expect(save).toMatchObject({ kind: 'saved', ids: ['/go', '/c'], kept: [], bytes: 13 * 1024 })
-    expect(pushes).toBe(2)
+    expect(pushes()).toBe(2)
     expect(readFileSync(join(dir, 'cache-mounts/save.Dockerfile'), 'utf8')).not.toContain(' AS saved')
   })
 
-  it('appends only the changes of a mount to the artifact restored, and counts their size', async () => {
-    buildx([], { measure: `0 measured 4 ${A}\n1 measured 100 ${A} changed=7\n` })
-    const sets = { changeSets: { count: 1, bytes: 0 } }
-    const save = await saveCacheMounts(
+  /** A save after a restore of an artifact with an id and one set of changes per mount. */
+  const saveOverSets = () =>
+    saveCacheMounts(
       plan(),
       env,
-      [
-        { ...restored[0], ...sets },
-        { ...restored[1], ...sets }
-      ],
+      restored.map(mount => ({ ...mount, changeSets: { count: 1, bytes: 0 } })),
       1024 ** 3,
       '00112233445566778899'
     )
+
+  it('appends only the changes of a mount to the artifact restored, and counts their size', async () => {
+    buildx([], { measure: `0 measured 4 ${A}\n1 measured 100 ${A} changed=7\n` })
+    const save = await saveOverSets()
     expect(save).toMatchObject({ kind: 'saved', ids: [], updated: ['/c'], kept: ['/go'], bytes: 7 * 1024 })
     const text = readFileSync(join(dir, 'cache-mounts/save.Dockerfile'), 'utf8')
     expect(text).toContain('\nFROM saved\n')
@@ -169,29 +175,8 @@ describe('saveCacheMounts', () => {
   })
 
   it('packs an updated mount whole when the save does not find the artifact restored', async () => {
-    let pushes = 0
-    answerDocker(args => {
-      const output = args[args.indexOf('--output') + 1]
-      if (output.startsWith('type=local,')) {
-        const dest = output.slice('type=local,dest='.length)
-        mkdirSync(dest, { recursive: true })
-        writeFileSync(join(dest, 'result'), `0 measured 4 ${A}\n1 measured 100 ${A} changed=7\n`)
-        return {}
-      }
-      pushes += 1
-      return pushes === 1 ? { exitCode: 1, stderr: 'ERROR: r/app:cache-mounts: not found\n' } : {}
-    })
-    const sets = { changeSets: { count: 1, bytes: 0 } }
-    const save = await saveCacheMounts(
-      plan(),
-      env,
-      [
-        { ...restored[0], ...sets },
-        { ...restored[1], ...sets }
-      ],
-      1024 ** 3,
-      '00112233445566778899'
-    )
+    firstPushFails(`0 measured 4 ${A}\n1 measured 100 ${A} changed=7\n`)
+    const save = await saveOverSets()
     expect(save).toMatchObject({
       kind: 'saved',
       ids: ['/go', '/c'],
