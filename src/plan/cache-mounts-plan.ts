@@ -115,6 +115,7 @@ export function planCacheMounts(given: Given): CacheMountsPlan {
       'set -eu',
       'mkdir -p /out',
       LISTING,
+      ...(updated.length > 0 ? [CHANGES] : []),
       // A set of changes holds only over the very artifact restored: another job may have saved since.
       ...(artifactId !== undefined && usesArtifact
         ? [
@@ -271,9 +272,8 @@ function helperStage(
  * Shell functions of the helper scripts. `list`: every entry of the folder $1, a line each, sorted: type, mode,
  * owner, group, then size and time (not of folders: a file made and removed again changes only its folder's
  * time), and the name last, so that it may hold blanks. `measure`: the listing of $1 into $2, and `<kilobytes>
- * <digest of the listing>`, or `0 -` for an empty folder. `changes`: packs into the cpio $3 what is new or changed
- * in $1 since the listing $2 (folders too, for their modes and owners), and writes the names gone into $4. cpio,
- * as it takes the names to pack from a file; awk for the differences (not every busybox has comm).
+ * <digest of the listing>`, or `0 -` for an empty folder. `only_in`: the lines of $2 (`-`: standard input) that
+ * are not in $1, with awk, as not every busybox has comm.
  */
 const LISTING = [
   'list() {',
@@ -284,13 +284,23 @@ const LISTING = [
   '  if [ -z "$(ls -A "$1")" ]; then echo "0 -"; return; fi',
   '  echo "$(du -sk "$1" | cut -f1) $(sha256sum < "$2" | cut -c1-64)"',
   '}',
+  'only_in() {',
+  '  awk \'NR == FNR { seen[$0]; next } !($0 in seen)\' "$1" "$2"',
+  '}'
+].join('\n')
+
+/**
+ * The save's: packs into the cpio $3 what is new or changed in $1 since the listing $2 (folders too, for their
+ * modes and owners), and writes the names gone into $4. cpio, as it takes the names to pack from a file.
+ */
+const CHANGES = [
   'changes() {',
   '  list "$1" > /tmp/now',
   // `.` first: never an empty archive, and the mount's own mode comes along.
-  "  { echo .; awk 'NR == FNR { was[$0]; next } !($0 in was)' \"$2\" /tmp/now | cut -d' ' -f7-; } | awk '!seen[$0]++' > /tmp/changed",
+  "  { echo .; only_in \"$2\" /tmp/now | cut -d' ' -f7-; } | awk '!seen[$0]++' > /tmp/changed",
   '  (cd "$1" && cpio -o -H newc < /tmp/changed > "$3")',
   "  cut -d' ' -f7- /tmp/now > /tmp/now.names",
-  '  cut -d\' \' -f7- "$2" | awk \'NR == FNR { is[$0]; next } !($0 in is)\' /tmp/now.names - > "$4"',
+  '  cut -d\' \' -f7- "$2" | only_in /tmp/now.names - > "$4"',
   '}'
 ].join('\n')
 
@@ -353,7 +363,7 @@ function measureScript(given: Given): string {
     "'",
     'changed_kb() {',
     '  if [ ! -f "$1" ] || [ -n "$(find "$3" -name "*$NL*" | head -n 1)" ]; then return; fi',
-    '  echo " changed=$(awk \'NR == FNR { was[$0]; next } !($0 in was) && $1 == "f" { s += $5 } END { print int(s / 1024) }\' "$1" "$2")"',
+    '  echo " changed=$(only_in "$1" "$2" | awk \'$1 == "f" { s += $5 } END { print int(s / 1024) }\')"',
     '}',
     '{',
     ...given.mounts.map(
