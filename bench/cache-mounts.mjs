@@ -10,7 +10,8 @@
 // that many ms after its request), as a proxy to a module mirror far away does; `none` drops the model and the
 // loopback run. The model is the bench's: the stack has no slow network, and loopback makes downloads free.
 // One warm-up round primes the layer cache, the mounts and the warm builder; then N rounds, the order of the
-// kinds rotating from round to round; every build changes the source first. Medians and per-round ratios.
+// kinds rotating from round to round; every build changes the source first, and settles the disk as on a fresh
+// runner (settleDisk; BENCH_SETTLE=none leaves it). Medians and per-round ratios.
 //
 // The fixture (BENCH_CACHE_MOUNTS_FIXTURE):
 //   service  (default) bench/fixtures/cache-mounts-service, a small gRPC + HTTP service with real third-party
@@ -25,7 +26,17 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import goModules from '../__tests__/support/go-modules.cjs'
 import { lineTime, runAction } from './lib/action.mjs'
-import { fmt, intFromEnv, median, REMOVE_WARM, removeBuilders, retrying, ROOT, table } from './lib/common.mjs'
+import {
+  fmt,
+  intFromEnv,
+  median,
+  REMOVE_WARM,
+  removeBuilders,
+  retrying,
+  ROOT,
+  settleDisk,
+  table
+} from './lib/common.mjs'
 import { loadNote, runScript, stackBench, startOnStack } from './lib/stack-bench.mjs'
 
 const N = intFromEnv('BENCH_CACHE_MOUNTS_N', 3)
@@ -96,6 +107,8 @@ const STORE = mkdtempSync(join(tmpdir(), 'bench-cache-mounts-store-'))
 process.env.BUILDX_CONFIG = STORE
 
 let edition = 0
+// Why the disk was not settled before some run, if it was not (settleDisk).
+const unsettled = new Set()
 async function build(bundle, kind, label, source, servers, goImage) {
   const server = kind === 'loopback' ? servers.loopback : servers.main
   edition += 1
@@ -115,6 +128,8 @@ async function build(bundle, kind, label, source, servers, goImage) {
     mounts: { 'cache-mounts': `${PUSH}/bench/cache-mounts:${runId}` },
     warm: { 'warm-builder': 'true', 'driver-opts': `env.MPB_BENCH_RUN=${runId}` }
   }[kind]
+  const settled = settleDisk()
+  if (!settled.done) unsettled.add(settled.why)
   const result = await runAction({
     bundle,
     inputs: {
@@ -216,7 +231,11 @@ async function main() {
       `only the named proxy reaches, answering at ${LINK_TEXT}; \`RUN --mount=type=cache\` on the module ` +
       'cache and the compile cache), ' +
       'one line of main.go changed before every build, pushed to ' +
-      `${PUSH}. Action on Node ${node}, bundle ${dist.id}; main + post.`
+      `${PUSH}. Action on Node ${node}, bundle ${dist.id}; main + post. ` +
+      (unsettled.size === 0
+        ? 'Before every run the disk was settled as on a fresh runner (`sync`, clean page cache dropped; ' +
+          '`BENCH_SETTLE=none` leaves it).'
+        : `The disk was not settled before every run: ${[...unsettled].join('; ')}.`)
   )
   out.push('')
   out.push(

@@ -1,7 +1,7 @@
 // Shared by the bench scripts: statistics, markdown tables, child processes with hard timeouts, the stack's
 // endpoints and a description of the machine. The runner's side of a step is scripts/lib/runner.cjs.
 import { execFileSync, spawn } from 'node:child_process'
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg, totalmem } from 'node:os'
 import { basename, resolve } from 'node:path'
 import { performance } from 'node:perf_hooks'
@@ -216,6 +216,24 @@ export async function waitQuiet(log) {
   }
   if (reason) log(`going on although the machine is not quiet: ${reason}`)
   return reason
+}
+
+/**
+ * Makes the disk look like a fresh runner's before a run ($BENCH_SETTLE: `drop`, the default, or `none`): writes
+ * out what is dirty and drops the clean page cache. Why: on an ext4 without a journal (this VM's), every new file
+ * skips the inodes freed in the last one to six minutes, one lookup each, so a run right after another's builder
+ * removal (tens of thousands of files) pays seconds for each image unpack. bench/deleted-inodes.sh measures it.
+ * A throwaway runner has no such removal before its job. Needs root; returns what was done, for the results.
+ */
+export function settleDisk() {
+  if ((process.env.BENCH_SETTLE ?? 'drop') === 'none') return { done: false, why: 'BENCH_SETTLE=none' }
+  try {
+    execFileSync('sync', [], { stdio: 'ignore', timeout: 120_000 })
+    writeFileSync('/proc/sys/vm/drop_caches', '1')
+    return { done: true }
+  } catch (error) {
+    return { done: false, why: `dropping the page cache failed: ${String(error.message).split('\n')[0]}` }
+  }
 }
 
 /** Calls attempt() up to `tries` times, 10 s apart, for failures another process on the machine can cause. */
