@@ -4,13 +4,14 @@
 # Knobs (environment): BENCH_N, BENCH_E2E_N, BENCH_CACHE_N, BENCH_MIRROR_N, BENCH_MIRROR_HOLD_S,
 # BENCH_MIRROR_TIMEOUT_S, BENCH_PROFILE_R, BENCH_QUIET_WAIT_S, BENCH_E2E_LONG_N,
 # BENCH_HOSTILE_R, BENCH_SPLIT_N, BENCH_SPLIT_CONTEXTS, BENCH_WARM_N, BENCH_WARM_CONTEXTS, BENCH_SIGN_N, BENCH_CACHE_MOUNTS_N,
-# BENCH_ONLY="overhead profile what-if e2e e2e-long cache cache-mounts split warm mirror sign hostile-input" (a subset).
+# BENCH_DELETED_INODES_N, BENCH_SETTLE,
+# BENCH_ONLY="overhead profile what-if e2e e2e-long cache deleted-inodes cache-mounts split warm mirror sign hostile-input" (a subset).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=bench/RESULTS.md
 work=$(mktemp -d /tmp/bench-all-XXXXXX)
 trap 'rm -rf "$work"' EXIT
-only=" ${BENCH_ONLY:-overhead profile what-if e2e e2e-long cache cache-mounts split warm mirror sign hostile-input} "
+only=" ${BENCH_ONLY:-overhead profile what-if e2e e2e-long cache deleted-inodes cache-mounts split warm mirror sign hostile-input} "
 wants() { [[ $only == *" $1 "* ]]; }
 
 bash stack/up >"$work/stack.log" 2>&1 || {
@@ -42,7 +43,7 @@ if wants overhead; then
   if [[ -x $node24 ]]; then
     BENCH_NODE=$node24 section overhead-node24 900 node bench/overhead.mjs
   fi
-  BENCH_NODE=$system_node section overhead-node$("$system_node" -p 'process.versions.node.split(".")[0]') 900 \
+  BENCH_NODE=$system_node section overhead-node"$("$system_node" -p 'process.versions.node.split(".")[0]')" 900 \
     node bench/overhead.mjs
 fi
 if wants profile; then section profile 600 node bench/profile.mjs; fi
@@ -53,6 +54,8 @@ if wants e2e-long; then
   BENCH_E2E_CONTEXT=bench/fixtures/cache BENCH_E2E_N=${BENCH_E2E_LONG_N:-3} section e2e-long 2400 node bench/e2e.mjs
 fi
 if wants cache; then section cache 2400 node bench/cache.mjs; fi
+# Why cache-mounts settles the disk before each run: a pull right after a builder's removal, or after settling.
+if wants deleted-inodes; then section deleted-inodes 1200 node bench/deleted-inodes.mjs; fi
 # After a source change: cache mounts restored on a new builder vs cold, the layer cache alone, a warm builder.
 if wants cache-mounts; then section cache-mounts 3000 node bench/cache-mounts.mjs; fi
 # Split builds (push-by-digest legs + merge-digests) against one two-platform run, on two contexts.
