@@ -10,7 +10,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import goModules from '../__tests__/support/go-modules.cjs'
-import { fmt, intFromEnv, median, removeBuilders, run, settleDisk, table } from './lib/common.mjs'
+import { createArgs, dockerStep } from './lib/by-hand.mjs'
+import { fmt, intFromEnv, median, removeBuilders, settleDisk, table } from './lib/common.mjs'
 import { loadNote, runScript, stackBench, startOnStack } from './lib/stack-bench.mjs'
 
 const N = intFromEnv('BENCH_DELETED_INODES_N', 4)
@@ -20,12 +21,7 @@ const WAYS = ['right away', 'settled']
 // A buildx store of this run's own.
 const STORE = mkdtempSync(join(tmpdir(), 'bench-deleted-inodes-store-'))
 process.env.BUILDX_CONFIG = STORE
-
-async function docker(args) {
-  const result = await run('docker', args, { timeoutMs: 300_000 })
-  if (result.code !== 0) throw new Error(`docker ${args.join(' ')}: ${result.stderr.slice(-1000)}`)
-  return result.wallMs
-}
+const docker = args => dockerStep(args, { env: process.env })
 
 async function main() {
   const start = await startOnStack({ PUSH, MIRROR, log })
@@ -38,19 +34,7 @@ async function main() {
   )
   writeFileSync(join(dir, 'pull.Dockerfile'), `FROM ${goImage}\nARG N\nRUN true\n`)
   const builder = async name => {
-    await docker([
-      'buildx',
-      'create',
-      '--name',
-      name,
-      '--driver',
-      'docker-container',
-      '--driver-opt',
-      'network=host',
-      '--buildkitd-config',
-      join(dir, 'buildkitd.toml'),
-      '--bootstrap'
-    ])
+    await docker(createArgs(name, join(dir, 'buildkitd.toml')))
     return name
   }
   const build = (name, file) =>

@@ -14,6 +14,30 @@ http = true
 `
 }
 
+/** `docker args` to its end; throws when it fails, else returns its wall time in ms. */
+export async function dockerStep(args, { env = cleanEnv(), timeoutMs = 300_000 } = {}) {
+  const result = await run('docker', args, { env, timeoutMs })
+  if (result.code !== 0) throw new Error(`docker ${args.join(' ')} failed:\n${result.stderr.slice(-3000)}`)
+  return result.wallMs
+}
+
+/** The argv that creates and boots a docker-container builder on host networking with this buildkitd.toml. */
+export function createArgs(name, configFile) {
+  return [
+    'buildx',
+    'create',
+    '--name',
+    name,
+    '--driver',
+    'docker-container',
+    '--driver-opt',
+    'network=host',
+    '--buildkitd-config',
+    configFile,
+    '--bootstrap'
+  ]
+}
+
 /**
  * One job by hand on a new builder `name`: writes `config` to configFile, then create --bootstrap, build --push
  * (with --no-cache when noCache, --metadata-file when metadataFile is given), rm (also after a failed build).
@@ -31,28 +55,12 @@ export async function byHand({
   timeoutMs = 300_000,
   env = cleanEnv()
 }) {
-  const step = async args => {
-    const result = await run('docker', args, { env, timeoutMs })
-    if (result.code !== 0) throw new Error(`docker ${args.join(' ')} failed:\n${result.stderr.slice(-3000)}`)
-    return result.wallMs
-  }
+  const step = args => dockerStep(args, { env, timeoutMs })
   const started = nowMs()
   // The config file is written each time, as a workflow step would.
   writeFileSync(configFile, config)
   const setupMs = nowMs() - started
-  const builderMs = await step([
-    'buildx',
-    'create',
-    '--name',
-    name,
-    '--driver',
-    'docker-container',
-    '--driver-opt',
-    'network=host',
-    '--buildkitd-config',
-    configFile,
-    '--bootstrap'
-  ])
+  const builderMs = await step(createArgs(name, configFile))
   let buildMs
   let cleanupMs
   try {
