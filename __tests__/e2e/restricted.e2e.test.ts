@@ -34,9 +34,13 @@ const imageId = (): string | undefined => {
   }
 }
 
-/** Takes the BuildKit image out of the daemon; one already gone (another run on this stack took it) is fine too. */
+/**
+ * Takes the BuildKit image's name out of the daemon; one already gone (another run on this stack took it) is fine
+ * too. Forced: a builder still running from it (any other on this machine) would make a plain rmi refuse; forced,
+ * the name goes and that builder runs on.
+ */
 function removeImage(): void {
-  spawnSync('docker', ['rmi', IMAGE], { stdio: 'ignore', timeout: 60_000 })
+  spawnSync('docker', ['rmi', '--force', IMAGE], { stdio: 'ignore', timeout: 60_000 })
   expect(imageId()).toBeUndefined()
 }
 
