@@ -21,7 +21,6 @@ const WAYS = ['right away', 'settled']
 // A buildx store of this run's own.
 const STORE = mkdtempSync(join(tmpdir(), 'bench-deleted-inodes-store-'))
 process.env.BUILDX_CONFIG = STORE
-const docker = args => dockerStep(args, { env: process.env })
 
 async function main() {
   const start = await startOnStack({ PUSH, MIRROR, log })
@@ -34,11 +33,11 @@ async function main() {
   )
   writeFileSync(join(dir, 'pull.Dockerfile'), `FROM ${goImage}\nARG N\nRUN true\n`)
   const builder = async name => {
-    await docker(createArgs(name, join(dir, 'buildkitd.toml')))
+    await dockerStep(createArgs(name, join(dir, 'buildkitd.toml')))
     return name
   }
   const build = (name, file) =>
-    docker([
+    dockerStep([
       'buildx',
       'build',
       '--builder',
@@ -58,14 +57,14 @@ async function main() {
       for (const way of i % 2 === 0 ? WAYS : [...WAYS].reverse()) {
         const filled = await builder(`${PREFIX}-fill`)
         await build(filled, 'fill.Dockerfile')
-        const removeMs = await docker(['buildx', 'rm', filled])
+        const removeMs = await dockerStep(['buildx', 'rm', filled])
         if (way === 'settled') {
           const settled = settleDisk()
           if (!settled.done) throw new Error(`cannot settle the disk: ${settled.why}`)
         }
         const puller = await builder(`${PREFIX}-pull`)
         round[way] = { pullMs: await build(puller, 'pull.Dockerfile'), removeMs }
-        await docker(['buildx', 'rm', puller])
+        await dockerStep(['buildx', 'rm', puller])
       }
       rounds.push(round)
       log(`round ${i + 1}/${N}: ${WAYS.map(way => `${way} ${fmt(round[way].pullMs, 0)} ms`).join(', ')}`)
