@@ -103,6 +103,14 @@ export interface SaveLayout {
   append: boolean
 }
 
+/** A save that packs every mount whole, taking nothing from the artifact. */
+export const PACKED_WHOLE: SaveLayout = { carried: [], updated: [], changeSets: [], append: false }
+
+/** Whether a save takes anything from the artifact: files copied from it, or the image itself to append to. */
+export function readsArtifact(layout: SaveLayout): boolean {
+  return layout.carried.length + layout.updated.length > 0 || layout.append
+}
+
 /**
  * What a save keeps: the mounts that fit together under the bound (in order), and those that do not, laid out
  * so the registry is not sent again what it holds. Changes are saved, and layers appended, only over an artifact

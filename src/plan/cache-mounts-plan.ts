@@ -1,7 +1,7 @@
 // The helper builds that move cache mounts between the builder and the registry: generated Dockerfiles and their
 // argv (pure). They run on the build's own builder, so its mirrors, proxy, TLS and logins apply to them too.
 import type { CacheMountsInputs } from '../inputs/cache-mounts'
-import { artifactName, MAX_CHANGE_SETS, SaveLayout } from '../model/cache-mounts'
+import { artifactName, MAX_CHANGE_SETS, PACKED_WHOLE, readsArtifact, SaveLayout } from '../model/cache-mounts'
 import type { BaseImage } from '../model/dockerfile-bases'
 import type { CacheMount } from '../model/dockerfile-mounts'
 
@@ -99,10 +99,7 @@ export function planCacheMounts(given: Given): CacheMountsPlan {
       report: `${report}/result`
     }
   }
-  const save = (
-    indexes: number[],
-    layout: SaveOf = { carried: [], updated: [], changeSets: [], append: false }
-  ): HelperBuild => {
+  const save = (indexes: number[], layout: SaveOf = PACKED_WHOLE): HelperBuild => {
     const { carried, updated, changeSets, append, artifactId } = layout
     const fresh = indexes.filter(index => !carried.includes(index))
     const name = (index: number): string => artifactName(given.mounts[index])
@@ -110,7 +107,7 @@ export function planCacheMounts(given: Given): CacheMountsPlan {
     const next = (index: number): number => (changeSets[index] ?? 0) + 1
     const sets = (count: number): string[] =>
       Array.from({ length: count }, (_, at) => [`.delta.${at + 1}.cpio`, `.gone.${at + 1}`]).flat()
-    const usesArtifact = carried.length + updated.length > 0 || append
+    const usesArtifact = readsArtifact(layout)
     const script = [
       'set -eu',
       'mkdir -p /out',

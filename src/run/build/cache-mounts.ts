@@ -11,7 +11,9 @@ import {
   CacheMountsSave,
   MountReport,
   mountsToSave,
-  parseMountReport
+  PACKED_WHOLE,
+  parseMountReport,
+  readsArtifact
 } from '../../model/cache-mounts'
 import type { CacheMountsPlan, HelperBuild, SaveOf } from '../../plan/cache-mounts-plan'
 import { docker } from '../docker/docker'
@@ -123,8 +125,8 @@ export async function saveCacheMounts(
     let used: SaveOf = { ...layout, artifactId }
     let result = await runHelper(plan.save(save, used), run)
     // The artifact may be gone or replaced since the restore: pack every mount whole instead.
-    if (result.exitCode !== 0 && (used.carried.length + used.updated.length > 0 || used.append)) {
-      used = { carried: [], updated: [], changeSets: [], append: false }
+    if (result.exitCode !== 0 && readsArtifact(used)) {
+      used = PACKED_WHOLE
       result = await runHelper(plan.save(save, used), run)
     }
     if (result.exitCode !== 0)
